@@ -1,0 +1,124 @@
+// The error types nlroute throws. Every failure is one of these, so callers can
+// branch on the class and on `code` (an errno name), never on message text.
+import { getSystemErrorName } from 'node:util';
+
+export class NlrouteError extends Error {
+  override name = 'NlrouteError';
+}
+
+/** Bad input, caught before anything was sent to the kernel. */
+export class ValidationError extends NlrouteError {
+  override name = 'ValidationError';
+  constructor(
+    /** The field as the caller spelled it: `from`, `table`, `sport`, ... */
+    readonly field: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason} (got ${formatValue(value)})`);
+  }
+}
+
+/** What the kernel (or the socket) answered when an operation failed. */
+export interface NetlinkErrorDetails {
+  errno: number;
+  /** The operation, e.g. `rule add` or `rule list`. */
+  operation: string;
+  /** A short iproute2-style rendering of what was sent, for the message. */
+  request?: string;
+  /** The kernel's extended-ACK message, when it gave one. */
+  extack?: string;
+  /** The kernel attribute the extended ACK pointed at (`FRA_SRC`), if any. */
+  attribute?: string;
+  /** Our field name for that attribute (`from`), if it maps to one. */
+  field?: string;
+  /** Which system call failed, for errors that did not come from the kernel's answer. */
+  syscall?: string;
+  /** `unknown`: the answer was lost (ENOBUFS) and the operation may or may not have applied. */
+  state?: 'done' | 'unknown' | 'not-sent';
+}
+
+export class NetlinkError extends NlrouteError {
+  override name = 'NetlinkError';
+  readonly errno: number;
+  /** The errno name: `EEXIST`, `ENOENT`, `EPERM`, ... */
+  readonly code: string;
+  readonly operation: string;
+  readonly request?: string;
+  readonly extack?: string;
+  readonly attribute?: string;
+  readonly field?: string;
+  readonly syscall?: string;
+  readonly state: 'done' | 'unknown' | 'not-sent';
+
+  constructor(d: NetlinkErrorDetails) {
+    const code = errnoName(d.errno);
+    const parts = [`${d.operation}${d.request ? ` ${d.request}` : ''}: ${code}`];
+    if (d.extack) parts.push(d.extack);
+    else parts.push(errnoText(d.errno));
+    if (d.field || d.attribute) parts.push(`(at ${d.field ?? d.attribute})`);
+    if (d.syscall) parts.push(`[${d.syscall}]`);
+    super(parts.join(' '));
+    this.errno = d.errno;
+    this.code = code;
+    this.operation = d.operation;
+    this.request = d.request;
+    this.extack = d.extack;
+    this.attribute = d.attribute;
+    this.field = d.field;
+    this.syscall = d.syscall;
+    this.state = d.state ?? 'done';
+  }
+}
+
+/** The handle was closed (or never opened) when the operation was asked for. */
+export class HandleClosedError extends NlrouteError {
+  override name = 'HandleClosedError';
+  constructor(operation: string) {
+    super(`${operation}: the handle is closed`);
+  }
+}
+
+/** Some deletes of a flush failed; the others went through. */
+export class FlushError extends NlrouteError {
+  override name = 'FlushError';
+  constructor(
+    readonly operation: string,
+    readonly deleted: number,
+    readonly failures: NetlinkError[],
+  ) {
+    super(`${operation}: ${failures.length} of ${deleted + failures.length} deletes failed; first: ${failures[0]?.message}`);
+  }
+}
+
+export function errnoName(errno: number): string {
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return `E${errno}`;
+  }
+}
+
+function errnoText(errno: number): string {
+  const texts: Record<string, string> = {
+    EEXIST: 'already exists',
+    ENOENT: 'no such object',
+    ESRCH: 'no such object',
+    EPERM: 'operation not permitted (needs CAP_NET_ADMIN in the namespace)',
+    EACCES: 'permission denied',
+    EINVAL: 'invalid argument',
+    ENOBUFS: 'receive buffer overflow',
+    ENODEV: 'no such device',
+  };
+  return texts[errnoName(errno)] ?? 'failed';
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

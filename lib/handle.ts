@@ -1,0 +1,109 @@
+// A Handle is one netlink socket in one network namespace, like a vishvananda/netlink
+// Handle: open it once, use it for many operations, close it when done.
+import { HandleCore } from './core';
+import { NetlinkError } from './errors';
+import { addon, type OpenResult } from './native';
+import { NameRegistry } from './names/registry';
+import { namespaceTarget, type NamespaceOptions } from './namespace-target';
+import { Rules } from './rules/rules-api';
+import { integer } from './validate';
+
+export interface OpenOptions extends NamespaceOptions {
+  /** Receive buffer to ask for (SO_RCVBUFFORCE when permitted). Default 4 MiB. */
+  receiveBufferBytes?: number;
+}
+
+export interface Link {
+  index: number;
+  name: string;
+}
+
+export interface HandleInfo {
+  /** What the handle was opened on: `netns qrouter-1`, `pid 42`, `current namespace`. */
+  namespace: string;
+  /** Identity of the namespace (device and inode of its nsfs file). */
+  netnsDev: number;
+  netnsInode: number;
+  /** The kernel features this socket got; older kernels may lack some. */
+  extendedAck: boolean;
+  cappedAck: boolean;
+  strictCheck: boolean;
+  receiveBufferBytes: number;
+  sendBufferBytes: number;
+}
+
+export class Handle {
+  /** Policy rules: `ip rule`. */
+  readonly rules: Rules;
+
+  private constructor(
+    private readonly core: HandleCore,
+    readonly info: HandleInfo,
+  ) {
+    this.rules = new Rules(core);
+  }
+
+  /** @internal use open() */
+  static async create(options: OpenOptions = {}): Promise<Handle> {
+    const target = namespaceTarget(options);
+    const rcvbuf = options.receiveBufferBytes === undefined
+      ? undefined
+      : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
+    const native = new addon.NativeHandle({ path: target.path, fd: target.fd, rcvbuf });
+    const result: OpenResult = await native.open();
+    if (result.errno) {
+      await native.close();
+      throw new NetlinkError({ errno: result.errno, operation: 'open', request: target.description, syscall: result.syscall });
+    }
+    const core = new HandleCore(native, NameRegistry.forNamespace(target.name));
+    return new Handle(core, {
+      namespace: target.description,
+      netnsDev: result.netnsDev,
+      netnsInode: result.netnsInode,
+      extendedAck: result.extAck,
+      cappedAck: result.capAck,
+      strictCheck: result.strictCheck,
+      receiveBufferBytes: result.rcvbuf,
+      sendBufferBytes: result.sndbuf,
+    });
+  }
+
+  /** The name databases (rt_tables, rt_protos, ...) this handle resolves names with. */
+  get names(): NameRegistry {
+    return this.core.names;
+  }
+
+  get closed(): boolean {
+    return this.core.closed;
+  }
+
+  /** A device of this handle's namespace, by name or index; undefined when there is none. */
+  async link(nameOrIndex: string | number): Promise<Link | undefined> {
+    const operation = 'link get';
+    this.core.assertOpen(operation);
+    const key = typeof nameOrIndex === 'string' ? nameOrIndex : integer('index', nameOrIndex, 1, 0x7fffffff);
+    const reply = await this.core.native.linkGet(key);
+    if (reply === null) return undefined;
+    if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
+    return reply;
+  }
+
+  /**
+   * Closes the socket. Operations already asked for finish first; new ones fail
+   * with HandleClosedError. Resolves once the socket's fd is closed.
+   */
+  async close(): Promise<void> {
+    if (this.core.closed) return;
+    this.core.closed = true;
+    await this.core.native.close();
+  }
+}
+
+/**
+ * Opens a handle: `open()` for the current namespace, `open({ netns: 'qrouter-1' })`
+ * for a named one, or `{ netnsPath }`, `{ pid }`, `{ netnsFd }`. Nothing is forked;
+ * the socket is created inside the namespace by a native thread that then returns.
+ */
+export function open(options: OpenOptions = {}): Promise<Handle> {
+  return Handle.create(options);
+}

@@ -1,0 +1,8 @@
+// nlroute: `ip rule` and `ip route` over rtnetlink, without forking, in any namespace.
+export { open, Handle } from './handle';
+export type { OpenOptions, Link, HandleInfo } from './handle';
+export type { NamespaceOptions } from './namespace-target';
+export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError } from './errors';
+export type { Rule, RuleSpec, RuleFilter, RuleAction, RangeInput } from './rules/types';
+export type { Family } from './address';
+export { NameRegistry } from './names/registry';

@@ -1,0 +1,94 @@
+// The compiled addon and the shapes of what crosses the boundary. Everything in
+// here is numeric and already validated; names and friendliness live above it.
+import * as path from 'node:path';
+
+/** A rule in the kernel's terms (see native/addon/rule_convert.cc). */
+export interface RuleRecord {
+  family?: number;
+  src?: string;
+  srcLen?: number;
+  dst?: string;
+  dstLen?: number;
+  tos?: number;
+  invert?: boolean;
+  /** Output only: all fib_rule_hdr flags (INVERT, UNRESOLVED, IIF/OIF_DETACHED). */
+  flags?: number;
+  action?: number;
+  priority?: number;
+  table?: number;
+  fwmark?: number;
+  fwmask?: number;
+  iifname?: string;
+  oifname?: string;
+  goto?: number;
+  flow?: number;
+  suppressPrefixlen?: number;
+  suppressIfgroup?: number;
+  tunId?: bigint;
+  l3mdev?: number;
+  protocol?: number;
+  ipProto?: number;
+  sport?: [number, number];
+  dport?: [number, number];
+  uidRange?: [number, number];
+  dscp?: number;
+  flowlabel?: number;
+  flowlabelMask?: number;
+  natGateway?: string;
+}
+
+/** A failure (or a success with a kernel warning) as the addon reports it. */
+export interface NativeOutcome {
+  errno: number;
+  state: 'done' | 'unknown' | 'not-sent';
+  extack?: string;
+  syscall?: string;
+  offset?: number;
+  attribute?: string | number;
+}
+
+export interface OpenResult {
+  errno?: number;
+  syscall?: string;
+  portId: number;
+  extAck: boolean;
+  capAck: boolean;
+  strictCheck: boolean;
+  rcvbuf: number;
+  sndbuf: number;
+  netnsDev: number;
+  netnsInode: number;
+}
+
+export type Failed = { error: NativeOutcome };
+
+export interface NativeHandle {
+  open(): Promise<OpenResult>;
+  ruleRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: RuleRecord[]): Promise<(NativeOutcome | null)[]>;
+  ruleDump(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[] } | Failed>;
+  ruleFlush(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
+  linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string } | null | Failed>;
+  close(): Promise<void>;
+}
+
+export interface NativeCodec {
+  encodeRule(kind: 'add' | 'delete', nlmsgFlags: number, seq: number, record: RuleRecord): Buffer;
+  encodeRuleDump(family: number, seq: number): Buffer;
+  decodeRules(datagram: Buffer): (RuleRecord | null)[];
+  ruleMatches(rule: RuleRecord, filter: RuleRecord): boolean;
+  parseStatus(message: Buffer): { error: number; seq: number; message?: string; offset?: number } | null;
+}
+
+interface Addon {
+  NativeHandle: new (options: { path?: string; fd?: number; rcvbuf?: number }) => NativeHandle;
+  codec: NativeCodec;
+}
+
+// dist/lib/native.js -> <package root>/build/Release/nlroute.node
+const addonPath = path.join(__dirname, '..', '..', 'build', 'Release', 'nlroute.node');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const addon: Addon = require(addonPath);
+
+// nlmsg_flags of requests that create or change objects.
+export const NLM_F = { REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400, APPEND: 0x800, ECHO: 0x08 } as const;
+export const AF = { UNSPEC: 0, INET: 2, INET6: 10 } as const;

@@ -1,0 +1,74 @@
+// handle.rules: add, delete, list and flush policy rules, like `ip rule`.
+import type { HandleCore } from '../core';
+import { FlushError, type NetlinkError } from '../errors';
+import { AF, NLM_F, type RuleRecord } from '../native';
+import { describeRule } from './describe';
+import { recordToRule, RULE_FIELD_OF_ATTRIBUTE } from './from-record';
+import { ruleToRecord } from './to-record';
+import type { Rule, RuleFilter, RuleSpec } from './types';
+
+export class Rules {
+  constructor(private readonly core: HandleCore) {}
+
+  /**
+   * `ip rule add`: fails with EEXIST when an identical rule exists at the same
+   * priority. Without a priority the kernel picks one (just below the second rule).
+   */
+  async add(rule: RuleSpec): Promise<void> {
+    await this.modify('add', rule, NLM_F.CREATE | NLM_F.EXCL);
+  }
+
+  /**
+   * `ip rule del`: removes the first rule (lowest priority) that matches every field
+   * given. ENOENT when none does. A rule from `list()` deletes exactly itself.
+   */
+  async delete(match: RuleSpec): Promise<void> {
+    await this.modify('delete', match, 0);
+  }
+
+  /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
+  async list(filter: RuleFilter = {}): Promise<Rule[]> {
+    const operation = 'rule list';
+    this.core.assertOpen(operation);
+    const { family, record } = this.filterRecord(filter);
+    const reply = await this.core.native.ruleDump(family, record);
+    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
+    return reply.rules.map(recordToRule);
+  }
+
+  /**
+   * `ip rule flush`: deletes every rule that matches the filter except priority 0.
+   * Note that, as in iproute2, an empty filter also deletes the main and default rules.
+   * Resolves to the number of rules deleted.
+   */
+  async flush(filter: RuleFilter = {}): Promise<number> {
+    const operation = 'rule flush';
+    this.core.assertOpen(operation);
+    const { family, record } = this.filterRecord(filter);
+    const reply = await this.core.native.ruleFlush(family, record);
+    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
+    const failures: NetlinkError[] = [];
+    reply.outcomes.forEach((outcome, i) => {
+      const error = this.core.toError(outcome, 'rule delete', describeRule(recordToRule(reply.rules[i])), RULE_FIELD_OF_ATTRIBUTE);
+      if (error) failures.push(error);
+    });
+    const deleted = reply.outcomes.length - failures.length;
+    if (failures.length) throw new FlushError(operation, deleted, failures);
+    return deleted;
+  }
+
+  private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
+    const operation = `rule ${kind}`;
+    this.core.assertOpen(operation);
+    const record = ruleToRecord(spec, kind, this.core.names);
+    const [outcome] = await this.core.native.ruleRequests(kind, flags, [record]);
+    const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
+    if (error) throw error;
+  }
+
+  private filterRecord(filter: RuleFilter): { family: number; record: RuleRecord | null } {
+    const record = ruleToRecord(filter, 'filter', this.core.names);
+    const family = record.family ?? AF.UNSPEC;
+    return { family, record: Object.keys(record).length ? record : null };
+  }
+}

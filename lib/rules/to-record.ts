@@ -1,0 +1,181 @@
+// RuleSpec (what people type) -> RuleRecord (what the native codec encodes).
+// All validation happens here, before anything reaches the kernel.
+import { parseAddress, parsePrefix, type Family } from '../address';
+import { ValidationError } from '../errors';
+import { AF, type RuleRecord } from '../native';
+import type { NameRegistry } from '../names/registry';
+import { boolean, deviceName, integer, numberOrName, range, U16, U32, U8 } from '../validate';
+import type { RuleAction, RuleSpec } from './types';
+
+export type RulePurpose = 'add' | 'delete' | 'filter';
+
+export const ACTION_CODES: Record<RuleAction, number> = {
+  lookup: 1,
+  goto: 2,
+  nop: 3,
+  blackhole: 6,
+  unreachable: 7,
+  prohibit: 8,
+  nat: 10, // RTN_NAT: what iproute2 sends for the deprecated `nat`
+};
+
+const ALIASES: Record<string, keyof RuleSpec> = { pref: 'priority', lookup: 'table', dsfield: 'tos' };
+// Read-only state that list() reports; accepted on input so a listed rule can be deleted as is.
+const STATE_KEYS = new Set(['iifDetached', 'oifDetached', 'unresolved']);
+const KNOWN_KEYS = new Set<string>([
+  'family', 'priority', 'not', 'from', 'to', 'tos', 'dscp', 'fwmark', 'fwmask', 'iif', 'oif',
+  'table', 'action', 'goto', 'suppressPrefixlength', 'suppressIfgroup', 'uidrange', 'ipproto',
+  'sport', 'dport', 'l3mdev', 'protocol', 'realms', 'tunId', 'flowlabel', 'flowlabelMask', 'nat',
+]);
+
+export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameRegistry): RuleRecord {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError('rule', input, 'expected an object');
+  }
+  const spec = canonicalKeys(input);
+  const record: RuleRecord = {};
+  const family = resolveFamily(spec, purpose);
+  if (family !== undefined) record.family = family === 6 ? AF.INET6 : AF.INET;
+
+  setPrefix(record, 'src', 'from', spec.from, family);
+  setPrefix(record, 'dst', 'to', spec.to, family);
+  if (spec.priority !== undefined) record.priority = integer('priority', spec.priority, 0, U32);
+  if (spec.not !== undefined) record.invert = boolean('not', spec.not);
+  if (spec.tos !== undefined) record.tos = numberOrName('tos', spec.tos, names.dsfields, U8, 'dsfield');
+  if (spec.dscp !== undefined) {
+    if (spec.tos !== undefined) throw new ValidationError('dscp', spec.dscp, 'cannot be combined with tos');
+    record.dscp = numberOrName('dscp', spec.dscp, names.dsfields, 63, 'dscp');
+  }
+  if (spec.fwmark !== undefined) record.fwmark = integer('fwmark', spec.fwmark, 0, U32);
+  if (spec.fwmask !== undefined) record.fwmask = integer('fwmask', spec.fwmask, 0, U32);
+  if (spec.iif !== undefined) record.iifname = deviceName('iif', spec.iif);
+  if (spec.oif !== undefined) record.oifname = deviceName('oif', spec.oif);
+  if (spec.table !== undefined) record.table = numberOrName('table', spec.table, names.tables, U32, 'table');
+  if (spec.suppressPrefixlength !== undefined) {
+    record.suppressPrefixlen = integer('suppressPrefixlength', spec.suppressPrefixlength, 0, U32 - 1);
+  }
+  if (spec.suppressIfgroup !== undefined) {
+    record.suppressIfgroup = numberOrName('suppressIfgroup', spec.suppressIfgroup, names.groups, U32 - 1, 'group');
+  }
+  if (spec.uidrange !== undefined) record.uidRange = range('uidrange', spec.uidrange, U32);
+  if (spec.ipproto !== undefined) record.ipProto = numberOrName('ipproto', spec.ipproto, names.ipProtocols, U8, 'IP protocol');
+  if (spec.sport !== undefined) record.sport = range('sport', spec.sport, U16);
+  if (spec.dport !== undefined) record.dport = range('dport', spec.dport, U16);
+  if (spec.protocol !== undefined) record.protocol = numberOrName('protocol', spec.protocol, names.protocols, U8, 'protocol');
+  if (spec.realms !== undefined) record.flow = realms(spec.realms, names);
+  if (spec.tunId !== undefined) record.tunId = tunnelId(spec.tunId);
+  if (spec.flowlabel !== undefined) record.flowlabel = integer('flowlabel', spec.flowlabel, 0, 0xfffff);
+  if (spec.flowlabelMask !== undefined) record.flowlabelMask = integer('flowlabelMask', spec.flowlabelMask, 0, 0xfffff);
+  if (spec.l3mdev !== undefined && boolean('l3mdev', spec.l3mdev)) record.l3mdev = 1;
+  if (spec.nat !== undefined) {
+    const gateway = parseAddress('nat', spec.nat);
+    if (gateway.family !== 4) throw new ValidationError('nat', spec.nat, 'route NAT is IPv4 only');
+    record.natGateway = gateway.address;
+  }
+  setAction(record, spec, purpose);
+  return record;
+}
+
+function canonicalKeys(input: RuleSpec): RuleSpec {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || STATE_KEYS.has(key)) continue;
+    const canonical = ALIASES[key] ?? key;
+    if (!KNOWN_KEYS.has(canonical)) throw new ValidationError(key, value, 'unknown rule field');
+    if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
+    out[canonical] = value;
+  }
+  return out as RuleSpec;
+}
+
+function resolveFamily(spec: RuleSpec, purpose: RulePurpose): Family | undefined {
+  let family: Family | undefined;
+  let decidedBy = '';
+  if (spec.family !== undefined) {
+    if (spec.family !== 4 && spec.family !== 6) throw new ValidationError('family', spec.family, 'must be 4 or 6');
+    family = spec.family;
+    decidedBy = 'family';
+  }
+  for (const field of ['from', 'to', 'nat'] as const) {
+    const value = spec[field];
+    if (value === undefined || value === 'all' || value === 'any' || value === 'default') continue;
+    const f = field === 'nat' ? parseAddress(field, value).family : parsePrefix(field, value).family;
+    if (family !== undefined && f !== family) {
+      throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
+    }
+    family = f;
+    decidedBy = field;
+  }
+  if (spec.flowlabel !== undefined || spec.flowlabelMask !== undefined) {
+    if (family === 4) throw new ValidationError('flowlabel', spec.flowlabel ?? spec.flowlabelMask, 'is IPv6 only');
+    family = 6;
+  }
+  // Like `ip rule`: IPv4 unless something says otherwise. A filter without a family matches both.
+  if (family === undefined && purpose !== 'filter') family = 4;
+  return family;
+}
+
+function setPrefix(record: RuleRecord, key: 'src' | 'dst', field: string, value: string | undefined, family?: Family) {
+  if (value === undefined) return;
+  const lenKey = key === 'src' ? 'srcLen' : 'dstLen';
+  if (value === 'all' || value === 'any' || value === 'default') {
+    record[lenKey] = 0; // "from all": only meaningful as a filter; adds and deletes send nothing
+    return;
+  }
+  const prefix = parsePrefix(field, value);
+  if (family !== undefined && prefix.family !== family) {
+    throw new ValidationError(field, value, `is IPv${prefix.family} but the rule is IPv${family}`);
+  }
+  if (prefix.length === 0) {
+    record[lenKey] = 0;
+    return;
+  }
+  record[key] = prefix.address;
+  record[lenKey] = prefix.length;
+}
+
+function setAction(record: RuleRecord, spec: RuleSpec, purpose: RulePurpose) {
+  let action = spec.action;
+  if (action !== undefined && !(action in ACTION_CODES)) {
+    throw new ValidationError('action', action, `must be one of ${Object.keys(ACTION_CODES).join(', ')}`);
+  }
+  if (spec.goto !== undefined) {
+    if (action !== undefined && action !== 'goto') throw new ValidationError('goto', spec.goto, `conflicts with action ${action}`);
+    action = 'goto';
+    record.goto = integer('goto', spec.goto, 0, U32);
+  } else if (action === 'goto' && purpose === 'add') {
+    throw new ValidationError('goto', undefined, 'action goto needs a goto target priority');
+  }
+  if (spec.nat !== undefined) {
+    if (action !== undefined && action !== 'nat') throw new ValidationError('nat', spec.nat, `conflicts with action ${action}`);
+    action = 'nat';
+    if (purpose === 'add') process.emitWarning('route NAT is deprecated', { code: 'NLROUTE_NAT_DEPRECATED' });
+  }
+  if (record.l3mdev !== undefined && record.table !== undefined) {
+    throw new ValidationError('table', spec.table, 'l3mdev and table are mutually exclusive');
+  }
+  if (purpose === 'add') {
+    // iproute2: every add is TO_TBL unless a type keyword, goto, nop or l3mdev says
+    // otherwise, and a lookup (or nat) without a table looks up main.
+    action ??= 'lookup';
+    if ((action === 'lookup' || action === 'nat') && record.l3mdev === undefined && record.table === undefined) {
+      record.table = 254;
+    }
+  }
+  if (action !== undefined) record.action = ACTION_CODES[action];
+}
+
+function realms(value: unknown, names: NameRegistry): number {
+  if (typeof value === 'number') return integer('realms', value, 0, U32);
+  if (typeof value !== 'string') throw new ValidationError('realms', value, 'expected "FROM/TO", "TO" or a number');
+  const [from, to] = value.includes('/') ? value.split('/', 2) : ['0', value];
+  const a = numberOrName('realms', from, names.realms, U16, 'realm');
+  const b = numberOrName('realms', to, names.realms, U16, 'realm');
+  return ((a << 16) | b) >>> 0;
+}
+
+function tunnelId(value: unknown): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'bigint' && value >= 0n && value <= 0xffffffffffffffffn) return value;
+  throw new ValidationError('tunId', value, 'expected an unsigned 64-bit integer');
+}

@@ -1,0 +1,29 @@
+#include "address_convert.h"
+
+#include <arpa/inet.h>
+
+namespace nlroute::addon {
+
+wire::Address address_from_js(const Napi::Env& env, const Napi::Value& value, const char* field) {
+  if (!value.IsString()) {
+    throw Napi::TypeError::New(env, std::string("rule record: ") + field + " must be an address string");
+  }
+  std::string text = value.As<Napi::String>().Utf8Value();
+  wire::Address a;
+  if (::inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) {
+    a.length = 4;
+  } else if (::inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
+    a.length = 16;
+  } else {
+    throw Napi::TypeError::New(env, std::string("rule record: ") + field + " is not an address: " + text);
+  }
+  return a;
+}
+
+Napi::String address_to_js(Napi::Env env, const wire::Address& a) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  ::inet_ntop(a.length == 16 ? AF_INET6 : AF_INET, a.bytes.data(), text, sizeof text);
+  return Napi::String::New(env, text);
+}
+
+}  // namespace nlroute::addon

@@ -1,0 +1,89 @@
+#include "codec_exports.h"
+
+#include "../wire/constants.h"
+#include "../wire/kernel_status.h"
+#include "../wire/rule_codec.h"
+#include "rule_convert.h"
+
+namespace nlroute::addon {
+
+namespace {
+
+wire::Bytes bytes_of(const Napi::Value& v) {
+  auto buf = v.As<Napi::Buffer<uint8_t>>();
+  return {buf.Data(), buf.Length()};
+}
+
+// encodeRule(kind: 'add' | 'delete', nlmsgFlags, seq, record) -> Buffer
+Napi::Value EncodeRule(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string kind = info[0].As<Napi::String>().Utf8Value();
+  uint16_t type = kind == "delete" ? wire::RTM_DELRULE : wire::RTM_NEWRULE;
+  uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
+  uint32_t seq = info[2].As<Napi::Number>().Uint32Value();
+  std::vector<uint8_t> out;
+  wire::encode_rule(out, type, flags, seq, rule_from_js(info[3].As<Napi::Object>()));
+  return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
+}
+
+// encodeRuleDump(family, seq) -> Buffer
+Napi::Value EncodeRuleDump(const Napi::CallbackInfo& info) {
+  std::vector<uint8_t> out;
+  wire::encode_rule_dump(out, info[1].As<Napi::Number>().Uint32Value(),
+                         static_cast<uint8_t>(info[0].As<Napi::Number>().Uint32Value()));
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
+}
+
+// decodeRules(datagram: Buffer) -> Array<record | null>; null for a message that
+// does not decode. Stops quietly at a malformed length, as the socket code does.
+Napi::Value DecodeRules(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  wire::MessageIterator it(bytes_of(info[0]));
+  wire::MessageView msg;
+  uint32_t n = 0;
+  while (it.next(msg)) {
+    auto rule = wire::decode_rule(msg);
+    out.Set(n++, rule ? Napi::Value(rule_to_js(env, *rule)) : env.Null());
+  }
+  return out;
+}
+
+// ruleMatches(rule record, filter record) -> boolean
+Napi::Value RuleMatches(const Napi::CallbackInfo& info) {
+  auto rule = rule_from_js(info[0].As<Napi::Object>());
+  auto filter = rule_from_js(info[1].As<Napi::Object>());
+  return Napi::Boolean::New(info.Env(), wire::rule_matches(rule, filter));
+}
+
+// parseStatus(message: Buffer) -> { error, seq, message?, offset? } | null
+Napi::Value ParseStatus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wire::MessageIterator it(bytes_of(info[0]));
+  wire::MessageView msg;
+  if (!it.next(msg)) return env.Null();
+  std::optional<wire::KernelStatus> status;
+  if (msg.type == wire::NLMSG_ERROR) status = wire::parse_error_message(msg);
+  if (msg.type == wire::NLMSG_DONE) status = wire::parse_done_message(msg);
+  if (!status) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("error", status->error);
+  o.Set("seq", status->request_seq);
+  if (!status->message.empty()) o.Set("message", status->message);
+  if (status->offset) o.Set("offset", *status->offset);
+  return o;
+}
+
+}  // namespace
+
+void export_codec(Napi::Env env, Napi::Object exports) {
+  Napi::Object codec = Napi::Object::New(env);
+  codec.Set("encodeRule", Napi::Function::New(env, EncodeRule));
+  codec.Set("encodeRuleDump", Napi::Function::New(env, EncodeRuleDump));
+  codec.Set("decodeRules", Napi::Function::New(env, DecodeRules));
+  codec.Set("ruleMatches", Napi::Function::New(env, RuleMatches));
+  codec.Set("parseStatus", Napi::Function::New(env, ParseStatus));
+  exports.Set("codec", codec);
+}
+
+}  // namespace nlroute::addon

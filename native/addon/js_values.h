@@ -1,0 +1,20 @@
+// Strict reads of numbers from JavaScript values. The TypeScript layer has already
+// validated user input; these checks guard the boundary itself, so a bug there
+// becomes a TypeError naming the property instead of a wrong number on the wire.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+namespace nlroute::addon {
+
+uint32_t read_uint(const Napi::Env& env, const Napi::Value& v, const std::string& field, uint64_t max);
+uint64_t read_u64(const Napi::Env& env, const Napi::Value& v, const std::string& field);
+// [start, end] as a two-element array of integers up to `max`.
+std::pair<uint32_t, uint32_t> read_pair(const Napi::Env& env, const Napi::Value& v,
+                                        const std::string& field, uint64_t max);
+std::string read_string(const Napi::Env& env, const Napi::Value& v, const std::string& field);
+
+}  // namespace nlroute::addon

@@ -1,0 +1,15 @@
+// Entry point of the addon: the NativeHandle class and the socket-free codec.
+#include <napi.h>
+
+#include "codec_exports.h"
+#include "native_handle.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeHandle", nlroute::addon::NativeHandle::Define(env));
+  nlroute::addon::export_codec(env, exports);
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(nlroute, Init)

@@ -1,0 +1,75 @@
+#include "rule_ops.h"
+
+#include <cstring>
+
+#include "../wire/constants.h"
+#include "../wire/rule_codec.h"
+
+namespace nlroute::ops {
+
+using namespace nlroute::wire;
+
+void modify_rules(io::RouteSocket& sock, uint16_t type, uint16_t flags,
+                  const std::vector<RuleRecord>& rules, io::RequestBatch& batch,
+                  std::vector<io::Outcome>& outcomes) {
+  batch = {};
+  for (size_t i = 0; i < rules.size(); ++i) {
+    uint32_t seq = sock.next_seq();
+    if (i == 0) batch.first_seq = seq;
+    batch.starts.push_back(align(static_cast<uint32_t>(batch.bytes.size())));
+    encode_rule(batch.bytes, type, flags | NLM_F_REQUEST | NLM_F_ACK, seq, rules[i]);
+  }
+  io::transact(sock, batch, outcomes);
+}
+
+namespace {
+// Collects dumped rules that match, keeping the raw message too when asked to.
+io::Outcome dump_matching(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter,
+                          std::vector<RuleRecord>& rules, std::vector<std::vector<uint8_t>>* raw) {
+  return io::dump(
+      sock, [&](std::vector<uint8_t>& buf, uint32_t seq) { encode_rule_dump(buf, seq, family); },
+      [&](const MessageView& msg) {
+        auto rule = decode_rule(msg);
+        if (!rule || !rule_matches(*rule, filter)) return;
+        rules.push_back(std::move(*rule));
+        if (raw) raw->emplace_back(msg.whole.data, msg.whole.data + msg.whole.size);
+      },
+      [&] {
+        rules.clear();
+        if (raw) raw->clear();
+      });
+}
+}  // namespace
+
+io::Outcome list_rules(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter,
+                       std::vector<RuleRecord>& out) {
+  return dump_matching(sock, family, filter, out, nullptr);
+}
+
+void flush_rules(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter,
+                 FlushResult& result) {
+  std::vector<RuleRecord> matched;
+  std::vector<std::vector<uint8_t>> raw;
+  result.dump = dump_matching(sock, family, filter, matched, &raw);
+  if (result.dump.error) return;
+
+  io::RequestBatch& batch = result.batch;
+  for (size_t i = 0; i < matched.size(); ++i) {
+    // Priority 0 (the local rule) has no FRA_PRIORITY; iproute2's flush skips it.
+    if (matched[i].priority == 0) continue;
+    uint32_t seq = sock.next_seq();
+    if (batch.starts.empty()) batch.first_seq = seq;
+    size_t at = batch.bytes.size();
+    batch.starts.push_back(at);
+    batch.bytes.insert(batch.bytes.end(), raw[i].begin(), raw[i].end());
+    uint16_t type = RTM_DELRULE, flags = NLM_F_REQUEST | NLM_F_ACK;
+    std::memcpy(batch.bytes.data() + at + 4, &type, 2);
+    std::memcpy(batch.bytes.data() + at + 6, &flags, 2);
+    std::memcpy(batch.bytes.data() + at + 8, &seq, 4);
+    batch.bytes.resize(align(static_cast<uint32_t>(batch.bytes.size())), 0);
+    result.rules.push_back(std::move(matched[i]));
+  }
+  io::transact(sock, batch, result.outcomes);
+}
+
+}  // namespace nlroute::ops

@@ -1,0 +1,187 @@
+#include "exchange.h"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "../wire/constants.h"
+#include "../wire/kernel_status.h"
+
+namespace nlroute::io {
+
+using wire::MessageIterator;
+using wire::MessageView;
+
+namespace {
+
+// An ACK is its own skb of roughly 0.8–1 KiB of receive-buffer truesize; keeping the
+// number in flight under rcvbuf / 1.25 KiB means ACKs cannot overflow the buffer.
+constexpr size_t kAckTruesize = 1280;
+constexpr int kMaxDumpAttempts = 5;
+
+Outcome from_status(const wire::KernelStatus& s) {
+  Outcome o;
+  o.error = s.error;
+  o.message = s.message;
+  o.offset = s.offset;
+  return o;
+}
+
+Outcome local_failure(int errnum, const char* call) {
+  Outcome o;
+  o.error = errnum;
+  o.syscall = call;
+  return o;
+}
+
+Outcome malformed_reply() {
+  Outcome o = local_failure(EPROTO, "recv");
+  o.message = "malformed netlink datagram from the kernel";
+  return o;
+}
+
+// Reads ACKs until every request in [from, to) has one, or the kernel dropped some.
+void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, size_t to,
+                  std::vector<Outcome>& outcomes, std::vector<bool>& answered) {
+  size_t missing = to - from;
+  bool overflowed = false;
+  // When sendmsg returns, the kernel has already processed every message in it and
+  // queued (or dropped) each ACK, so after an overflow we only drain what is queued.
+  while (missing > 0) {
+    wire::Bytes datagram;
+    int err = sock.receive(datagram, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
+    if (err == ENOBUFS) {
+      overflowed = true;
+      continue;
+    }
+    if (err == EAGAIN && overflowed) break;
+    if (err) {
+      for (size_t i = from; i < to; ++i)
+        if (!answered[i]) outcomes[i] = local_failure(err, "recv"), answered[i] = true;
+      return;
+    }
+    MessageIterator it(datagram);
+    MessageView msg;
+    while (it.next(msg)) {
+      if (msg.type != wire::NLMSG_ERROR) continue;  // e.g. echoes; not an answer we track
+      auto status = wire::parse_error_message(msg);
+      if (!status) continue;
+      uint32_t index = status->request_seq - batch.first_seq;
+      if (index < from || index >= to || answered[index]) continue;  // stale or foreign
+      outcomes[index] = from_status(*status);
+      answered[index] = true;
+      --missing;
+    }
+  }
+  for (size_t i = from; i < to; ++i) {
+    if (answered[i]) continue;
+    Outcome o;
+    o.state = Outcome::State::Unknown;
+    o.error = ENOBUFS;
+    o.syscall = "recv";
+    o.message = "the acknowledgement was lost in a receive-buffer overflow; outcome unknown";
+    outcomes[i] = o;
+    answered[i] = true;
+  }
+}
+
+}  // namespace
+
+void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes) {
+  outcomes.assign(batch.size(), Outcome{});
+  std::vector<bool> answered(batch.size(), false);
+  size_t max_bytes = sock.max_send_bytes();
+  size_t max_in_flight = std::max<size_t>(1, sock.features().rcvbuf / kAckTruesize);
+
+  size_t next = 0;
+  while (next < batch.size()) {
+    // Pack as many whole messages as fit in one sendmsg and whose ACKs fit in rcvbuf.
+    size_t end = next, bytes = 0;
+    while (end < batch.size() && end - next < max_in_flight &&
+           (end == next || bytes + batch.length_of(end) <= max_bytes)) {
+      bytes += batch.length_of(end);
+      ++end;
+    }
+    int err = sock.send(batch.bytes.data() + batch.starts[next], bytes);
+    if (err) {
+      for (size_t i = next; i < end; ++i) {
+        outcomes[i] = local_failure(err, "sendmsg");
+        outcomes[i].state = Outcome::State::NotSent;
+      }
+    } else {
+      collect_acks(sock, batch, next, end, outcomes, answered);
+    }
+    next = end;
+  }
+}
+
+Outcome dump(RouteSocket& sock, const std::function<void(std::vector<uint8_t>&, uint32_t)>& encode,
+             const std::function<void(const MessageView&)>& on_message,
+             const std::function<void()>& on_restart) {
+  for (int attempt = 1;; ++attempt) {
+    std::vector<uint8_t> request;
+    uint32_t seq = sock.next_seq();
+    encode(request, seq);
+    if (int err = sock.send(request.data(), request.size())) return local_failure(err, "sendmsg");
+
+    bool interrupted = false;
+    for (bool done = false; !done;) {
+      wire::Bytes datagram;
+      int err = sock.receive(datagram, RouteSocket::Wait::Block);
+      if (err == ENOBUFS) {
+        Outcome o = local_failure(ENOBUFS, "recv");
+        o.message = "dump messages were lost in a receive-buffer overflow";
+        return o;
+      }
+      if (err) return local_failure(err, "recv");
+      MessageIterator it(datagram);
+      MessageView msg;
+      while (it.next(msg)) {
+        if (msg.seq != seq) continue;  // an answer to something earlier; not ours
+        if (msg.flags & wire::NLM_F_DUMP_INTR) interrupted = true;
+        if (msg.type == wire::NLMSG_DONE || msg.type == wire::NLMSG_ERROR) {
+          auto status = msg.type == wire::NLMSG_DONE ? wire::parse_done_message(msg)
+                                                     : wire::parse_error_message(msg);
+          if (!status) return malformed_reply();
+          if (status->error) return from_status(*status);
+          done = true;
+          break;
+        }
+        if (!interrupted) on_message(msg);
+      }
+      if (it.malformed()) return malformed_reply();
+    }
+    if (!interrupted) return Outcome{};
+    on_restart();
+    if (attempt == kMaxDumpAttempts) {
+      Outcome o = local_failure(EAGAIN, "dump");
+      o.message = "the dump was interrupted by concurrent changes " +
+                  std::to_string(kMaxDumpAttempts) + " times in a row";
+      return o;
+    }
+  }
+}
+
+Outcome request_reply(RouteSocket& sock, const std::vector<uint8_t>& request, uint32_t seq,
+                      std::vector<uint8_t>& reply) {
+  if (int err = sock.send(request.data(), request.size())) return local_failure(err, "sendmsg");
+  for (;;) {
+    wire::Bytes datagram;
+    if (int err = sock.receive(datagram, RouteSocket::Wait::Block)) return local_failure(err, "recv");
+    MessageIterator it(datagram);
+    MessageView msg;
+    while (it.next(msg)) {
+      if (msg.type == wire::NLMSG_ERROR) {
+        auto status = wire::parse_error_message(msg);
+        if (!status) return malformed_reply();
+        if (status->request_seq != seq) continue;
+        return from_status(*status);
+      }
+      if (msg.seq != seq) continue;
+      reply.assign(msg.whole.data, msg.whole.data + msg.whole.size);
+      return Outcome{};
+    }
+    if (it.malformed()) return malformed_reply();
+  }
+}
+
+}  // namespace nlroute::io

@@ -1,0 +1,136 @@
+#include "route_socket.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "../wire/constants.h"
+#include "netns.h"
+
+namespace nlroute::io {
+
+namespace {
+// struct sockaddr_nl and NETLINK_ROUTE, spelled out so that <linux/netlink.h>'s macros
+// (NLMSG_ERROR, ...) never meet the constants of the same names in wire/constants.h.
+struct NetlinkAddress {
+  sa_family_t nl_family;
+  unsigned short nl_pad;
+  uint32_t nl_pid;
+  uint32_t nl_groups;
+};
+constexpr int kNetlinkRoute = 0;
+
+// Dump datagrams are capped near 32 KiB by the kernel; twice that never truncates.
+constexpr size_t kReceiveBufferBytes = 64 * 1024;
+// A kernel that never answers would otherwise hang a handle forever.
+constexpr int kReceiveTimeoutMs = 60 * 1000;
+
+bool set_flag(int fd, int option) {
+  int one = 1;
+  return ::setsockopt(fd, wire::SOL_NETLINK_LEVEL, option, &one, sizeof one) == 0;
+}
+
+int get_int(int fd, int option) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  ::getsockopt(fd, SOL_SOCKET, option, &value, &len);
+  return value;
+}
+}  // namespace
+
+std::unique_ptr<RouteSocket> RouteSocket::open(int ns_fd, int rcvbuf_bytes, SysError& err,
+                                               bool& stranded) {
+  int fd = -1;
+  run_in_namespace(
+      ns_fd,
+      [&] {
+        fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, kNetlinkRoute);
+        if (fd < 0) err = {errno, "socket(AF_NETLINK, NETLINK_ROUTE)"};
+      },
+      err, stranded);
+  if (fd < 0 || err) {
+    if (fd >= 0) ::close(fd);
+    return nullptr;
+  }
+  std::unique_ptr<RouteSocket> sock(new RouteSocket(fd));
+  NetlinkAddress local{};
+  local.nl_family = AF_NETLINK;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+    err = {errno, "bind(AF_NETLINK)"};
+    return nullptr;
+  }
+  socklen_t len = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+    err = {errno, "getsockname(AF_NETLINK)"};
+    return nullptr;
+  }
+  sock->features_.port_id = local.nl_pid;
+  sock->configure(rcvbuf_bytes);
+  return sock;
+}
+
+void RouteSocket::configure(int rcvbuf_bytes) {
+  // Each of these is a newer-kernel feature; a kernel without one still works, with
+  // less detail in errors or with filtering done here instead of in the kernel.
+  features_.ext_ack = set_flag(fd_, wire::NETLINK_EXT_ACK_OPT);
+  features_.cap_ack = set_flag(fd_, wire::NETLINK_CAP_ACK_OPT);
+  features_.strict_check = set_flag(fd_, wire::NETLINK_GET_STRICT_CHK_OPT);
+  // ACKs of a pipelined batch queue up here; FORCE passes net.core.rmem_max when we
+  // have CAP_NET_ADMIN, the plain option is the unprivileged fallback.
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes) != 0) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+  }
+  int sndbuf = 1 << 20;
+  if (::setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) != 0) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  }
+  features_.rcvbuf = get_int(fd_, SO_RCVBUF);
+  features_.sndbuf = get_int(fd_, SO_SNDBUF);
+  receive_buffer_.resize(kReceiveBufferBytes);
+}
+
+RouteSocket::~RouteSocket() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+size_t RouteSocket::max_send_bytes() const {
+  return features_.sndbuf > 64 ? static_cast<size_t>(features_.sndbuf - 32) : 4096;
+}
+
+int RouteSocket::send(const uint8_t* data, size_t size) {
+  NetlinkAddress kernel{};
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    ssize_t n = ::sendto(fd_, data, size, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+    if (n >= 0) return static_cast<size_t>(n) == size ? 0 : EMSGSIZE;
+    if (errno != EINTR) return errno;
+  }
+}
+
+int RouteSocket::receive(wire::Bytes& out, Wait wait) {
+  if (wait == Wait::Block) {
+    pollfd pfd{fd_, POLLIN, 0};
+    for (;;) {
+      int ready = ::poll(&pfd, 1, kReceiveTimeoutMs);
+      if (ready > 0) break;
+      if (ready == 0) return ETIMEDOUT;
+      if (errno != EINTR) return errno;
+    }
+  }
+  for (;;) {
+    ssize_t n = ::recv(fd_, receive_buffer_.data(), receive_buffer_.size(),
+                       MSG_TRUNC | (wait == Wait::DontWait ? MSG_DONTWAIT : 0));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EWOULDBLOCK ? EAGAIN : errno;
+    }
+    if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
+    out = {receive_buffer_.data(), static_cast<size_t>(n)};
+    return 0;
+  }
+}
+
+}  // namespace nlroute::io

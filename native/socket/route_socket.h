@@ -1,0 +1,59 @@
+// One NETLINK_ROUTE socket: created (in a namespace), configured, and used for
+// plain send/receive. It knows nothing of rules or routes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "../wire/message_reader.h"
+#include "sys_error.h"
+
+namespace nlroute::io {
+
+struct SocketFeatures {
+  bool ext_ack = false;      // NETLINK_EXT_ACK: error text and attribute offsets
+  bool cap_ack = false;      // NETLINK_CAP_ACK: error ACKs without the echoed request
+  bool strict_check = false; // NETLINK_GET_STRICT_CHK: kernel-side dump filters
+  int rcvbuf = 0;            // effective sizes, as the kernel reports them
+  int sndbuf = 0;
+  uint32_t port_id = 0;
+};
+
+class RouteSocket {
+ public:
+  // Creates the socket inside `ns_fd` (or here, for -1) and configures it.
+  static std::unique_ptr<RouteSocket> open(int ns_fd, int rcvbuf_bytes, SysError& err,
+                                           bool& stranded);
+  ~RouteSocket();
+  RouteSocket(const RouteSocket&) = delete;
+  RouteSocket& operator=(const RouteSocket&) = delete;
+
+  const SocketFeatures& features() const { return features_; }
+  uint32_t next_seq() { return ++seq_; }
+
+  // The largest datagram the kernel accepts from us (sk_sndbuf - 32).
+  size_t max_send_bytes() const;
+
+  // Sends one datagram holding one or more messages. Returns 0 or an errno.
+  int send(const uint8_t* data, size_t size);
+
+  enum class Wait { Block, DontWait };
+  // Receives one datagram into the socket's own buffer; `out` points into it until the
+  // next call. Returns 0, or an errno (ENOBUFS: the kernel dropped messages; EAGAIN
+  // with DontWait: nothing queued; EMSGSIZE: a datagram did not fit and was cut).
+  int receive(wire::Bytes& out, Wait wait);
+
+ private:
+  explicit RouteSocket(int fd) : fd_(fd) {}
+  void configure(int rcvbuf_bytes);
+
+  int fd_;
+  uint32_t seq_ = 0;
+  SocketFeatures features_;
+  std::vector<uint8_t> receive_buffer_;
+};
+
+}  // namespace nlroute::io

@@ -1,0 +1,25 @@
+// RTM_GETLINK by name, and reading the ifindex/name out of the RTM_NEWLINK answer:
+// device names must be resolved inside the handle's own namespace, so this goes
+// over the handle's netlink socket rather than if_nametoindex().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "message_reader.h"
+
+namespace nlroute::wire {
+
+void encode_link_get_by_name(std::vector<uint8_t>& buffer, uint32_t seq, std::string_view name);
+void encode_link_get_by_index(std::vector<uint8_t>& buffer, uint32_t seq, int32_t index);
+
+struct LinkRecord {
+  int32_t index = 0;
+  std::string name;
+};
+std::optional<LinkRecord> decode_link(const MessageView& msg);
+
+}  // namespace nlroute::wire

@@ -1,0 +1,48 @@
+// Building netlink messages into a buffer the caller owns (libmnl style).
+//
+// A MessageWriter appends exactly one message to the end of a byte vector; several
+// writers used one after another on the same vector produce a multi-message
+// datagram, which is how batches are packed. Nothing here does I/O.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace nlroute::wire {
+
+class MessageWriter {
+ public:
+  MessageWriter(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq);
+
+  // The fixed family header (fib_rule_hdr, rtmsg, ifinfomsg) that follows nlmsghdr.
+  void put_header(const void* header, uint32_t length);
+
+  void put_attr(uint16_t type, const void* payload, uint32_t length);
+  void put_u8(uint16_t type, uint8_t value) { put_attr(type, &value, 1); }
+  void put_u16(uint16_t type, uint16_t value) { put_attr(type, &value, 2); }
+  void put_u32(uint16_t type, uint32_t value) { put_attr(type, &value, 4); }
+  void put_u64(uint16_t type, uint64_t value) { put_attr(type, &value, 8); }
+  void put_be32(uint16_t type, uint32_t host_value);
+  void put_be64(uint16_t type, uint64_t host_value);
+  // A NUL-terminated string, the way the kernel expects interface names.
+  void put_cstring(uint16_t type, std::string_view value);
+
+  // Nested attributes: begin returns a token that end() needs to patch the length.
+  size_t begin_nest(uint16_t type);
+  void end_nest(size_t token);
+
+  // Offset of this message inside the shared buffer, and its final length.
+  size_t offset() const { return start_; }
+  uint32_t length() const;
+
+ private:
+  void grow_padded(const void* data, uint32_t length);
+  void patch_message_length();
+
+  std::vector<uint8_t>& buffer_;
+  size_t start_;
+};
+
+}  // namespace nlroute::wire
