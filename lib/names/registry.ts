@@ -22,16 +22,35 @@ const SCOPE_BUILTINS: IdNameEntries = [[0, 'global'], [200, 'site'], [253, 'link
 
 export class NameRegistry {
   private readonly cache = new Map<string, NameTable>();
+  private resolvedDir?: string;
 
-  /** `configDir`: where rt_tables and friends live for this namespace. */
-  constructor(readonly configDir: string = SYSTEM_CONFIG) {}
+  /**
+   * `configDir`: where rt_tables and friends live; by default /etc/iproute2, or for
+   * a named namespace its /etc/netns/NAME/iproute2 overlay when that exists.
+   */
+  constructor(private readonly options: { configDir?: string; netns?: string } = {}) {}
 
-  static forNamespace(netnsName?: string): NameRegistry {
-    if (netnsName) {
-      const overlay = path.join('/etc/netns', netnsName, 'iproute2');
-      if (isDirectory(overlay)) return new NameRegistry(overlay);
+  static forNamespace(netns?: string): NameRegistry {
+    return new NameRegistry({ netns });
+  }
+
+  /** Decided when a name is first needed, so an overlay written after open() counts. */
+  get configDir(): string {
+    if (this.resolvedDir === undefined) {
+      let dir = this.options.configDir ?? SYSTEM_CONFIG;
+      if (!this.options.configDir && this.options.netns) {
+        const overlay = path.join('/etc/netns', this.options.netns, 'iproute2');
+        if (isDirectory(overlay)) dir = overlay;
+      }
+      this.resolvedDir = dir;
     }
-    return new NameRegistry(SYSTEM_CONFIG);
+    return this.resolvedDir;
+  }
+
+  /** Forgets what was read, so that edited files are read again. */
+  reload(): void {
+    this.cache.clear();
+    this.resolvedDir = undefined;
   }
 
   get tables(): NameTable {

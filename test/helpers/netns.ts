@@ -1,0 +1,142 @@
+// The only way tests touch routing state: inside a network namespace this helper
+// created, which it deletes after every test, also when the test fails (and, as a
+// last resort, when the process exits). `ip` is only ever run with `-n <that ns>`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { open, type Handle } from '../../lib';
+
+export const isRoot = process.getuid?.() === 0;
+const ROOT_REASON = 'needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create throwaway network namespaces';
+
+let counter = 0;
+const live = new Set<string>();
+
+process.on('exit', () => {
+  for (const name of live) removeNamespace(name);
+});
+
+function removeNamespace(name: string): void {
+  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  fs.rmSync(path.join('/etc/netns', name), { recursive: true, force: true });
+  live.delete(name);
+}
+
+export interface IpResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class ScratchNamespace {
+  readonly name: string;
+  private handleInstance?: Handle;
+
+  constructor() {
+    this.name = `nlrt-${process.pid}-${++counter}`;
+  }
+
+  /** Creates the namespace with lo up and a veth pair v0/v1 (this kernel has no dummy driver). */
+  create(): void {
+    execFileSync('ip', ['netns', 'add', this.name]);
+    live.add(this.name);
+    this.ip('link set lo up');
+    this.ip('link add v0 type veth peer name v1');
+    this.ip('link set v0 up');
+    this.ip('link set v1 up');
+  }
+
+  destroy(): void {
+    removeNamespace(this.name);
+  }
+
+  /** A handle on this namespace, opened on first use and closed by the helper. */
+  async handle(): Promise<Handle> {
+    this.handleInstance ??= await open({ netns: this.name });
+    return this.handleInstance;
+  }
+
+  async closeHandle(): Promise<void> {
+    await this.handleInstance?.close();
+    this.handleInstance = undefined;
+  }
+
+  /** `ip -n <ns> ARGS`; throws with ip's stderr when it fails. */
+  ip(args: string): string {
+    const r = this.ipTry(args);
+    if (r.status !== 0) throw new Error(`ip -n ${this.name} ${args}: exit ${r.status}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  ipTry(args: string): IpResult {
+    const r = spawnSync('ip', ['-n', this.name, ...args.trim().split(/\s+/)], { encoding: 'utf8' });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  ipJson<T = unknown>(args: string): T {
+    const out = this.ip(`-j ${args}`).trim();
+    return (out ? JSON.parse(out) : []) as T;
+  }
+
+  /** Writes /etc/netns/<ns>/iproute2/FILE, which `ip -n` and nlroute both read for this namespace. */
+  writeIproute2File(file: string, content: string): void {
+    const dir = path.join('/etc/netns', this.name, 'iproute2');
+    fs.mkdirSync(dir, { recursive: true });
+    // The overlay replaces /etc/iproute2 as a whole (ip bind-mounts the directory).
+    for (const f of fs.readdirSync('/etc/iproute2')) {
+      const from = path.join('/etc/iproute2', f);
+      const to = path.join(dir, f);
+      if (!fs.existsSync(to) && fs.statSync(from).isFile()) fs.copyFileSync(from, to);
+    }
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+}
+
+/**
+ * `describe` for tests that need a namespace: each test gets a fresh one (`ns()`),
+ * and may ask for more (`another()`); all are deleted after the test whatever
+ * happens. Skips the suite with a message when not root.
+ */
+export function describeInNamespace(
+  title: string,
+  body: (ns: () => ScratchNamespace, another: () => ScratchNamespace) => void,
+): void {
+  describe(title, function () {
+    let current: ScratchNamespace | undefined;
+    let extra: ScratchNamespace[] = [];
+    before(function () {
+      if (!isRoot) {
+        console.log(`      skipped "${title}": ${ROOT_REASON}`);
+        this.skip();
+      }
+    });
+    beforeEach(function () {
+      current = new ScratchNamespace();
+      current.create();
+    });
+    afterEach(async function () {
+      const all = current ? [current, ...extra] : extra;
+      current = undefined;
+      extra = [];
+      for (const ns of all) {
+        try {
+          await ns.closeHandle();
+        } finally {
+          ns.destroy();
+        }
+      }
+    });
+    const inTest = () => {
+      if (!current) throw new Error('scratch namespaces exist only inside a test');
+      return current;
+    };
+    body(inTest, () => {
+      inTest();
+      const ns = new ScratchNamespace();
+      extra.push(ns);
+      ns.create();
+      return ns;
+    });
+  });
+}
