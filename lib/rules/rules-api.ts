@@ -62,6 +62,7 @@ export class Rules {
     this.core.assertOpen(operation);
     const record = ruleToRecord(spec, kind, this.core.names);
     const [outcome] = await this.core.native.ruleRequests(kind, flags, [record]);
+    if (outcome === null) return;
     const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
     if (error) throw error;
   }

@@ -1,6 +1,6 @@
 // RuleSpec (what people type) -> RuleRecord (what the native codec encodes).
 // All validation happens here, before anything reaches the kernel.
-import { parseAddress, parsePrefix, type Family } from '../address';
+import { parseAddress, parsePrefix, type Family, type Prefix } from '../address';
 import { ValidationError } from '../errors';
 import { AF, type RuleRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
@@ -34,11 +34,13 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   }
   const spec = canonicalKeys(input);
   const record: RuleRecord = {};
-  const family = resolveFamily(spec, purpose);
+  const from = selectorPrefix('from', spec.from);
+  const to = selectorPrefix('to', spec.to);
+  const family = resolveFamily(spec, from, to, purpose);
   if (family !== undefined) record.family = family === 6 ? AF.INET6 : AF.INET;
 
-  setPrefix(record, 'src', 'from', spec.from, family);
-  setPrefix(record, 'dst', 'to', spec.to, family);
+  setPrefix(record, 'src', from);
+  setPrefix(record, 'dst', to);
   if (spec.priority !== undefined) record.priority = integer('priority', spec.priority, 0, U32);
   if (spec.not !== undefined) record.invert = boolean('not', spec.not);
   if (spec.tos !== undefined) record.tos = numberOrName('tos', spec.tos, names.dsfields, U8, 'dsfield');
@@ -88,7 +90,17 @@ function canonicalKeys(input: RuleSpec): RuleSpec {
   return out as RuleSpec;
 }
 
-function resolveFamily(spec: RuleSpec, purpose: RulePurpose): Family | undefined {
+const ALL = new Set(['all', 'any', 'default']);
+
+/** A from/to selector: undefined (not given), 'all' (length 0), or a parsed prefix. */
+function selectorPrefix(field: string, value: string | undefined): Prefix | 'all' | undefined {
+  if (value === undefined) return undefined;
+  if (ALL.has(value)) return 'all';
+  const prefix = parsePrefix(field, value);
+  return prefix.length === 0 ? 'all' : prefix;
+}
+
+function resolveFamily(spec: RuleSpec, from: Prefix | 'all' | undefined, to: Prefix | 'all' | undefined, purpose: RulePurpose): Family | undefined {
   let family: Family | undefined;
   let decidedBy = '';
   if (spec.family !== undefined) {
@@ -96,14 +108,13 @@ function resolveFamily(spec: RuleSpec, purpose: RulePurpose): Family | undefined
     family = spec.family;
     decidedBy = 'family';
   }
-  for (const field of ['from', 'to', 'nat'] as const) {
-    const value = spec[field];
-    if (value === undefined || value === 'all' || value === 'any' || value === 'default') continue;
-    const f = field === 'nat' ? parseAddress(field, value).family : parsePrefix(field, value).family;
-    if (family !== undefined && f !== family) {
-      throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
+  const nat = spec.nat === undefined ? undefined : parseAddress('nat', spec.nat);
+  for (const [field, parsed] of [['from', from], ['to', to], ['nat', nat]] as const) {
+    if (parsed === undefined || parsed === 'all') continue;
+    if (family !== undefined && parsed.family !== family) {
+      throw new ValidationError(field, spec[field], `is IPv${parsed.family} but ${decidedBy} says IPv${family}`);
     }
-    family = f;
+    family = parsed.family;
     decidedBy = field;
   }
   if (spec.flowlabel !== undefined || spec.flowlabelMask !== undefined) {
@@ -115,19 +126,11 @@ function resolveFamily(spec: RuleSpec, purpose: RulePurpose): Family | undefined
   return family;
 }
 
-function setPrefix(record: RuleRecord, key: 'src' | 'dst', field: string, value: string | undefined, family?: Family) {
-  if (value === undefined) return;
+function setPrefix(record: RuleRecord, key: 'src' | 'dst', prefix: Prefix | 'all' | undefined) {
+  if (prefix === undefined) return;
   const lenKey = key === 'src' ? 'srcLen' : 'dstLen';
-  if (value === 'all' || value === 'any' || value === 'default') {
+  if (prefix === 'all') {
     record[lenKey] = 0; // "from all": only meaningful as a filter; adds and deletes send nothing
-    return;
-  }
-  const prefix = parsePrefix(field, value);
-  if (family !== undefined && prefix.family !== family) {
-    throw new ValidationError(field, value, `is IPv${prefix.family} but the rule is IPv${family}`);
-  }
-  if (prefix.length === 0) {
-    record[lenKey] = 0;
     return;
   }
   record[key] = prefix.address;

@@ -3,6 +3,7 @@
 // socket inside the handle's namespace (and comes straight back).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -38,6 +39,8 @@ class IoThread {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Task> queue_;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex while spinning
+  std::atomic<bool> stop_requested_{false};
   bool stopping_ = false;
   bool retired_ = false;
   std::unique_ptr<RouteSocket> socket_;
