@@ -36,6 +36,13 @@ Napi::Array rules_to_js(Napi::Env env, const std::vector<wire::RuleRecord>& rule
   return out;
 }
 
+// { error: outcome }: how a failed dump or lookup resolves; lib/ throws it as a NetlinkError.
+Napi::Object error_result(Napi::Env env, const io::Outcome& status) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("error", outcome_to_js(env, status, nullptr, 0, 0, nullptr));
+  return result;
+}
+
 wire::RuleRecord filter_from_js(const Napi::Value& v) {
   if (v.IsObject()) return rule_from_js(v.As<Napi::Object>());
   wire::RuleRecord none;
@@ -225,10 +232,9 @@ Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
         state->status = ops::list_rules(*sock, state->family, state->filter, state->rules);
       },
       [state](Napi::Env env) -> Napi::Value {
+        if (state->status.error) return error_result(env, state->status);
         Napi::Object result = Napi::Object::New(env);
-        Napi::Value error = outcome_to_js(env, state->status, nullptr, 0, 0, nullptr);
-        if (state->status.error) result.Set("error", error);
-        else result.Set("rules", rules_to_js(env, state->rules));
+        result.Set("rules", rules_to_js(env, state->rules));
         return result;
       });
 }
@@ -251,11 +257,8 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
       },
       [state](Napi::Env env) -> Napi::Value {
         const ops::FlushResult& r = state->result;
+        if (r.dump.error) return error_result(env, r.dump);
         Napi::Object result = Napi::Object::New(env);
-        if (r.dump.error) {
-          result.Set("error", outcome_to_js(env, r.dump, nullptr, 0, 0, nullptr));
-          return result;
-        }
         result.Set("rules", rules_to_js(env, r.rules));
         Napi::Array outcomes = Napi::Array::New(env, r.outcomes.size());
         for (size_t i = 0; i < r.outcomes.size(); ++i)
@@ -283,11 +286,7 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
         state->status = ops::get_link(*sock, state->name, state->index, state->link);
       },
       [state](Napi::Env env) -> Napi::Value {
-        if (state->status.error) {
-          Napi::Object result = Napi::Object::New(env);
-          result.Set("error", outcome_to_js(env, state->status, nullptr, 0, 0, nullptr));
-          return result;
-        }
+        if (state->status.error) return error_result(env, state->status);
         if (!state->link) return env.Null();
         Napi::Object link = Napi::Object::New(env);
         link.Set("index", state->link->index);

@@ -6,6 +6,12 @@
 
 namespace nlroute::wire {
 
+namespace {
+// The window after skipping `step` bytes (an aligned length, which may overrun the
+// last element's padding at the very end of a buffer).
+Bytes skip(Bytes b, size_t step) { return step >= b.size ? Bytes{} : Bytes{b.data + step, b.size - step}; }
+}  // namespace
+
 bool MessageIterator::next(MessageView& out) {
   if (rest_.size == 0) return false;
   if (rest_.size < kNlmsgHeaderLen) {
@@ -24,12 +30,7 @@ bool MessageIterator::next(MessageView& out) {
   std::memcpy(&out.pid, rest_.data + 12, 4);
   out.whole = {rest_.data, len};
   out.payload = {rest_.data + kNlmsgHeaderLen, len - kNlmsgHeaderLen};
-  size_t step = align(len);
-  if (step >= rest_.size) {
-    rest_ = {};
-  } else {
-    rest_ = {rest_.data + step, rest_.size - step};
-  }
+  rest_ = skip(rest_, align(len));
   return true;
 }
 
@@ -48,12 +49,7 @@ bool AttrIterator::next(AttrView& out) {
   }
   out.type = type & 0x3fff;
   out.payload = {rest_.data + kAttrHeaderLen, static_cast<size_t>(len - kAttrHeaderLen)};
-  size_t step = align(len);
-  if (step >= rest_.size) {
-    rest_ = {};
-  } else {
-    rest_ = {rest_.data + step, rest_.size - step};
-  }
+  rest_ = skip(rest_, align(len));
   return true;
 }
 
