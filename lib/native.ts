@@ -86,7 +86,6 @@ interface Addon {
 
 // dist/lib/native.js -> <package root>/build/Release/nlroute.node
 const addonPath = path.join(__dirname, '..', '..', 'build', 'Release', 'nlroute.node');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const addon: Addon = require(addonPath);
 
 // nlmsg_flags of requests that create or change objects.

@@ -2,9 +2,10 @@
 // matching rules, the seed's and DVR's examples, and errors that leave state alone.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { NetlinkError, ValidationError, type Handle, type Rule } from '../../lib';
+import { NetlinkError, open, ValidationError, type Handle, type Rule } from '../../lib';
 import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
 import { ipRules } from '../helpers/witness';
 
@@ -215,5 +216,26 @@ describeInNamespace('rule semantics', (ns) => {
       '--inh-caps=-all', '--bounding-set=-all', process.execPath, '-e', script], { encoding: 'utf8' });
     assert.equal(r.stdout.trim(), 'NetlinkError EPERM', r.stderr);
     assert.deepEqual(ipRules(ns(), 4).map((x) => x.priority), [0, 32766, 32767]);
+  });
+});
+
+describeInNamespace('rule flush with a tiny receive buffer', (ns) => {
+  it('paces its pipelined deletes so that no acknowledgement is lost', async function () {
+    const batch = Array.from({ length: 400 }, (_, i) => `rule add pref ${1000 + i} from 10.${i >> 8}.${i & 255}.0/24 table 40`);
+    const file = `/tmp/${ns().name}.batch`;
+    fs.writeFileSync(file, batch.join('\n') + '\n');
+    try {
+      ns().ip(`-batch ${file}`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    const tiny = await open({ netns: ns().name, receiveBufferBytes: 4096 });
+    try {
+      assert.ok(tiny.info.receiveBufferBytes <= 16384, `receive buffer ${tiny.info.receiveBufferBytes}`);
+      assert.equal(await tiny.rules.flush({ table: 40 }), 400);
+    } finally {
+      await tiny.close();
+    }
+    assert.equal(ns().ipJson<unknown[]>('rule show table 40').length, 0);
   });
 });

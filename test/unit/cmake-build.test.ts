@@ -17,7 +17,6 @@ describe('the cmake-js build', function () {
   });
 
   it('loads and encodes exactly what the node-gyp build encodes', function () {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const other: { codec: NativeCodec } = require(cmakeAddon);
     const record = { family: 2, priority: 200, invert: true, src: '10.1.0.0', srcLen: 24, iifname: 'v0', table: 1000, action: 1 };
     assert.deepEqual(other.codec.encodeRule('add', 0x605, 3, record), addon.codec.encodeRule('add', 0x605, 3, record));
