@@ -1,30 +1,44 @@
-// A throwaway network namespace for scripts (benchmarks, demos): created with
-// `ip netns add`, always deleted, also on failure and on Ctrl-C.
+// Throwaway network namespaces, for tests, benchmarks and demos: created with
+// `ip netns add` under a unique name, always deleted (with any /etc/netns/NAME
+// overlay), also on failure, at exit and on Ctrl-C.
 import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
+let counter = 0;
 const live = new Set<string>();
-const cleanUp = () => {
-  for (const name of live) spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-  live.clear();
-};
-process.on('exit', cleanUp);
+
+process.on('exit', () => {
+  for (const name of live) deleteNamespace(name);
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    cleanUp();
+  process.once(signal, () => {
+    for (const name of live) deleteNamespace(name);
     process.exit(130);
   });
 }
 
-export async function withScratchNamespace<T>(prefix: string, body: (name: string) => Promise<T>): Promise<T> {
-  if (process.getuid?.() !== 0) throw new Error('needs root to create a throwaway network namespace');
-  const name = `${prefix}-${process.pid}-${live.size + 1}`;
+/** Creates `PREFIX-PID-N` with lo up and returns its name. */
+export function createNamespace(prefix: string): string {
+  const name = `${prefix}-${process.pid}-${++counter}`;
   execFileSync('ip', ['netns', 'add', name]);
   live.add(name);
+  execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  return name;
+}
+
+export function deleteNamespace(name: string): void {
+  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  fs.rmSync(path.join('/etc/netns', name), { recursive: true, force: true });
+  live.delete(name);
+}
+
+export async function withScratchNamespace<T>(prefix: string, body: (name: string) => Promise<T>): Promise<T> {
+  if (process.getuid?.() !== 0) throw new Error('needs root to create a throwaway network namespace');
+  const name = createNamespace(prefix);
   try {
-    execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
     return await body(name);
   } finally {
-    spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-    live.delete(name);
+    deleteNamespace(name);
   }
 }

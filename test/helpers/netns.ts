@@ -1,27 +1,15 @@
 // The only way tests touch routing state: inside a network namespace this helper
 // created, which it deletes after every test, also when the test fails (and, as a
 // last resort, when the process exits). `ip` is only ever run with `-n <that ns>`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { open, type Handle } from '../../lib';
+import { createNamespace, deleteNamespace } from '../../scripts/scratch-namespace';
 
 export const isRoot = process.getuid?.() === 0;
 const ROOT_REASON = 'needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create throwaway network namespaces';
-
-let counter = 0;
-const live = new Set<string>();
-
-process.on('exit', () => {
-  for (const name of live) removeNamespace(name);
-});
-
-function removeNamespace(name: string): void {
-  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
-  fs.rmSync(path.join('/etc/netns', name), { recursive: true, force: true });
-  live.delete(name);
-}
 
 export interface IpResult {
   status: number;
@@ -30,25 +18,22 @@ export interface IpResult {
 }
 
 export class ScratchNamespace {
-  readonly name: string;
   private handleInstance?: Handle;
 
-  constructor() {
-    this.name = `nlrt-${process.pid}-${++counter}`;
-  }
-
   /** Creates the namespace with lo up and a veth pair v0/v1 (this kernel has no dummy driver). */
-  create(): void {
-    execFileSync('ip', ['netns', 'add', this.name]);
-    live.add(this.name);
-    this.ip('link set lo up');
-    this.ip('link add v0 type veth peer name v1');
-    this.ip('link set v0 up');
-    this.ip('link set v1 up');
+  constructor(readonly name = createNamespace('nlrt')) {
+    try {
+      this.ip('link add v0 type veth peer name v1');
+      this.ip('link set v0 up');
+      this.ip('link set v1 up');
+    } catch (error) {
+      deleteNamespace(name);
+      throw error;
+    }
   }
 
   destroy(): void {
-    removeNamespace(this.name);
+    deleteNamespace(this.name);
   }
 
   /** A handle on this namespace, opened on first use and closed by the helper. */
@@ -113,7 +98,6 @@ export function describeInNamespace(
     });
     beforeEach(function () {
       current = new ScratchNamespace();
-      current.create();
     });
     afterEach(async function () {
       const all = current ? [current, ...extra] : extra;
@@ -135,7 +119,6 @@ export function describeInNamespace(
       inTest();
       const ns = new ScratchNamespace();
       extra.push(ns);
-      ns.create();
       return ns;
     });
   });
