@@ -39,7 +39,8 @@ export function parseAddress(field: string, value: unknown): { family: Family; a
   }
   if (value.includes('/')) throw new ValidationError(field, value, 'expected an address, not a prefix');
   const parsed = parseAddressText(field, value, value);
-  if (parsed.family === 4 && parsed.address !== value && value.split('.').length !== 4) {
+  // Short forms (`10.1`) are prefixes' business; a lone address must be written out.
+  if (parsed.family === 4 && value.split('.').length !== 4) {
     throw new ValidationError(field, value, 'expected a full dotted IPv4 address');
   }
   return parsed;

@@ -49,6 +49,7 @@ export class Rules {
     if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
     const failures: NetlinkError[] = [];
     reply.outcomes.forEach((outcome, i) => {
+      if (outcome === null) return; // the common case: no error to describe
       const error = this.core.toError(outcome, 'rule delete', describeRule(recordToRule(reply.rules[i])), RULE_FIELD_OF_ATTRIBUTE);
       if (error) failures.push(error);
     });

@@ -36,7 +36,8 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   const record: RuleRecord = {};
   const from = selectorPrefix('from', spec.from);
   const to = selectorPrefix('to', spec.to);
-  const family = resolveFamily(spec, from, to, purpose);
+  const nat = spec.nat === undefined ? undefined : parseAddress('nat', spec.nat);
+  const family = resolveFamily(spec, from, to, nat, purpose);
   if (family !== undefined) record.family = family === 6 ? AF.INET6 : AF.INET;
 
   setPrefix(record, 'src', from);
@@ -69,10 +70,9 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   if (spec.flowlabel !== undefined) record.flowlabel = integer('flowlabel', spec.flowlabel, 0, 0xfffff);
   if (spec.flowlabelMask !== undefined) record.flowlabelMask = integer('flowlabelMask', spec.flowlabelMask, 0, 0xfffff);
   if (spec.l3mdev !== undefined && boolean('l3mdev', spec.l3mdev)) record.l3mdev = 1;
-  if (spec.nat !== undefined) {
-    const gateway = parseAddress('nat', spec.nat);
-    if (gateway.family !== 4) throw new ValidationError('nat', spec.nat, 'route NAT is IPv4 only');
-    record.natGateway = gateway.address;
+  if (nat !== undefined) {
+    if (nat.family !== 4) throw new ValidationError('nat', spec.nat, 'route NAT is IPv4 only');
+    record.natGateway = nat.address;
   }
   setAction(record, spec, purpose);
   return record;
@@ -92,15 +92,23 @@ function canonicalKeys(input: RuleSpec): RuleSpec {
 
 const ALL = new Set(['all', 'any', 'default']);
 
-/** A from/to selector: undefined (not given), 'all' (length 0), or a parsed prefix. */
-function selectorPrefix(field: string, value: string | undefined): Prefix | 'all' | undefined {
+/** A parsed from/to: not given, 'all' (length 0), or a prefix. */
+type Selector = Prefix | 'all' | undefined;
+
+function selectorPrefix(field: string, value: string | undefined): Selector {
   if (value === undefined) return undefined;
   if (ALL.has(value)) return 'all';
   const prefix = parsePrefix(field, value);
   return prefix.length === 0 ? 'all' : prefix;
 }
 
-function resolveFamily(spec: RuleSpec, from: Prefix | 'all' | undefined, to: Prefix | 'all' | undefined, purpose: RulePurpose): Family | undefined {
+function resolveFamily(
+  spec: RuleSpec,
+  from: Selector,
+  to: Selector,
+  nat: { family: Family } | undefined,
+  purpose: RulePurpose,
+): Family | undefined {
   let family: Family | undefined;
   let decidedBy = '';
   if (spec.family !== undefined) {
@@ -108,7 +116,6 @@ function resolveFamily(spec: RuleSpec, from: Prefix | 'all' | undefined, to: Pre
     family = spec.family;
     decidedBy = 'family';
   }
-  const nat = spec.nat === undefined ? undefined : parseAddress('nat', spec.nat);
   for (const [field, parsed] of [['from', from], ['to', to], ['nat', nat]] as const) {
     if (parsed === undefined || parsed === 'all') continue;
     if (family !== undefined && parsed.family !== family) {
@@ -126,7 +133,7 @@ function resolveFamily(spec: RuleSpec, from: Prefix | 'all' | undefined, to: Pre
   return family;
 }
 
-function setPrefix(record: RuleRecord, key: 'src' | 'dst', prefix: Prefix | 'all' | undefined) {
+function setPrefix(record: RuleRecord, key: 'src' | 'dst', prefix: Selector) {
   if (prefix === undefined) return;
   const lenKey = key === 'src' ? 'srcLen' : 'dstLen';
   if (prefix === 'all') {
