@@ -1,11 +1,14 @@
 // What every part of a handle's API shares: the native handle, the name databases
-// of its namespace, the closed-state check, and turning native outcomes into errors.
+// and device names of its namespace, the closed-state check, and turning native outcomes into errors.
 import { HandleClosedError, NetlinkError } from './errors';
+import { LinkNames } from './links';
 import type { NativeHandle, NativeOutcome } from './native';
 import type { NameRegistry } from './names/registry';
 
 export class HandleCore {
   closed = false;
+  /** Device names of this namespace, cached (see links.ts). */
+  readonly links = new LinkNames(this);
 
   constructor(
     readonly native: NativeHandle,

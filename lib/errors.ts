@@ -36,6 +36,8 @@ export interface NetlinkErrorDetails {
   syscall?: string;
   /** `unknown`: the answer was lost (ENOBUFS) and the operation may or may not have applied. */
   state?: 'done' | 'unknown' | 'not-sent';
+  /** What nlroute knows about the likely cause, appended to the message. */
+  hint?: string;
 }
 
 export class NetlinkError extends NlrouteError {
@@ -58,6 +60,7 @@ export class NetlinkError extends NlrouteError {
     else parts.push(errnoText(d.errno));
     if (d.field || d.attribute) parts.push(`(at ${d.field ?? d.attribute})`);
     if (d.syscall) parts.push(`[${d.syscall}]`);
+    if (d.hint) parts.push(`- ${d.hint}`);
     super(parts.join(' '));
     this.errno = d.errno;
     this.code = code;

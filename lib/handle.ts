@@ -5,6 +5,7 @@ import { NetlinkError } from './errors';
 import { addon, type OpenResult } from './native';
 import { NameRegistry } from './names/registry';
 import { namespaceTarget, type NamespaceOptions } from './namespace-target';
+import { Routes } from './routes/routes-api';
 import { Rules } from './rules/rules-api';
 import { integer } from './validate';
 
@@ -35,12 +36,15 @@ export interface HandleInfo {
 export class Handle {
   /** Policy rules: `ip rule`. */
   readonly rules: Rules;
+  /** Routes: `ip route`. */
+  readonly routes: Routes;
 
   private constructor(
     private readonly core: HandleCore,
     readonly info: HandleInfo,
   ) {
     this.rules = new Rules(core);
+    this.routes = new Routes(core);
   }
 
   /** @internal use open() */
@@ -86,6 +90,16 @@ export class Handle {
     if (reply === null) return undefined;
     if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
     return reply;
+  }
+
+  /**
+   * Forgets the cached device names and indexes. Routes resolve `dev` names through
+   * a cache that refreshes itself on a miss; call this after renaming or re-creating
+   * a device under a name the handle has already seen.
+   */
+  async refreshDevices(): Promise<void> {
+    this.core.assertOpen('link list');
+    await this.core.links.refresh();
   }
 
   /**

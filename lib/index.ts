@@ -6,3 +6,6 @@ export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushEr
 export type { Rule, RuleSpec, RuleFilter, RuleAction, RangeInput } from './rules/types';
 export type { Family } from './address';
 export { NameRegistry } from './names/registry';
+export type {
+  Route, RouteSpec, RouteFilter, RouteGetOptions, RouteType, RouteMetrics, MetricName, Nexthop, NexthopSpec,
+} from './routes/types';

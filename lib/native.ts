@@ -37,6 +37,81 @@ export interface RuleRecord {
   natGateway?: string;
 }
 
+/** A route in the kernel's terms (see native/addon/route_convert.cc): header values and attributes. */
+export interface RouteRecord {
+  family: number;
+  dstLen?: number;
+  srcLen?: number;
+  tos?: number;
+  table?: number;
+  protocol?: number;
+  scope?: number;
+  type?: number;
+  flags?: number;
+  dst?: string;
+  src?: string;
+  prefsrc?: string;
+  gateway?: string;
+  /** Set when `gateway` is of the other family and goes in RTA_VIA. */
+  viaFamily?: number;
+  oif?: number;
+  iif?: number;
+  priority?: number;
+  flow?: number;
+  pref?: number;
+  expires?: number;
+  nhid?: number;
+  mark?: number;
+  uid?: number;
+  ipProto?: number;
+  sport?: number;
+  dport?: number;
+  metrics?: MetricsRecord;
+  nexthops?: NexthopRecord[];
+}
+
+export interface MetricsRecord {
+  /** [RTAX slot, value] pairs. */
+  values: Array<[number, number]>;
+  congctl?: string;
+  /** RTAX_LOCK: bit n locks slot n. */
+  lock?: number;
+}
+
+export interface NexthopRecord {
+  flags?: number;
+  /** weight - 1 */
+  hops?: number;
+  ifindex?: number;
+  gateway?: string;
+  viaFamily?: number;
+  flow?: number;
+}
+
+/** What a route listing selects on (see route_filter_from_js). */
+export interface RouteFilterRecord {
+  family?: number;
+  table?: number;
+  protocol?: number;
+  type?: number;
+  oif?: number;
+  dst?: string;
+  dstLen?: number;
+  dstMatch?: 'exact' | 'root' | 'match';
+  gateway?: string;
+  prefsrc?: string;
+  priority?: number;
+  scope?: number;
+  tos?: number;
+}
+
+/** Routes packed by native/addon/route_pack.h; lib/routes/unpack.ts reads them. */
+export interface RoutePack {
+  count: number;
+  bytes: ArrayBuffer;
+  extras: Array<Pick<RouteRecord, 'gateway' | 'viaFamily' | 'metrics' | 'nexthops'>>;
+}
+
 /** A failure (or a success with a kernel warning) as the addon reports it. */
 export interface NativeOutcome {
   errno: number;
@@ -67,7 +142,12 @@ export interface NativeHandle {
   ruleRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: RuleRecord[]): Promise<(NativeOutcome | null)[]>;
   ruleDump(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[] } | Failed>;
   ruleFlush(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
+  routeRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: RouteRecord[]): Promise<(NativeOutcome | null)[]>;
+  routeDump(filter: RouteFilterRecord | null): Promise<RoutePack | Failed>;
+  routeFlush(filter: RouteFilterRecord | null): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
+  routeGet(query: RouteRecord): Promise<RoutePack | Failed>;
   linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string } | null | Failed>;
+  linkDump(): Promise<{ links: Array<{ index: number; name: string }> } | Failed>;
   close(): Promise<void>;
 }
 
@@ -76,6 +156,9 @@ export interface NativeCodec {
   encodeRuleDump(family: number, seq: number): Buffer;
   decodeRules(datagram: Buffer): (RuleRecord | null)[];
   ruleMatches(rule: RuleRecord, filter: RuleRecord): boolean;
+  encodeRoute(kind: 'add' | 'delete' | 'get', nlmsgFlags: number, seq: number, record: RouteRecord): Buffer;
+  encodeRouteDump(filter: RouteFilterRecord | null, seq: number): Buffer;
+  decodeRoutes(datagram: Buffer, filter?: RouteFilterRecord | null): RoutePack;
   parseStatus(message: Buffer): { error: number; seq: number; message?: string; offset?: number } | null;
 }
 

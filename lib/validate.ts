@@ -60,3 +60,13 @@ export function boolean(field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ValidationError(field, value, 'expected true or false');
   return value;
 }
+
+/** Realms as `ip ... realms FROM/TO` takes them: `'FROM/TO'`, `'TO'` (names or numbers), or the raw u32. */
+export function realms(field: string, value: unknown, table: NameTable): number {
+  if (typeof value === 'number') return integer(field, value, 0, U32);
+  if (typeof value !== 'string') throw new ValidationError(field, value, 'expected "FROM/TO", "TO" or a number');
+  const [from, to] = value.includes('/') ? value.split('/', 2) : ['0', value];
+  const a = numberOrName(field, from, table, U16, 'realm');
+  const b = numberOrName(field, to, table, U16, 'realm');
+  return ((a << 16) | b) >>> 0;
+}

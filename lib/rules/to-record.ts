@@ -4,7 +4,7 @@ import { parseAddress, parsePrefix, type Family, type Prefix } from '../address'
 import { ValidationError } from '../errors';
 import { AF, type RuleRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
-import { boolean, deviceName, integer, numberOrName, range, U16, U32, U8 } from '../validate';
+import { boolean, deviceName, integer, numberOrName, range, realms, U16, U32, U8 } from '../validate';
 import type { RuleAction, RuleSpec } from './types';
 
 export type RulePurpose = 'add' | 'delete' | 'filter';
@@ -65,7 +65,7 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   if (spec.sport !== undefined) record.sport = range('sport', spec.sport, U16);
   if (spec.dport !== undefined) record.dport = range('dport', spec.dport, U16);
   if (spec.protocol !== undefined) record.protocol = numberOrName('protocol', spec.protocol, names.protocols, U8, 'protocol');
-  if (spec.realms !== undefined) record.flow = realms(spec.realms, names);
+  if (spec.realms !== undefined) record.flow = realms('realms', spec.realms, names.realms);
   if (spec.tunId !== undefined) record.tunId = tunnelId(spec.tunId);
   if (spec.flowlabel !== undefined) record.flowlabel = integer('flowlabel', spec.flowlabel, 0, 0xfffff);
   if (spec.flowlabelMask !== undefined) record.flowlabelMask = integer('flowlabelMask', spec.flowlabelMask, 0, 0xfffff);
@@ -173,15 +173,6 @@ function setAction(record: RuleRecord, spec: RuleSpec, purpose: RulePurpose) {
     }
   }
   if (action !== undefined) record.action = ACTION_CODES[action];
-}
-
-function realms(value: unknown, names: NameRegistry): number {
-  if (typeof value === 'number') return integer('realms', value, 0, U32);
-  if (typeof value !== 'string') throw new ValidationError('realms', value, 'expected "FROM/TO", "TO" or a number');
-  const [from, to] = value.includes('/') ? value.split('/', 2) : ['0', value];
-  const a = numberOrName('realms', from, names.realms, U16, 'realm');
-  const b = numberOrName('realms', to, names.realms, U16, 'realm');
-  return ((a << 16) | b) >>> 0;
 }
 
 function tunnelId(value: unknown): bigint {

@@ -6,7 +6,7 @@ namespace nlroute::addon {
 
 wire::Address address_from_js(const Napi::Env& env, const Napi::Value& value, const char* field) {
   if (!value.IsString()) {
-    throw Napi::TypeError::New(env, std::string("rule record: ") + field + " must be an address string");
+    throw Napi::TypeError::New(env, std::string("record: ") + field + " must be an address string");
   }
   std::string text = value.As<Napi::String>().Utf8Value();
   wire::Address a;
@@ -15,7 +15,7 @@ wire::Address address_from_js(const Napi::Env& env, const Napi::Value& value, co
   } else if (::inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
     a.length = 16;
   } else {
-    throw Napi::TypeError::New(env, std::string("rule record: ") + field + " is not an address: " + text);
+    throw Napi::TypeError::New(env, std::string("record: ") + field + " is not an address: " + text);
   }
   return a;
 }

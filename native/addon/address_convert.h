@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "../wire/rule_record.h"
+#include "../wire/address.h"
 
 namespace nlroute::addon {
 

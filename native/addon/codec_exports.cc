@@ -2,7 +2,10 @@
 
 #include "../wire/constants.h"
 #include "../wire/kernel_status.h"
+#include "../wire/route_codec.h"
 #include "../wire/rule_codec.h"
+#include "route_convert.h"
+#include "route_pack.h"
 #include "rule_convert.h"
 
 namespace nlroute::addon {
@@ -56,6 +59,39 @@ Napi::Value RuleMatches(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), wire::rule_matches(rule, filter));
 }
 
+// encodeRoute(kind: 'add' | 'delete' | 'get', nlmsgFlags, seq, record) -> Buffer
+Napi::Value EncodeRoute(const Napi::CallbackInfo& info) {
+  std::string kind = info[0].As<Napi::String>().Utf8Value();
+  uint16_t type = kind == "delete" ? wire::RTM_DELROUTE : kind == "get" ? wire::RTM_GETROUTE : wire::RTM_NEWROUTE;
+  uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
+  std::vector<uint8_t> out;
+  wire::encode_route(out, type, flags, info[2].As<Napi::Number>().Uint32Value(),
+                     route_from_js(info[3].As<Napi::Object>()));
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
+}
+
+// encodeRouteDump(filter, seq) -> Buffer: the dump request a route listing sends
+Napi::Value EncodeRouteDump(const Napi::CallbackInfo& info) {
+  std::vector<uint8_t> out;
+  wire::encode_route_dump(out, info[1].As<Napi::Number>().Uint32Value(),
+                          wire::kernel_part(route_filter_from_js(info[0])));
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
+}
+
+// decodeRoutes(datagram: Buffer, filter?) -> pack ({ count, bytes, extras }) of the
+// routes that decode (and pass the filter, applied as if the kernel had not).
+Napi::Value DecodeRoutes(const Napi::CallbackInfo& info) {
+  wire::RouteFilter filter = route_filter_from_js(info[1]);
+  RoutePack pack;
+  wire::MessageIterator it(bytes_of(info[0]));
+  wire::MessageView msg;
+  while (it.next(msg)) {
+    auto route = wire::decode_route(msg);
+    if (route && wire::route_matches(*route, filter, false)) pack.add(*route);
+  }
+  return route_pack_to_js(info.Env(), pack);
+}
+
 // parseStatus(message: Buffer) -> { error, seq, message?, offset? } | null
 Napi::Value ParseStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -82,6 +118,9 @@ void export_codec(Napi::Env env, Napi::Object exports) {
   codec.Set("encodeRuleDump", Napi::Function::New(env, EncodeRuleDump));
   codec.Set("decodeRules", Napi::Function::New(env, DecodeRules));
   codec.Set("ruleMatches", Napi::Function::New(env, RuleMatches));
+  codec.Set("encodeRoute", Napi::Function::New(env, EncodeRoute));
+  codec.Set("encodeRouteDump", Napi::Function::New(env, EncodeRouteDump));
+  codec.Set("decodeRoutes", Napi::Function::New(env, DecodeRoutes));
   codec.Set("parseStatus", Napi::Function::New(env, ParseStatus));
   exports.Set("codec", codec);
 }

@@ -5,11 +5,14 @@
 #include <cerrno>
 
 #include "../ops/link_ops.h"
+#include "../ops/route_ops.h"
 #include "../ops/rule_ops.h"
 #include "../socket/netns.h"
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
 #include "outcome_convert.h"
+#include "route_convert.h"
+#include "route_pack.h"
 #include "rule_convert.h"
 
 namespace nlroute::addon {
@@ -24,10 +27,28 @@ io::Outcome not_open() {
   return o;
 }
 
-Napi::Value rule_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i) {
+// The outcome of request i of `batch`, with an extended-ACK offset mapped to the
+// attribute it points at (rule and route requests have their own headers and names).
+Napi::Value request_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i,
+                            uint32_t header_len, AttrNamer namer) {
   const uint8_t* request = i < batch.size() ? batch.bytes.data() + batch.starts[i] : nullptr;
   size_t len = i < batch.size() ? batch.length_of(i) : 0;
-  return outcome_to_js(env, o, request, len, wire::kRuleHeaderLen, wire::rule_attr_name);
+  return outcome_to_js(env, o, request, len, header_len, namer);
+}
+
+Napi::Value rule_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i) {
+  return request_outcome(env, o, batch, i, wire::kRuleHeaderLen, wire::rule_attr_name);
+}
+
+Napi::Value route_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i) {
+  return request_outcome(env, o, batch, i, wire::kRouteHeaderLen, wire::route_attr_name);
+}
+
+Napi::Array outcomes_to_js(Napi::Env env, const std::vector<io::Outcome>& outcomes, const io::RequestBatch& batch,
+                           Napi::Value (*convert)(Napi::Env, const io::Outcome&, const io::RequestBatch&, size_t)) {
+  Napi::Array out = Napi::Array::New(env, outcomes.size());
+  for (size_t i = 0; i < outcomes.size(); ++i) out.Set(static_cast<uint32_t>(i), convert(env, outcomes[i], batch, i));
+  return out;
 }
 
 Napi::Array rules_to_js(Napi::Env env, const std::vector<wire::RuleRecord>& rules) {
@@ -65,7 +86,12 @@ Napi::Function NativeHandle::Define(Napi::Env env) {
                          InstanceMethod("ruleRequests", &NativeHandle::RuleRequests),
                          InstanceMethod("ruleDump", &NativeHandle::RuleDump),
                          InstanceMethod("ruleFlush", &NativeHandle::RuleFlush),
+                         InstanceMethod("routeRequests", &NativeHandle::RouteRequests),
+                         InstanceMethod("routeDump", &NativeHandle::RouteDump),
+                         InstanceMethod("routeFlush", &NativeHandle::RouteFlush),
+                         InstanceMethod("routeGet", &NativeHandle::RouteGet),
                          InstanceMethod("linkGet", &NativeHandle::LinkGet),
+                         InstanceMethod("linkDump", &NativeHandle::LinkDump),
                          InstanceMethod("close", &NativeHandle::Close),
                      });
 }
@@ -207,10 +233,7 @@ Napi::Value NativeHandle::RuleRequests(const Napi::CallbackInfo& info) {
         ops::modify_rules(*sock, type, flags, state->rules, state->batch, state->outcomes);
       },
       [state](Napi::Env env) -> Napi::Value {
-        Napi::Array out = Napi::Array::New(env, state->outcomes.size());
-        for (size_t i = 0; i < state->outcomes.size(); ++i)
-          out.Set(static_cast<uint32_t>(i), rule_outcome(env, state->outcomes[i], state->batch, i));
-        return out;
+        return outcomes_to_js(env, state->outcomes, state->batch, rule_outcome);
       });
 }
 
@@ -244,7 +267,7 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
   struct State {
     uint8_t family;
     wire::RuleRecord filter;
-    ops::FlushResult result;
+    ops::RuleFlushResult result;
   };
   auto state = std::make_shared<State>();
   state->family = static_cast<uint8_t>(info[0].As<Napi::Number>().Uint32Value());
@@ -256,15 +279,115 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
         ops::flush_rules(*sock, state->family, state->filter, state->result);
       },
       [state](Napi::Env env) -> Napi::Value {
-        const ops::FlushResult& r = state->result;
+        const ops::RuleFlushResult& r = state->result;
         if (r.dump.error) return error_result(env, r.dump);
         Napi::Object result = Napi::Object::New(env);
         result.Set("rules", rules_to_js(env, r.rules));
-        Napi::Array outcomes = Napi::Array::New(env, r.outcomes.size());
-        for (size_t i = 0; i < r.outcomes.size(); ++i)
-          outcomes.Set(static_cast<uint32_t>(i), rule_outcome(env, r.outcomes[i], r.batch, i));
-        result.Set("outcomes", outcomes);
+        result.Set("outcomes", outcomes_to_js(env, r.outcomes, r.batch, rule_outcome));
         return result;
+      });
+}
+
+// routeRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: object[])
+//   -> Promise<Array<null | outcome>>
+Napi::Value NativeHandle::RouteRequests(const Napi::CallbackInfo& info) {
+  std::string kind = info[0].As<Napi::String>().Utf8Value();
+  uint16_t type = kind == "delete" ? wire::RTM_DELROUTE : wire::RTM_NEWROUTE;
+  uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
+  Napi::Array records = info[2].As<Napi::Array>();
+  struct State {
+    std::vector<wire::RouteRecord> routes;
+    io::RequestBatch batch;
+    std::vector<io::Outcome> outcomes;
+  };
+  auto state = std::make_shared<State>();
+  state->routes.reserve(records.Length());
+  for (uint32_t i = 0; i < records.Length(); ++i) state->routes.push_back(route_from_js(records.Get(i).As<Napi::Object>()));
+  return submit(
+      info.Env(),
+      [state, type, flags](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->outcomes.assign(state->routes.size(), not_open()));
+        ops::modify_routes(*sock, type, flags, state->routes, state->batch, state->outcomes);
+      },
+      [state](Napi::Env env) -> Napi::Value { return outcomes_to_js(env, state->outcomes, state->batch, route_outcome); });
+}
+
+// routeDump(filter: object | null) -> Promise<{ count, bytes, extras } | { error }>
+Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
+  struct State {
+    wire::RouteFilter filter;
+    io::Outcome status;
+    RoutePack pack;
+  };
+  auto state = std::make_shared<State>();
+  state->filter = route_filter_from_js(info[0]);
+  return submit(
+      info.Env(),
+      [state](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->status = not_open());
+        RoutePack& pack = state->pack;
+        state->status = ops::list_routes(
+            *sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); }, [&pack] { pack.clear(); });
+      },
+      [state](Napi::Env env) -> Napi::Value {
+        if (state->status.error) return error_result(env, state->status);
+        return route_pack_to_js(env, state->pack);
+      });
+}
+
+// routeFlush(filter) -> Promise<{ error } | { routes: pack, outcomes }>
+Napi::Value NativeHandle::RouteFlush(const Napi::CallbackInfo& info) {
+  struct State {
+    wire::RouteFilter filter;
+    ops::RouteFlushResult result;
+  };
+  auto state = std::make_shared<State>();
+  state->filter = route_filter_from_js(info[0]);
+  return submit(
+      info.Env(),
+      [state](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->result.dump = not_open());
+        ops::flush_routes(*sock, state->filter, state->result);
+      },
+      [state](Napi::Env env) -> Napi::Value {
+        const ops::RouteFlushResult& r = state->result;
+        if (r.dump.error) return error_result(env, r.dump);
+        RoutePack pack;
+        for (const auto& route : r.routes) pack.add(route);
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("routes", route_pack_to_js(env, pack));
+        result.Set("outcomes", outcomes_to_js(env, r.outcomes, r.batch, route_outcome));
+        return result;
+      });
+}
+
+// routeGet(query: object) -> Promise<{ count: 1, bytes, extras } | { error }>
+Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
+  struct State {
+    wire::RouteRecord query;
+    io::Outcome status;
+    std::optional<wire::RouteRecord> found;
+  };
+  auto state = std::make_shared<State>();
+  state->query = route_from_js(info[0].As<Napi::Object>());
+  return submit(
+      info.Env(),
+      [state](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->status = not_open());
+        state->status = ops::get_route(*sock, state->query, state->found);
+      },
+      [state](Napi::Env env) -> Napi::Value {
+        if (state->status.error) {
+          Napi::Object result = Napi::Object::New(env);
+          io::RequestBatch sent;  // rebuilt so an extended-ACK offset can name its attribute
+          sent.starts.push_back(0);
+          wire::encode_route(sent.bytes, wire::RTM_GETROUTE, wire::NLM_F_REQUEST, 0, state->query);
+          result.Set("error", route_outcome(env, state->status, sent, 0));
+          return result;
+        }
+        RoutePack pack;
+        pack.add(*state->found);
+        return route_pack_to_js(env, pack);
       });
 }
 
@@ -292,6 +415,34 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
         link.Set("index", state->link->index);
         link.Set("name", state->link->name);
         return link;
+      });
+}
+
+// linkDump() -> Promise<{ links: Array<{ index, name }> } | { error }>
+Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
+  struct State {
+    io::Outcome status;
+    std::vector<wire::LinkRecord> links;
+  };
+  auto state = std::make_shared<State>();
+  return submit(
+      info.Env(),
+      [state](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->status = not_open());
+        state->status = ops::list_links(*sock, state->links);
+      },
+      [state](Napi::Env env) -> Napi::Value {
+        if (state->status.error) return error_result(env, state->status);
+        Napi::Array links = Napi::Array::New(env, state->links.size());
+        for (size_t i = 0; i < state->links.size(); ++i) {
+          Napi::Object link = Napi::Object::New(env);
+          link.Set("index", state->links[i].index);
+          link.Set("name", state->links[i].name);
+          links.Set(static_cast<uint32_t>(i), link);
+        }
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("links", links);
+        return result;
       });
 }
 

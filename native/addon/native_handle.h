@@ -29,7 +29,12 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
   Napi::Value RuleRequests(const Napi::CallbackInfo& info);
   Napi::Value RuleDump(const Napi::CallbackInfo& info);
   Napi::Value RuleFlush(const Napi::CallbackInfo& info);
+  Napi::Value RouteRequests(const Napi::CallbackInfo& info);
+  Napi::Value RouteDump(const Napi::CallbackInfo& info);
+  Napi::Value RouteFlush(const Napi::CallbackInfo& info);
+  Napi::Value RouteGet(const Napi::CallbackInfo& info);
   Napi::Value LinkGet(const Napi::CallbackInfo& info);
+  Napi::Value LinkDump(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.

@@ -22,4 +22,13 @@ io::Outcome get_link(io::RouteSocket& sock, const std::string& name, int32_t ind
   return o;
 }
 
+io::Outcome list_links(io::RouteSocket& sock, std::vector<wire::LinkRecord>& out) {
+  return io::dump(
+      sock, [](std::vector<uint8_t>& buf, uint32_t seq) { wire::encode_link_dump(buf, seq); },
+      [&](const wire::MessageView& msg) {
+        if (auto link = wire::decode_link(msg)) out.push_back(std::move(*link));
+      },
+      [&] { out.clear(); });
+}
+
 }  // namespace nlroute::ops

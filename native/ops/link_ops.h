@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "../socket/exchange.h"
 #include "../wire/link_codec.h"
@@ -12,5 +13,8 @@ namespace nlroute::ops {
 // `found` is empty when the kernel says there is no such device (ENODEV).
 io::Outcome get_link(io::RouteSocket& sock, const std::string& name, int32_t index,
                      std::optional<wire::LinkRecord>& found);
+
+// Every device of the namespace: what a name cache is filled from.
+io::Outcome list_links(io::RouteSocket& sock, std::vector<wire::LinkRecord>& out);
 
 }  // namespace nlroute::ops

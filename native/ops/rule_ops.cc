@@ -1,9 +1,8 @@
 #include "rule_ops.h"
 
-#include <cstring>
-
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
+#include "resend.h"
 
 namespace nlroute::ops {
 
@@ -47,7 +46,7 @@ io::Outcome list_rules(io::RouteSocket& sock, uint8_t family, const RuleRecord& 
 }
 
 void flush_rules(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter,
-                 FlushResult& result) {
+                 RuleFlushResult& result) {
   std::vector<RuleRecord> matched;
   std::vector<std::vector<uint8_t>> raw;
   result.dump = dump_matching(sock, family, filter, matched, &raw);
@@ -57,16 +56,7 @@ void flush_rules(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter
   for (size_t i = 0; i < matched.size(); ++i) {
     // Priority 0 (the local rule) has no FRA_PRIORITY; iproute2's flush skips it.
     if (matched[i].priority == 0) continue;
-    uint32_t seq = sock.next_seq();
-    if (batch.starts.empty()) batch.first_seq = seq;
-    size_t at = batch.bytes.size();
-    batch.starts.push_back(at);
-    batch.bytes.insert(batch.bytes.end(), raw[i].begin(), raw[i].end());
-    uint16_t type = RTM_DELRULE, flags = NLM_F_REQUEST | NLM_F_ACK;
-    std::memcpy(batch.bytes.data() + at + 4, &type, 2);
-    std::memcpy(batch.bytes.data() + at + 6, &flags, 2);
-    std::memcpy(batch.bytes.data() + at + 8, &seq, 4);
-    batch.bytes.resize(align(static_cast<uint32_t>(batch.bytes.size())), 0);
+    append_resent(sock, batch, {raw[i].data(), raw[i].size()}, RTM_DELRULE);
     result.rules.push_back(std::move(matched[i]));
   }
   io::transact(sock, batch, result.outcomes);

@@ -20,13 +20,13 @@ io::Outcome list_rules(io::RouteSocket& sock, uint8_t family, const wire::RuleRe
 
 // `ip rule flush`: deletes every matching rule except those at priority 0, by sending
 // each dumped rule back as RTM_DELRULE so the kernel matches it exactly.
-struct FlushResult {
+struct RuleFlushResult {
   io::Outcome dump;
   std::vector<wire::RuleRecord> rules;  // the rules a delete was sent for
   io::RequestBatch batch;
   std::vector<io::Outcome> outcomes;    // one per rule
 };
 void flush_rules(io::RouteSocket& sock, uint8_t family, const wire::RuleRecord& filter,
-                 FlushResult& result);
+                 RuleFlushResult& result);
 
 }  // namespace nlroute::ops

@@ -101,6 +101,55 @@ constexpr uint32_t FIB_RULE_UNRESOLVED = 0x04;
 constexpr uint32_t FIB_RULE_IIF_DETACHED = 0x08;
 constexpr uint32_t FIB_RULE_OIF_DETACHED = 0x10;
 
+// struct rtmsg is 12 bytes: family dst_len src_len tos table protocol scope type, u32 flags
+constexpr uint32_t kRouteHeaderLen = 12;
+
+// RTA_* route attributes
+constexpr uint16_t RTA_DST = 1;
+constexpr uint16_t RTA_SRC = 2;
+constexpr uint16_t RTA_IIF = 3;
+constexpr uint16_t RTA_OIF = 4;
+constexpr uint16_t RTA_GATEWAY = 5;
+constexpr uint16_t RTA_PRIORITY = 6;
+constexpr uint16_t RTA_PREFSRC = 7;
+constexpr uint16_t RTA_METRICS = 8;
+constexpr uint16_t RTA_MULTIPATH = 9;
+constexpr uint16_t RTA_FLOW = 11;
+constexpr uint16_t RTA_CACHEINFO = 12;
+constexpr uint16_t RTA_TABLE = 15;
+constexpr uint16_t RTA_MARK = 16;
+constexpr uint16_t RTA_VIA = 18;
+constexpr uint16_t RTA_PREF = 20;
+constexpr uint16_t RTA_ENCAP_TYPE = 21;
+constexpr uint16_t RTA_ENCAP = 22;
+constexpr uint16_t RTA_EXPIRES = 23;
+constexpr uint16_t RTA_UID = 25;
+constexpr uint16_t RTA_IP_PROTO = 27;
+constexpr uint16_t RTA_SPORT = 28;
+constexpr uint16_t RTA_DPORT = 29;
+constexpr uint16_t RTA_NH_ID = 30;
+
+// RTAX_* metrics inside RTA_METRICS (RTAX_LOCK is a bitmask of locked metrics)
+constexpr uint16_t RTAX_LOCK = 1;
+constexpr uint16_t RTAX_CC_ALGO = 16;
+constexpr uint16_t RTAX_MAX = 17;
+
+// rtm_flags (and rtnh_flags for the low byte)
+constexpr uint32_t RTNH_F_ONLINK = 0x04;
+constexpr uint32_t RTM_F_CLONED = 0x200;
+constexpr uint32_t RTM_F_LOOKUP_TABLE = 0x1000;
+constexpr uint32_t RTM_F_FIB_MATCH = 0x2000;
+
+// rtm_type
+constexpr uint8_t RTN_UNSPEC = 0;
+constexpr uint8_t RTN_UNICAST = 1;
+
+// rtm_scope
+constexpr uint8_t RT_SCOPE_NOWHERE = 255;
+
+// struct rtnexthop is 8 bytes: u16 len, u8 flags, u8 hops, i32 ifindex
+constexpr uint32_t kNexthopHeaderLen = 8;
+
 // routing table ids
 constexpr uint32_t RT_TABLE_UNSPEC = 0;
 constexpr uint32_t RT_TABLE_COMPAT = 252;

@@ -34,6 +34,13 @@ void encode_link_get_by_index(std::vector<uint8_t>& buffer, uint32_t seq, int32_
   encode_link_get(buffer, seq, index, {});
 }
 
+void encode_link_dump(std::vector<uint8_t>& buffer, uint32_t seq) {
+  MessageWriter w(buffer, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq);
+  LinkHeader h{};
+  w.put_header(&h, sizeof h);
+  w.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+}
+
 std::optional<LinkRecord> decode_link(const MessageView& msg) {
   if (msg.type != RTM_NEWLINK || msg.payload.size < kLinkHeaderLen) return std::nullopt;
   LinkHeader h;

@@ -15,6 +15,8 @@ namespace nlroute::wire {
 
 void encode_link_get_by_name(std::vector<uint8_t>& buffer, uint32_t seq, std::string_view name);
 void encode_link_get_by_index(std::vector<uint8_t>& buffer, uint32_t seq, int32_t index);
+// Every device of the namespace (RTM_GETLINK dump), without statistics.
+void encode_link_dump(std::vector<uint8_t>& buffer, uint32_t seq);
 
 struct LinkRecord {
   int32_t index = 0;

@@ -84,6 +84,8 @@ size_t MessageWriter::begin_nest(uint16_t type) {
 void MessageWriter::end_nest(size_t token) {
   uint16_t len = static_cast<uint16_t>(buffer_.size() - token);
   std::memcpy(buffer_.data() + token, &len, sizeof len);
+  // Nests may hold raw records (RTA_MULTIPATH's rtnexthop) appended by the caller.
+  patch_message_length();
 }
 
 }  // namespace nlroute::wire

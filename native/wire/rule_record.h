@@ -3,22 +3,13 @@
 // is the exact, numeric form that is encoded, decoded and matched.
 #pragma once
 
-#include <algorithm>
-#include <array>
 #include <cstdint>
 #include <string>
 
+#include "address.h"
 #include "constants.h"
 
 namespace nlroute::wire {
-
-struct Address {
-  uint8_t length = 0;  // 0 (absent), 4 or 16 bytes
-  std::array<uint8_t, 16> bytes{};
-  bool operator==(const Address& o) const {
-    return length == o.length && std::equal(bytes.begin(), bytes.begin() + length, o.bytes.begin());
-  }
-};
 
 struct PortRange {
   uint16_t start = 0, end = 0;

@@ -1,0 +1,269 @@
+// RouteSpec (what people type) -> RouteRecord (what the native codec encodes), with
+// iproute2's defaults (ip/iproute.c iproute_modify) filled in exactly. All
+// validation happens here, before anything reaches the kernel.
+import { ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
+import { ValidationError } from '../errors';
+import type { LinkNames } from '../links';
+import { AF, type MetricsRecord, type NexthopRecord, type RouteRecord } from '../native';
+import type { NameRegistry } from '../names/registry';
+import { boolean, integer, numberOrName, realms, U32, U8 } from '../validate';
+import { METRIC_SLOTS, PREF_CODES, ROUTE_TYPE_CODES, RT_SCOPE, RT_TABLE, RTAX_FEATURE_ECN, RTNH_F, RTPROT_BOOT } from './codes';
+import type { MetricName, NexthopSpec, RouteMetrics, RouteSpec, RouteType } from './types';
+
+export type RoutePurpose = 'add' | 'delete';
+
+export interface RouteContext {
+  names: NameRegistry;
+  links: LinkNames;
+}
+
+const ALIASES: Record<string, keyof RouteSpec> = {
+  priority: 'metric', preference: 'metric', proto: 'protocol', dsfield: 'tos',
+};
+// Read-only state that list() and get() report; accepted so a listed route can be deleted as is.
+const STATE_KEYS = new Set(['linkdown', 'dead', 'iif', 'mark', 'uid']);
+const KNOWN_KEYS = new Set<string>([
+  'family', 'dst', 'type', 'src', 'from', 'via', 'dev', 'table', 'metric', 'scope', 'protocol',
+  'tos', 'onlink', 'nexthops', 'metrics', 'pref', 'expires', 'nhid', 'realms',
+]);
+// Types whose routes live in the local table unless a table is given.
+const LOCAL_TABLE_TYPES = new Set<RouteType>(['local', 'broadcast', 'nat', 'anycast']);
+
+export async function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: RouteContext): Promise<RouteRecord> {
+  const spec = canonicalKeys(input);
+  const type = routeType(spec.type);
+  const family = resolveFamily(spec);
+  const record: RouteRecord = { family: family === 6 ? AF.INET6 : AF.INET };
+
+  setDestination(record, spec, family);
+  if (spec.from !== undefined) {
+    const from = parsePrefix('from', spec.from);
+    if (family === 4) throw new ValidationError('from', spec.from, 'IPv4 routes have no source prefix (the kernel would ignore it)');
+    if (from.length > 0) Object.assign(record, { src: from.address, srcLen: from.length });
+  }
+  if (spec.src !== undefined) record.prefsrc = parseAddress('src', spec.src).address;
+  if (spec.via !== undefined) Object.assign(record, gateway('via', spec.via, family));
+  if (spec.dev !== undefined) record.oif = await deviceIndex('dev', spec.dev, ctx.links);
+  if (spec.metric !== undefined) record.priority = integer('metric', spec.metric, 0, U32);
+  if (spec.tos !== undefined) record.tos = tos(spec.tos, family, ctx.names);
+  if (spec.realms !== undefined) record.flow = realms('realms', spec.realms, ctx.names.realms);
+  if (spec.nhid !== undefined) record.nhid = integer('nhid', spec.nhid, 1, U32);
+  if (spec.pref !== undefined) record.pref = pref(spec.pref, family);
+  if (spec.expires !== undefined) {
+    if (family === 4) throw new ValidationError('expires', spec.expires, 'only IPv6 routes expire (IPv4 would ignore it)');
+    record.expires = integer('expires', spec.expires, 0, U32);
+  }
+  if (spec.metrics !== undefined) record.metrics = metrics(spec.metrics);
+  if (spec.nexthops !== undefined) record.nexthops = await nexthops(spec.nexthops, family, ctx);
+  if (spec.onlink !== undefined && boolean('onlink', spec.onlink)) record.flags = RTNH_F.ONLINK;
+  checkExclusive(spec);
+
+  // The header, as iproute2 fills it in.
+  record.table = spec.table === undefined
+    ? (type !== undefined && LOCAL_TABLE_TYPES.has(type) ? RT_TABLE.LOCAL : RT_TABLE.MAIN)
+    : numberOrName('table', spec.table, ctx.names.tables, U32, 'table');
+  if (purpose === 'add') {
+    record.protocol = RTPROT_BOOT;
+    record.type = ROUTE_TYPE_CODES[type ?? 'unicast'];
+  } else {
+    record.protocol = 0; // 0 and type 0 are wildcards when deleting
+    record.type = type === undefined ? 0 : ROUTE_TYPE_CODES[type];
+  }
+  if (spec.protocol !== undefined) record.protocol = numberOrName('protocol', spec.protocol, ctx.names.protocols, U8, 'protocol');
+  record.scope = spec.scope === undefined
+    ? defaultScope(type, family, purpose, spec)
+    : numberOrName('scope', spec.scope, ctx.names.scopes, U8, 'scope');
+  return record;
+}
+
+/** The device index of a name (looked up in the handle's namespace) or of an index given as is. */
+export async function deviceIndex(field: string, value: unknown, links: LinkNames): Promise<number> {
+  if (typeof value === 'number') return integer(field, value, 1, 0x7fffffff);
+  if (typeof value !== 'string' || value === '') throw new ValidationError(field, value, 'expected a device name or index');
+  const index = await links.indexOf(value);
+  if (index === undefined) throw new ValidationError(field, value, 'no such device in this namespace');
+  return index;
+}
+
+export function routeType(value: unknown): RouteType | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(value in ROUTE_TYPE_CODES)) {
+    throw new ValidationError('type', value, `must be one of ${Object.keys(ROUTE_TYPE_CODES).join(', ')}`);
+  }
+  return value as RouteType;
+}
+
+export function tos(value: unknown, family: Family, names: NameRegistry): number {
+  if (family === 6) throw new ValidationError('tos', value, 'IPv6 routes have no TOS');
+  const byte = numberOrName('tos', value, names.dsfields, U8, 'dsfield');
+  if (byte & 0x3) throw new ValidationError('tos', value, 'the two ECN bits must be 0');
+  return byte;
+}
+
+function canonicalKeys(input: RouteSpec): RouteSpec {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError('route', input, 'expected an object');
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || STATE_KEYS.has(key)) continue;
+    const canonical = ALIASES[key] ?? key;
+    if (!KNOWN_KEYS.has(canonical)) throw new ValidationError(key, value, 'unknown route field');
+    if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
+    out[canonical] = value;
+  }
+  return out as RouteSpec;
+}
+
+/** Like iproute2: the family of the first address given; IPv4 when there is none. */
+function resolveFamily(spec: RouteSpec): Family {
+  let family: Family | undefined;
+  let decidedBy = '';
+  if (spec.family !== undefined) {
+    if (spec.family !== 4 && spec.family !== 6) throw new ValidationError('family', spec.family, 'must be 4 or 6');
+    [family, decidedBy] = [spec.family, 'family'];
+  }
+  const seen: Array<[string, unknown, Family | undefined]> = [];
+  if (spec.dst !== undefined) seen.push(['dst', spec.dst, parseDestination('dst', spec.dst).family]);
+  if (spec.from !== undefined) seen.push(['from', spec.from, parsePrefix('from', spec.from).family]);
+  if (spec.src !== undefined) seen.push(['src', spec.src, parseAddress('src', spec.src).family]);
+  for (const [field, value, f] of seen) {
+    if (f === undefined) continue;
+    if (family !== undefined && f !== family) throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
+    [family, decidedBy] = [f, field];
+  }
+  // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
+  const firstVia = spec.via ?? spec.nexthops?.find((hop) => hop?.via !== undefined)?.via;
+  if (family === undefined && firstVia !== undefined) family = parseAddress('via', firstVia).family;
+  return family ?? 4;
+}
+
+function setDestination(record: RouteRecord, spec: RouteSpec, family: Family) {
+  if (spec.dst === undefined) return; // no RTA_DST: dst_len 0, the default route
+  const dst = parseDestination('dst', spec.dst);
+  if (dst.length === 0 || dst.address === undefined) return;
+  // The IPv4 FIB refuses host bits ("Invalid prefix for given prefix length"); IPv6 masks them.
+  if (family === 4 && ipv4HostBitsSet({ family, address: dst.address, length: dst.length })) {
+    throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`);
+  }
+  record.dst = dst.address;
+  record.dstLen = dst.length;
+}
+
+function gateway(field: string, value: unknown, family: Family): { gateway: string; viaFamily?: number } {
+  const parsed = parseAddress(field, value);
+  if (parsed.family === family) return { gateway: parsed.address };
+  if (family === 6) throw new ValidationError(field, value, 'an IPv6 route cannot have an IPv4 gateway');
+  return { gateway: parsed.address, viaFamily: AF.INET6 }; // `via inet6`: RTA_VIA
+}
+
+function pref(value: unknown, family: Family): number {
+  if (family === 4) throw new ValidationError('pref', value, 'router preference is IPv6 only (IPv4 would ignore it)');
+  if (typeof value !== 'string' || !(value in PREF_CODES)) throw new ValidationError('pref', value, 'must be low, medium or high');
+  return PREF_CODES[value as keyof typeof PREF_CODES];
+}
+
+function defaultScope(type: RouteType | undefined, family: Family, purpose: RoutePurpose, spec: RouteSpec): number {
+  if (family === 6) return RT_SCOPE.UNIVERSE; // the IPv6 kernel ignores scope
+  switch (type) {
+    case 'local':
+    case 'nat':
+      return RT_SCOPE.HOST;
+    case 'broadcast':
+    case 'multicast':
+    case 'anycast':
+      return RT_SCOPE.LINK;
+    case undefined:
+    case 'unicast':
+      if (purpose === 'delete') return RT_SCOPE.NOWHERE; // matches any scope
+      return spec.via === undefined && spec.nexthops === undefined && spec.nhid === undefined
+        ? RT_SCOPE.LINK
+        : RT_SCOPE.UNIVERSE;
+    default:
+      return RT_SCOPE.UNIVERSE;
+  }
+}
+
+function checkExclusive(spec: RouteSpec) {
+  if (spec.nhid !== undefined) {
+    for (const field of ['via', 'dev', 'nexthops'] as const) {
+      if (spec[field] !== undefined) throw new ValidationError(field, spec[field], 'cannot be combined with nhid');
+    }
+  }
+  if (spec.nexthops !== undefined) {
+    for (const field of ['via', 'dev'] as const) {
+      if (spec[field] !== undefined) throw new ValidationError(field, spec[field], 'give it per nexthop in a multipath route');
+    }
+  }
+}
+
+const METRIC_KEYS = new Set<string>([...Object.keys(METRIC_SLOTS), 'lock']);
+
+function metrics(input: RouteMetrics): MetricsRecord {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new ValidationError('metrics', input, 'expected an object');
+  const record: MetricsRecord = { values: [] };
+  let lock = 0;
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!METRIC_KEYS.has(key)) throw new ValidationError(`metrics.${key}`, value, 'unknown metric');
+    if (key === 'lock') continue;
+    const name = key as MetricName;
+    const slot = METRIC_SLOTS[name];
+    const field = `metrics.${key}`;
+    if (name === 'congctl') {
+      if (typeof value !== 'string' || !/^[\w-]{1,15}$/.test(value)) throw new ValidationError(field, value, 'expected an algorithm name');
+      record.congctl = value;
+      continue;
+    }
+    let n: number;
+    if (name === 'quickack' || name === 'fastopenNoCookie') n = boolean(field, value) ? 1 : 0;
+    else if (name === 'features') n = value === 'ecn' ? RTAX_FEATURE_ECN : integer(field, value, 0, U32);
+    else n = integer(field, value, 0, name === 'hoplimit' ? 255 : U32);
+    if (name === 'rtoMin') lock |= 1 << slot; // iproute2 always locks rto_min
+    record.values.push([slot, n]);
+  }
+  if (input.lock !== undefined) {
+    if (!Array.isArray(input.lock)) throw new ValidationError('metrics.lock', input.lock, 'expected a list of metric names');
+    for (const name of input.lock) {
+      if (!(name in METRIC_SLOTS)) throw new ValidationError('metrics.lock', name, 'unknown metric');
+      if (name !== 'congctl' && !record.values.some(([slot]) => slot === METRIC_SLOTS[name])) {
+        throw new ValidationError('metrics.lock', name, 'locks a metric that has no value');
+      }
+      lock |= 1 << METRIC_SLOTS[name];
+    }
+  }
+  record.values.sort((a, b) => a[0] - b[0]);
+  if (lock) record.lock = lock;
+  return record;
+}
+
+const NEXTHOP_KEYS = new Set(['via', 'dev', 'weight', 'onlink', 'realms', 'dead', 'linkdown']);
+
+async function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Promise<NexthopRecord[]> {
+  if (!Array.isArray(list) || list.length === 0) throw new ValidationError('nexthops', list, 'expected a non-empty list');
+  const out: NexthopRecord[] = [];
+  const seen = new Set<string>();
+  for (const [i, hop] of list.entries()) {
+    const field = `nexthops[${i}]`;
+    if (hop === null || typeof hop !== 'object') throw new ValidationError(field, hop, 'expected an object');
+    for (const key of Object.keys(hop)) {
+      if (!NEXTHOP_KEYS.has(key)) throw new ValidationError(`${field}.${key}`, (hop as Record<string, unknown>)[key], 'unknown nexthop field');
+    }
+    if (hop.via === undefined && hop.dev === undefined) throw new ValidationError(field, hop, 'needs via or dev');
+    if (family === 6 && hop.via === undefined) {
+      throw new ValidationError(field, hop, 'IPv6 multipath hops need a gateway (the kernel refuses device-only hops)');
+    }
+    const record: NexthopRecord = {};
+    if (hop.via !== undefined) Object.assign(record, gateway(`${field}.via`, hop.via, family));
+    if (hop.dev !== undefined) record.ifindex = await deviceIndex(`${field}.dev`, hop.dev, ctx.links);
+    const weight = hop.weight === undefined ? 1 : integer(`${field}.weight`, hop.weight, 1, 256);
+    if (weight > 1) record.hops = weight - 1;
+    if (hop.onlink !== undefined && boolean(`${field}.onlink`, hop.onlink)) record.flags = RTNH_F.ONLINK;
+    if (hop.realms !== undefined) record.flow = realms(`${field}.realms`, hop.realms, ctx.names.realms);
+    const key = `${record.gateway ?? ''}%${record.ifindex ?? 0}`;
+    if (seen.has(key)) throw new ValidationError(field, hop, 'the same path is given twice');
+    seen.add(key);
+    out.push(record);
+  }
+  return out;
+}
