@@ -143,6 +143,8 @@ export class Routes {
       throw error;
     }
     const [route] = await this.unpack(reply);
+    // IPv6 answers carry `from ::/128` when no source was given: the query's, not the route's.
+    if (options.from === undefined) delete route.from;
     return route;
   }
 
