@@ -86,33 +86,3 @@ export function ipv4HostBitsSet(prefix: Prefix): boolean {
   const value = prefix.address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
   return value % 2 ** (32 - prefix.length) !== 0;
 }
-
-/** IPv4 dotted quad from 4 bytes. */
-export function formatIPv4(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-}
-
-/** IPv6 text from 16 bytes, as inet_ntop writes it (RFC 5952: longest zero run as ::). */
-export function formatIPv6(b: Uint8Array, at: number): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((b[at + i] << 8) | b[at + i + 1]);
-  let bestStart = -1;
-  let bestLength = 1; // a single zero word is not compressed
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j;
-  }
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) forms, as glibc prints them.
-  if (bestStart === 0 && (bestLength === 6 || (bestLength === 5 && words[5] === 0xffff))) {
-    return `::${bestLength === 5 ? 'ffff:' : ''}${formatIPv4(b, at + 12)}`;
-  }
-  const hex = (from: number, to: number) => words.slice(from, to).map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
-}

@@ -109,7 +109,9 @@ export interface RouteFilterRecord {
 export interface RoutePack {
   count: number;
   bytes: ArrayBuffer;
-  extras: Array<Pick<RouteRecord, 'gateway' | 'viaFamily' | 'metrics' | 'nexthops'>>;
+  /** latin1 address texts the records point into. */
+  text: ArrayBuffer;
+  extras: Array<Pick<RouteRecord, 'gateway' | 'viaFamily' | 'metrics' | 'nexthops' | 'flow' | 'expires' | 'nhid' | 'iif' | 'mark' | 'uid'>>;
 }
 
 /** A failure (or a success with a kernel warning) as the addon reports it. */

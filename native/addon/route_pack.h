@@ -1,35 +1,40 @@
 // Handing many routes to JavaScript cheaply. Building one JavaScript object per
-// route through N-API costs a boundary crossing per property, which for a 100k-route
-// table is most of the time; instead the I/O thread packs every route into one byte
-// buffer with a fixed layout, and lib/routes/unpack.ts builds the objects in
-// JavaScript. The rare parts (RTA_VIA, metrics, multipath) go as N-API objects in a
-// side array, referenced by index from the packed record.
+// route through N-API costs a boundary crossing per property, and formatting
+// addresses in JavaScript costs more than the whole kernel dump, so the I/O thread
+// packs every route into one fixed-size record of a byte buffer, writes the address
+// texts into one latin1 text buffer, and lib/routes/unpack.ts builds the objects in
+// JavaScript, taking each string as a slice of the text decoded once. The rare
+// parts (RTA_VIA, metrics, multipath) go as N-API objects in a side array,
+// referenced by index from the record.
 //
-// Record layout (little-endian; every record starts 4-byte aligned):
-//   0 u16 record length   2 u8 family    3 u8 dst_len
-//   4 u8 src_len          5 u8 tos       6 u8 protocol   7 u8 scope
-//   8 u8 type             9 u8 pref      10 u16 encap type
-//   12 u32 present (wire::RouteField bits)                16 u32 rtm_flags
-//   20 u32 table   24 u32 oif   28 u32 iif   32 u32 priority   36 u32 flow (realms)
-//   40 u32 expires 44 u32 nhid  48 u32 mark  52 u32 uid        56 i32 extras index or -1
-//   60 addresses, 4 or 16 bytes each by family, in this order when present:
-//      dst, src, prefsrc, gateway (same-family gateway only; RTA_VIA goes to extras)
+// Record layout (little-endian; kPackedRouteLen bytes each):
+//   0 u8 family   1 u8 dst_len   2 u8 src_len   3 u8 tos
+//   4 u8 protocol 5 u8 scope     6 u8 type      7 u8 pref
+//   8 u32 present (wire::RouteField bits)   12 u32 rtm_flags   16 u32 table
+//   20 u32 oif    24 u32 priority    28 i32 extras index or -1
+//   32 u32 offset of this route's texts in the text buffer, then their lengths:
+//   36 u8 dst ("10.0.0.0/24")  37 u8 from ("2001:db8::/48")  38 u8 prefsrc  39 u8 gateway
+//      (a length of 0: absent; the texts follow each other in this order)
+// Fields that big tables do not have (RTA_VIA, metrics, multipath, realms, expires,
+// nhid, and the iif/mark/uid of a `route get` answer) are in the extras object.
 // lib/routes/unpack.ts must change with this file.
 #pragma once
 
 #include <napi.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../wire/route_record.h"
 
 namespace nlroute::addon {
 
-constexpr uint32_t kPackedRouteFixedLen = 60;
+constexpr uint32_t kPackedRouteLen = 40;
 
 struct RoutePack {
   std::vector<uint8_t> bytes;
+  std::string text;  // latin1 address texts
   uint32_t count = 0;
   std::vector<wire::RouteRecord> extras;  // routes with parts that are not packed
 
@@ -37,7 +42,8 @@ struct RoutePack {
   void clear();
 };
 
-// { count, bytes: ArrayBuffer, extras: object[] } on the JavaScript thread.
-Napi::Object route_pack_to_js(Napi::Env env, const RoutePack& pack);
+// { count, bytes: ArrayBuffer, text: ArrayBuffer, extras: object[] } on the JavaScript
+// thread. The buffers are handed over, not copied: `pack` is left empty.
+Napi::Object route_pack_to_js(Napi::Env env, RoutePack& pack);
 
 }  // namespace nlroute::addon

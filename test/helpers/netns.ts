@@ -55,13 +55,19 @@ export class ScratchNamespace {
   }
 
   ipTry(args: string): IpResult {
-    const r = spawnSync('ip', ['-n', this.name, ...args.trim().split(/\s+/)], { encoding: 'utf8' });
+    const r = spawnSync('ip', ['-n', this.name, ...args.trim().split(/\s+/)], { encoding: 'utf8', maxBuffer: 1 << 28 });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
   ipJson<T = unknown>(args: string): T {
     const out = this.ip(`-j ${args}`).trim();
     return (out ? JSON.parse(out) : []) as T;
+  }
+
+  /** Sets a sysctl inside this namespace (`ip netns exec NS sysctl -qw KEY=VALUE`). */
+  sysctl(key: string, value: string | number): void {
+    const r = spawnSync('ip', ['netns', 'exec', this.name, 'sysctl', '-qw', `${key}=${value}`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sysctl ${key}=${value} in ${this.name}: ${r.stderr.trim()}`);
   }
 
   /** Writes /etc/netns/<ns>/iproute2/FILE, which `ip -n` and nlroute both read for this namespace. */
