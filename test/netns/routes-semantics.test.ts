@@ -198,6 +198,11 @@ describeInNamespace('routes: kernel errors and names', (ns) => {
     });
     await rejectsWith(h.routes.add({ dst: '10.9.0.0/16', nhid: 77 }), 'EINVAL', (e) => assert.match(e.extack ?? '', /[Nn]exthop id/));
     await rejectsWith(h.routes.add({ type: 'blackhole', dst: '10.9.0.0/16', dev: 'v0' }), 'EINVAL');
+    // Route NAT is gone from the kernel: ip's defaults for it are refused, and so are ours, alike.
+    const ip = ns().ipTry('route add nat 10.16.0.1 via 10.1.0.9');
+    await rejectsWith(h.routes.add({ type: 'nat', dst: '10.16.0.1', via: '10.1.0.9' }), 'EINVAL', (e) => {
+      assert.ok(ip.status !== 0 && ip.stderr.includes(e.extack ?? '?'), `ip said: ${ip.stderr}`);
+    });
   });
 
   it('the seed: ip route add 78.22.45.0/24 via 10.45.22.1 src 10.45.22.12', async () => {
