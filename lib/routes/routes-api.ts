@@ -107,7 +107,10 @@ export class Routes {
   async flush(filter: RouteFilter): Promise<number> {
     const operation = 'route flush';
     this.core.assertOpen(operation);
-    const record = await this.filterRecord(filter ?? {});
+    if (filter === undefined) {
+      throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
+    }
+    const record = await this.filterRecord(filter);
     const reply = await this.core.native.routeFlush(record);
     if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
     const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
@@ -129,6 +132,10 @@ export class Routes {
     const operation = 'route get';
     this.core.assertOpen(operation);
     const request = `${address}${describeGet(options)}`;
+    if (options?.table !== undefined) {
+      const other = Object.keys(options).find((k) => k !== 'table' && options[k as keyof RouteGetOptions] !== undefined);
+      if (other) throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
+    }
     const query = await this.getQuery(address, options);
     if (options.table !== undefined) return this.tableLookup(address, query, options.table, request);
     const reply = await this.core.native.routeGet(query);

@@ -133,7 +133,8 @@ function resolveFamily(spec: RouteSpec): Family {
     [family, decidedBy] = [f, field];
   }
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
-  const firstVia = spec.via ?? spec.nexthops?.find((hop) => hop?.via !== undefined)?.via;
+  const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];
+  const firstVia = spec.via ?? hops.find((hop) => hop?.via !== undefined)?.via;
   if (family === undefined && firstVia !== undefined) family = parseAddress('via', firstVia).family;
   return family ?? 4;
 }

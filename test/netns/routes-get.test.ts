@@ -130,5 +130,6 @@ describeInNamespace('routes: get', (ns) => {
     assert.deepEqual([inTable.dst, inTable.via], ['10.9.1.0/24', '10.1.0.4']);
     assert.equal((await h.routes.get('10.9.200.1', { table: 40 })).via, '10.1.0.3');
     await rejectsWith(h.routes.get('10.10.0.1', { table: 40 }), 'ENETUNREACH');
+    await assert.rejects(h.routes.get('10.9.1.1', { table: 40, mark: 7 }), (e: unknown) => e instanceof ValidationError && e.field === 'mark');
   });
 });

@@ -128,6 +128,7 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
     assert.equal(await h.routes.flush({ protocol: 'static' }), 20);
     assert.deepEqual(ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst), ['10.102.0.0/24']);
     assert.equal(await h.routes.flush({ table: 100 }), 0);
+    await assert.rejects((h.routes.flush as (f?: object) => Promise<number>)(), ValidationError);
   });
 
   it('flush deletes exactly the alias it selected, not the first of its key', async () => {

@@ -163,6 +163,7 @@ describe('route input validation (before anything is sent)', () => {
     await rejects({ dst: '10.0.0.0/8', metrics: { hoplimit: 256 } }, 'metrics.hoplimit');
     await rejects({ dst: '10.0.0.0/8', metrics: { lock: ['mtu'] } }, 'metrics.lock');
     await rejects({ dst: '10.0.0.0/8', metric: 1, priority: 2 }, 'priority');
+    await rejects({ dst: '10.0.0.0/8', nexthops: 'via 10.0.0.1' }, 'nexthops');
   });
 });
 
