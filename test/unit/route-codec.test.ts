@@ -126,6 +126,23 @@ describe('wire codec: routes (iproute2 defaults, golden bytes)', () => {
     assert.deepEqual(dsts({ gateway: '10.9.0.10' }), ['10.0.0.0/8']);
     assert.deepEqual(dsts({ gateway: '10.9.0.1' }).length, 4);
   });
+
+  it('applies table, protocol, type and device itself when the kernel did not filter', async () => {
+    const specs: RouteSpec[] = [
+      { dst: '10.1.0.0/16', via: '10.9.0.1', table: 100 },
+      { dst: '10.2.0.0/16', via: '10.9.0.1', protocol: 'static' },
+      { dst: '10.3.0.0/16', type: 'blackhole' },
+      { dst: '10.4.0.0/16', dev: 'v2' },
+    ];
+    const records = await Promise.all(specs.map((spec) => routeToRecord(spec, 'add', context)));
+    const datagram = Buffer.concat(records.map((r) => codec.encodeRoute('add', 0, 1, r)));
+    const dsts = (filter: object) => unpackRoutes(codec.decodeRoutes(datagram, filter), (i) => i).map((r) => r.dst);
+    assert.deepEqual(dsts({ table: 100 }), ['10.1.0.0/16']);
+    assert.deepEqual(dsts({ table: 254, protocol: 4 }), ['10.2.0.0/16']);
+    assert.deepEqual(dsts({ type: 6 }), ['10.3.0.0/16']);
+    assert.deepEqual(dsts({ oif: 7 }), ['10.4.0.0/16']);
+    assert.deepEqual(dsts({ family: 10 }), []);
+  });
 });
 
 describe('route input validation (before anything is sent)', () => {
