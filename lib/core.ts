@@ -3,20 +3,50 @@
 import { HandleClosedError, NetlinkError } from './errors';
 import { LinkNames } from './links';
 import type { NativeHandle, NativeOutcome } from './native';
+import { RequestQueue } from './requests/queue';
 import type { NameRegistry } from './names/registry';
 
 export class HandleCore {
   closed = false;
   /** Device names of this namespace, cached (see links.ts). */
   readonly links = new LinkNames(this);
+  /** Where every change is sent from: coalesces single calls, carries batches. */
+  readonly requests: RequestQueue;
 
   constructor(
     readonly native: NativeHandle,
     readonly names: NameRegistry,
-  ) {}
+  ) {
+    this.requests = new RequestQueue(native);
+  }
+
+  private running = 0;
+  private whenIdle?: () => void;
 
   assertOpen(operation: string): void {
     if (this.closed) throw new HandleClosedError(operation);
+  }
+
+  /**
+   * Runs one operation of the API. Checks the handle is open when it is asked for,
+   * and counts it until it ends, so that close() lets every operation asked for
+   * before it finish (some reach the kernel only after an await, e.g. for a device
+   * name).
+   */
+  async run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    this.assertOpen(operation);
+    this.running++;
+    try {
+      return await body();
+    } finally {
+      if (--this.running === 0) this.whenIdle?.();
+    }
+  }
+
+  /** Resolves once no operation is running. */
+  async settled(): Promise<void> {
+    while (this.running > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
+    this.whenIdle = undefined;
   }
 
   /**

@@ -35,7 +35,7 @@ export interface NetlinkErrorDetails {
   /** Which system call failed, for errors that did not come from the kernel's answer. */
   syscall?: string;
   /** `unknown`: the answer was lost (ENOBUFS) and the operation may or may not have applied. */
-  state?: 'done' | 'unknown' | 'not-sent';
+  state?: 'done' | 'unknown' | 'not-sent' | 'skipped';
   /** What nlroute knows about the likely cause, appended to the message. */
   hint?: string;
 }
@@ -51,7 +51,7 @@ export class NetlinkError extends NlrouteError {
   readonly attribute?: string;
   readonly field?: string;
   readonly syscall?: string;
-  readonly state: 'done' | 'unknown' | 'not-sent';
+  readonly state: 'done' | 'unknown' | 'not-sent' | 'skipped';
 
   constructor(d: NetlinkErrorDetails) {
     const code = errnoName(d.errno);

@@ -84,12 +84,13 @@ export class Handle {
   /** A device of this handle's namespace, by name or index; undefined when there is none. */
   async link(nameOrIndex: string | number): Promise<Link | undefined> {
     const operation = 'link get';
-    this.core.assertOpen(operation);
-    const key = typeof nameOrIndex === 'string' ? nameOrIndex : integer('index', nameOrIndex, 1, 0x7fffffff);
-    const reply = await this.core.native.linkGet(key);
-    if (reply === null) return undefined;
-    if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
-    return reply;
+    return this.core.run(operation, async () => {
+      const key = typeof nameOrIndex === 'string' ? nameOrIndex : integer('index', nameOrIndex, 1, 0x7fffffff);
+      const reply = await this.core.native.linkGet(key);
+      if (reply === null) return undefined;
+      if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
+      return reply;
+    });
   }
 
   /**
@@ -98,8 +99,9 @@ export class Handle {
    * a device under a name the handle has already seen.
    */
   async refreshDevices(): Promise<void> {
-    this.core.assertOpen('link list');
-    await this.core.links.refresh();
+    return this.core.run('link list', async () => {
+      await this.core.links.refresh();
+    });
   }
 
   /**
@@ -109,6 +111,7 @@ export class Handle {
   async close(): Promise<void> {
     if (this.core.closed) return;
     this.core.closed = true;
+    await this.core.settled();
     await this.core.native.close();
   }
 }

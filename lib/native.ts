@@ -114,10 +114,25 @@ export interface RoutePack {
   extras: Array<Pick<RouteRecord, 'gateway' | 'viaFamily' | 'metrics' | 'nexthops' | 'flow' | 'expires' | 'nhid' | 'iif' | 'mark' | 'uid'>>;
 }
 
+export interface RequestOptions {
+  /** One request per sendmsg, and none after the first failure (those are `skipped`). */
+  stopAtFirstError?: boolean;
+  /** Tests only: allow this many unacknowledged requests, to provoke ENOBUFS. */
+  maxInFlight?: number;
+}
+
+/** Per request: its errno (0 success) and state; details only where there is more to say. */
+export interface RequestsReply {
+  codes: Int32Array;
+  /** 0 done, 1 unknown (ACK lost), 2 not sent, 3 skipped */
+  states: Uint8Array;
+  details: Array<NativeOutcome & { index: number }>;
+}
+
 /** A failure (or a success with a kernel warning) as the addon reports it. */
 export interface NativeOutcome {
   errno: number;
-  state: 'done' | 'unknown' | 'not-sent';
+  state: 'done' | 'unknown' | 'not-sent' | 'skipped';
   extack?: string;
   syscall?: string;
   offset?: number;
@@ -141,10 +156,9 @@ export type Failed = { error: NativeOutcome };
 
 export interface NativeHandle {
   open(): Promise<OpenResult>;
-  ruleRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: RuleRecord[]): Promise<(NativeOutcome | null)[]>;
+  requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions): Promise<RequestsReply>;
   ruleDump(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[] } | Failed>;
   ruleFlush(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
-  routeRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: RouteRecord[]): Promise<(NativeOutcome | null)[]>;
   routeDump(filter: RouteFilterRecord | null): Promise<RoutePack | Failed>;
   routeFlush(filter: RouteFilterRecord | null): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
   routeGet(query: RouteRecord): Promise<RoutePack | Failed>;
@@ -167,6 +181,11 @@ export interface NativeCodec {
 interface Addon {
   NativeHandle: new (options: { path?: string; fd?: number; rcvbuf?: number }) => NativeHandle;
   codec: NativeCodec;
+  /** [key, how it is carried] per field id (native/addon/record_fields.h). */
+  recordFields: {
+    rule: Array<[string, 'number' | 'flag' | 'address' | 'text' | 'pair' | 'wide']>;
+    route: Array<[string, 'number' | 'flag' | 'address' | 'text' | 'pair' | 'wide']>;
+  };
 }
 
 // dist/lib/native.js -> <package root>/build/Release/nlroute.node

@@ -65,16 +65,17 @@ export class Routes {
    */
   async test(route: RouteSpec): Promise<boolean> {
     const operation = 'route test';
-    this.core.assertOpen(operation);
-    const record = await routeToRecord(route, 'add', this.core);
-    if (record.family === AF.INET6) {
-      throw new ValidationError('family', 6, 'route test works for IPv4 only: the IPv6 kernel would add the route');
-    }
-    const [outcome] = await this.core.native.routeRequests('add', NLM_F.EXCL, [record]);
-    if (outcome?.errno === os.errno.EEXIST) return true;
-    if (outcome?.errno === os.errno.ENOENT) return false;
-    throw this.core.toError(outcome, operation, describeRoute(route), ROUTE_FIELD_OF_ATTRIBUTE)
-      ?? new NetlinkError({ errno: os.errno.EPROTO, operation, request: describeRoute(route), hint: 'the kernel accepted a request without NLM_F_CREATE' });
+    return this.core.run(operation, async () => {
+      const record = await routeToRecord(route, 'add', this.core);
+      if (record.family === AF.INET6) {
+        throw new ValidationError('family', 6, 'route test works for IPv4 only: the IPv6 kernel would add the route');
+      }
+      const outcome = await this.core.requests.one({ head: { object: 'route', remove: false, flags: NLM_F.EXCL }, record });
+      if (outcome?.errno === os.errno.EEXIST) return true;
+      if (outcome?.errno === os.errno.ENOENT) return false;
+      throw this.core.toError(outcome, operation, describeRoute(route), ROUTE_FIELD_OF_ATTRIBUTE)
+        ?? new NetlinkError({ errno: os.errno.EPROTO, operation, request: describeRoute(route), hint: 'the kernel accepted a request without NLM_F_CREATE' });
+    });
   }
 
   /**
@@ -92,12 +93,7 @@ export class Routes {
    * listed. A table that does not exist lists as empty.
    */
   async list(filter: RouteFilter = {}): Promise<Route[]> {
-    const operation = 'route list';
-    this.core.assertOpen(operation);
-    const record = await this.filterRecord(filter);
-    const reply = await this.core.native.routeDump(record);
-    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
-    return this.unpack(reply);
+    return this.core.run('route list', () => this.listed(filter));
   }
 
   /**
@@ -106,22 +102,23 @@ export class Routes {
    */
   async flush(filter: RouteFilter): Promise<number> {
     const operation = 'route flush';
-    this.core.assertOpen(operation);
-    if (filter === undefined) {
-      throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
-    }
-    const record = await this.filterRecord(filter);
-    const reply = await this.core.native.routeFlush(record);
-    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
-    const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
-    if (!failed) return reply.outcomes.length;
-    const routes = await this.unpack(reply.routes);
-    const failures: NetlinkError[] = [];
-    reply.outcomes.forEach((outcome, i) => {
-      const error = this.core.toError(outcome, 'route delete', describeRoute(routes[i]), ROUTE_FIELD_OF_ATTRIBUTE);
-      if (error) failures.push(error);
+    return this.core.run(operation, async () => {
+      if (filter === undefined) {
+        throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
+      }
+      const record = await this.filterRecord(filter);
+      const reply = await this.core.native.routeFlush(record);
+      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
+      const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
+      if (!failed) return reply.outcomes.length;
+      const routes = await this.unpack(reply.routes);
+      const failures: NetlinkError[] = [];
+      reply.outcomes.forEach((outcome, i) => {
+        const error = this.core.toError(outcome, 'route delete', describeRoute(routes[i]), ROUTE_FIELD_OF_ATTRIBUTE);
+        if (error) failures.push(error);
+      });
+      throw new FlushError(operation, reply.outcomes.length - failures.length, failures);
     });
-    throw new FlushError(operation, reply.outcomes.length - failures.length, failures);
   }
 
   /**
@@ -130,39 +127,48 @@ export class Routes {
    */
   async get(address: string, options: RouteGetOptions = {}): Promise<Route> {
     const operation = 'route get';
-    this.core.assertOpen(operation);
-    const request = `${address}${describeGet(options)}`;
-    if (options?.table !== undefined) {
-      const other = Object.keys(options).find((k) => k !== 'table' && options[k as keyof RouteGetOptions] !== undefined);
-      if (other) throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
-    }
-    const query = await this.getQuery(address, options);
-    if (options.table !== undefined) return this.tableLookup(address, query, options.table, request);
-    const reply = await this.core.native.routeGet(query);
-    if ('error' in reply) {
-      const error = this.core.toError(reply.error, operation, request, ROUTE_FIELD_OF_ATTRIBUTE) as NetlinkError;
-      if (error.errno === os.errno.EHOSTUNREACH && options.iif !== undefined && query.family === AF.INET) {
-        throw new NetlinkError({
-          errno: error.errno, operation, request, extack: error.extack,
-          hint: `an IPv4 lookup as if arriving on ${options.iif} needs forwarding enabled on it (net.ipv4.conf.<dev>.forwarding=1)`,
-        });
+    return this.core.run(operation, async () => {
+      const request = `${address}${describeGet(options)}`;
+      if (options?.table !== undefined) {
+        const other = Object.keys(options).find((k) => k !== 'table' && options[k as keyof RouteGetOptions] !== undefined);
+        if (other) throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
       }
-      throw error;
-    }
-    const [route] = await this.unpack(reply);
-    // IPv6 answers carry `from ::/128` when no source was given: the query's, not the route's.
-    if (options.from === undefined) delete route.from;
-    return route;
+      const query = await this.getQuery(address, options);
+      if (options.table !== undefined) return this.tableLookup(address, query, options.table, request);
+      const reply = await this.core.native.routeGet(query);
+      if ('error' in reply) {
+        const error = this.core.toError(reply.error, operation, request, ROUTE_FIELD_OF_ATTRIBUTE) as NetlinkError;
+        if (error.errno === os.errno.EHOSTUNREACH && options.iif !== undefined && query.family === AF.INET) {
+          throw new NetlinkError({
+            errno: error.errno, operation, request, extack: error.extack,
+            hint: `an IPv4 lookup as if arriving on ${options.iif} needs forwarding enabled on it (net.ipv4.conf.<dev>.forwarding=1)`,
+          });
+        }
+        throw error;
+      }
+      const [route] = await this.unpack(reply);
+      // IPv6 answers carry `from ::/128` when no source was given: the query's, not the route's.
+      if (options.from === undefined) delete route.from;
+      return route;
+    });
   }
 
   private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
     const operation = `route ${command}`;
-    this.core.assertOpen(operation);
-    const record = await routeToRecord(spec, purpose, this.core);
-    const [outcome] = await this.core.native.routeRequests(purpose, flags, [record]);
-    if (outcome === null) return;
-    const error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
-    if (error) throw error;
+    return this.core.run(operation, async () => {
+      const record = await routeToRecord(spec, purpose, this.core);
+      const outcome = await this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record });
+      if (outcome === null) return;
+      const error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+      if (error) throw error;
+    });
+  }
+
+  private async listed(filter: RouteFilter): Promise<Route[]> {
+    const record = await this.filterRecord(filter);
+    const reply = await this.core.native.routeDump(record);
+    if ('error' in reply) throw this.core.toError(reply.error, 'route list', describeRoute(filter));
+    return this.unpack(reply);
   }
 
   private async unpack(pack: RoutePack): Promise<Route[]> {
@@ -248,7 +254,7 @@ export class Routes {
   /** `get(address, { table })`: the longest prefix in that table containing the address, lowest metric first. */
   private async tableLookup(address: string, query: RouteRecord, table: number | string, request: string): Promise<Route> {
     const family = query.family === AF.INET6 ? 6 : 4;
-    const candidates = await this.list({ family, table, match: address });
+    const candidates = await this.listed({ family, table, match: address });
     const length = (r: Route) => (r.dst === 'default' ? 0 : parsePrefix('dst', r.dst).length);
     candidates.sort((a, b) => length(b) - length(a) || (a.metric ?? 0) - (b.metric ?? 0));
     if (candidates.length === 0) {

@@ -29,11 +29,12 @@ export class Rules {
   /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
   async list(filter: RuleFilter = {}): Promise<Rule[]> {
     const operation = 'rule list';
-    this.core.assertOpen(operation);
-    const { family, record } = this.filterRecord(filter);
-    const reply = await this.core.native.ruleDump(family, record);
-    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
-    return reply.rules.map(recordToRule);
+    return this.core.run(operation, async () => {
+      const { family, record } = this.filterRecord(filter);
+      const reply = await this.core.native.ruleDump(family, record);
+      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
+      return reply.rules.map(recordToRule);
+    });
   }
 
   /**
@@ -43,29 +44,31 @@ export class Rules {
    */
   async flush(filter: RuleFilter = {}): Promise<number> {
     const operation = 'rule flush';
-    this.core.assertOpen(operation);
-    const { family, record } = this.filterRecord(filter);
-    const reply = await this.core.native.ruleFlush(family, record);
-    if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
-    const failures: NetlinkError[] = [];
-    reply.outcomes.forEach((outcome, i) => {
-      if (outcome === null) return; // the common case: no error to describe
-      const error = this.core.toError(outcome, 'rule delete', describeRule(recordToRule(reply.rules[i])), RULE_FIELD_OF_ATTRIBUTE);
-      if (error) failures.push(error);
+    return this.core.run(operation, async () => {
+      const { family, record } = this.filterRecord(filter);
+      const reply = await this.core.native.ruleFlush(family, record);
+      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
+      const failures: NetlinkError[] = [];
+      reply.outcomes.forEach((outcome, i) => {
+        if (outcome === null) return; // the common case: no error to describe
+        const error = this.core.toError(outcome, 'rule delete', describeRule(recordToRule(reply.rules[i])), RULE_FIELD_OF_ATTRIBUTE);
+        if (error) failures.push(error);
+      });
+      const deleted = reply.outcomes.length - failures.length;
+      if (failures.length) throw new FlushError(operation, deleted, failures);
+      return deleted;
     });
-    const deleted = reply.outcomes.length - failures.length;
-    if (failures.length) throw new FlushError(operation, deleted, failures);
-    return deleted;
   }
 
   private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
     const operation = `rule ${kind}`;
-    this.core.assertOpen(operation);
-    const record = ruleToRecord(spec, kind, this.core.names);
-    const [outcome] = await this.core.native.ruleRequests(kind, flags, [record]);
-    if (outcome === null) return;
-    const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
-    if (error) throw error;
+    return this.core.run(operation, async () => {
+      const record = ruleToRecord(spec, kind, this.core.names);
+      const outcome = await this.core.requests.one({ head: { object: 'rule', remove: kind === 'delete', flags }, record });
+      if (outcome === null) return;
+      const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
+      if (error) throw error;
+    });
   }
 
   private filterRecord(filter: RuleFilter): { family: number; record: RuleRecord | null } {

@@ -4,6 +4,7 @@
 #include "../wire/kernel_status.h"
 #include "../wire/route_codec.h"
 #include "../wire/rule_codec.h"
+#include "record_fields.h"
 #include "route_convert.h"
 #include "route_pack.h"
 #include "rule_convert.h"
@@ -110,6 +111,30 @@ Napi::Value ParseStatus(const Napi::CallbackInfo& info) {
   return o;
 }
 
+const char* kind_name(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Number: return "number";
+    case FieldKind::Flag: return "flag";
+    case FieldKind::Address: return "address";
+    case FieldKind::Text: return "text";
+    case FieldKind::Pair: return "pair";
+    case FieldKind::Wide: return "wide";
+  }
+  return "";
+}
+
+// [[key, kind], ...] in id order: what lib/requests/pack-writer.ts writes by.
+Napi::Array field_table(Napi::Env env, const FieldSpec* fields, uint32_t count) {
+  Napi::Array out = Napi::Array::New(env, count);
+  for (uint32_t i = 0; i < count; ++i) {
+    Napi::Array entry = Napi::Array::New(env, 2);
+    entry.Set(0u, fields[i].key);
+    entry.Set(1u, kind_name(fields[i].kind));
+    out.Set(i, entry);
+  }
+  return out;
+}
+
 }  // namespace
 
 void export_codec(Napi::Env env, Napi::Object exports) {
@@ -123,6 +148,13 @@ void export_codec(Napi::Env env, Napi::Object exports) {
   codec.Set("decodeRoutes", Napi::Function::New(env, DecodeRoutes));
   codec.Set("parseStatus", Napi::Function::New(env, ParseStatus));
   exports.Set("codec", codec);
+  uint32_t count;
+  Napi::Object fields = Napi::Object::New(env);
+  const FieldSpec* rules = rule_fields(count);
+  fields.Set("rule", field_table(env, rules, count));
+  const FieldSpec* routes = route_fields(count);
+  fields.Set("route", field_table(env, routes, count));
+  exports.Set("recordFields", fields);
 }
 
 }  // namespace nlroute::addon

@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "address_convert.h"
+#include "record_fields.h"
+
 namespace nlroute::addon {
 
 namespace {
@@ -40,6 +43,24 @@ std::pair<uint32_t, uint32_t> read_pair(const Napi::Env& env, const Napi::Value&
 std::string read_string(const Napi::Env& env, const Napi::Value& v, const std::string& field) {
   if (!v.IsString()) bad(env, field, "expected a string");
   return v.As<Napi::String>().Utf8Value();
+}
+
+FieldValue read_field(const Napi::Env& env, const Napi::Value& v, const FieldSpec& spec) {
+  FieldValue out;
+  switch (spec.kind) {
+    case FieldKind::Number: out.number = read_uint(env, v, spec.key, spec.max); break;
+    case FieldKind::Flag: out.number = v.ToBoolean().Value() ? 1 : 0; break;
+    case FieldKind::Address: out.address = address_from_js(env, v, spec.key); break;
+    case FieldKind::Text: out.text = read_string(env, v, spec.key); break;
+    case FieldKind::Wide: out.number = read_u64(env, v, spec.key); break;
+    case FieldKind::Pair: {
+      auto [a, b] = read_pair(env, v, spec.key, spec.max);
+      out.number = a;
+      out.second = b;
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace nlroute::addon

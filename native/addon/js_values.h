@@ -17,4 +17,9 @@ std::pair<uint32_t, uint32_t> read_pair(const Napi::Env& env, const Napi::Value&
                                         const std::string& field, uint64_t max);
 std::string read_string(const Napi::Env& env, const Napi::Value& v, const std::string& field);
 
+struct FieldSpec;
+struct FieldValue;
+// A record field's value as its table entry says it is carried (record_fields.h).
+FieldValue read_field(const Napi::Env& env, const Napi::Value& v, const FieldSpec& spec);
+
 }  // namespace nlroute::addon

@@ -5,12 +5,14 @@
 #include <cerrno>
 
 #include "../ops/link_ops.h"
+#include "../ops/requests.h"
 #include "../ops/route_ops.h"
 #include "../ops/rule_ops.h"
 #include "../socket/netns.h"
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
 #include "outcome_convert.h"
+#include "request_pack.h"
 #include "route_convert.h"
 #include "route_pack.h"
 #include "rule_convert.h"
@@ -83,10 +85,9 @@ Napi::Function NativeHandle::Define(Napi::Env env) {
   return DefineClass(env, "NativeHandle",
                      {
                          InstanceMethod("open", &NativeHandle::Open),
-                         InstanceMethod("ruleRequests", &NativeHandle::RuleRequests),
+                         InstanceMethod("requests", &NativeHandle::Requests),
                          InstanceMethod("ruleDump", &NativeHandle::RuleDump),
                          InstanceMethod("ruleFlush", &NativeHandle::RuleFlush),
-                         InstanceMethod("routeRequests", &NativeHandle::RouteRequests),
                          InstanceMethod("routeDump", &NativeHandle::RouteDump),
                          InstanceMethod("routeFlush", &NativeHandle::RouteFlush),
                          InstanceMethod("routeGet", &NativeHandle::RouteGet),
@@ -207,36 +208,6 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
       });
 }
 
-// ruleRequests(type: 'add' | 'delete', nlmsgFlags: number, records: object[])
-//   -> Promise<Array<null | outcome>>
-Napi::Value NativeHandle::RuleRequests(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  std::string kind = info[0].As<Napi::String>().Utf8Value();
-  uint16_t type = kind == "delete" ? wire::RTM_DELRULE : wire::RTM_NEWRULE;
-  uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
-  Napi::Array records = info[2].As<Napi::Array>();
-  struct State {
-    std::vector<wire::RuleRecord> rules;
-    io::RequestBatch batch;
-    std::vector<io::Outcome> outcomes;
-  };
-  auto state = std::make_shared<State>();
-  state->rules.reserve(records.Length());
-  for (uint32_t i = 0; i < records.Length(); ++i) state->rules.push_back(rule_from_js(records.Get(i).As<Napi::Object>()));
-  return submit(
-      env,
-      [state, type, flags](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) {
-          state->outcomes.assign(state->rules.size(), not_open());
-          return;
-        }
-        ops::modify_rules(*sock, type, flags, state->rules, state->batch, state->outcomes);
-      },
-      [state](Napi::Env env) -> Napi::Value {
-        return outcomes_to_js(env, state->outcomes, state->batch, rule_outcome);
-      });
-}
-
 // ruleDump(family: number, filter: object | null) -> Promise<{ rules } | { error }>
 Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
   struct State {
@@ -288,28 +259,56 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
       });
 }
 
-// routeRequests(kind: 'add' | 'delete', nlmsgFlags: number, records: object[])
-//   -> Promise<Array<null | outcome>>
-Napi::Value NativeHandle::RouteRequests(const Napi::CallbackInfo& info) {
-  std::string kind = info[0].As<Napi::String>().Utf8Value();
-  uint16_t type = kind == "delete" ? wire::RTM_DELROUTE : wire::RTM_NEWROUTE;
-  uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
-  Napi::Array records = info[2].As<Napi::Array>();
+// requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError, maxInFlight })
+//   -> Promise<{ codes: Int32Array, states: Uint8Array, details: object[] }>
+// codes[i] is request i's errno (0: success); states[i] is 0 done, 1 unknown (ACK lost),
+// 2 not sent, 3 skipped; details lists { index, extack?, offset?, attribute?, syscall? }
+// for the requests that have more to say than a code.
+Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   struct State {
-    std::vector<wire::RouteRecord> routes;
+    std::vector<ops::Request> requests;
+    io::TransactOptions options;
     io::RequestBatch batch;
     std::vector<io::Outcome> outcomes;
   };
   auto state = std::make_shared<State>();
-  state->routes.reserve(records.Length());
-  for (uint32_t i = 0; i < records.Length(); ++i) state->routes.push_back(route_from_js(records.Get(i).As<Napi::Object>()));
+  state->requests = requests_from_js(info[0].As<Napi::Uint32Array>(), info[1].As<Napi::String>(), info[2].As<Napi::Array>());
+  if (info[3].IsObject()) {
+    Napi::Object options = info[3].As<Napi::Object>();
+    state->options.stop_at_first_error = options.Get("stopAtFirstError").ToBoolean().Value();
+    Napi::Value in_flight = options.Get("maxInFlight");
+    if (in_flight.IsNumber()) state->options.max_in_flight = in_flight.As<Napi::Number>().Uint32Value();
+  }
   return submit(
-      info.Env(),
-      [state, type, flags](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->outcomes.assign(state->routes.size(), not_open()));
-        ops::modify_routes(*sock, type, flags, state->routes, state->batch, state->outcomes);
+      env,
+      [state](std::unique_ptr<io::RouteSocket>& sock) {
+        if (!sock) return void(state->outcomes.assign(state->requests.size(), not_open()));
+        ops::send_requests(*sock, state->requests, state->batch, state->outcomes, state->options);
       },
-      [state](Napi::Env env) -> Napi::Value { return outcomes_to_js(env, state->outcomes, state->batch, route_outcome); });
+      [state](Napi::Env env) -> Napi::Value {
+        size_t n = state->outcomes.size();
+        Napi::Int32Array codes = Napi::Int32Array::New(env, n);
+        Napi::Uint8Array states = Napi::Uint8Array::New(env, n);
+        Napi::Array details = Napi::Array::New(env);
+        uint32_t detailed = 0;
+        for (size_t i = 0; i < n; ++i) {
+          const io::Outcome& o = state->outcomes[i];
+          codes[i] = o.error;
+          states[i] = static_cast<uint8_t>(o.state);
+          if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
+          bool rule = i < state->requests.size() && state->requests[i].object == ops::Request::Object::Rule;
+          Napi::Value detail = rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
+          if (!detail.IsObject()) continue;
+          detail.As<Napi::Object>().Set("index", static_cast<uint32_t>(i));
+          details.Set(detailed++, detail);
+        }
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("codes", codes);
+        result.Set("states", states);
+        result.Set("details", details);
+        return result;
+      });
 }
 
 // routeDump(filter: object | null) -> Promise<{ count, bytes, extras } | { error }>

@@ -26,10 +26,9 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
   struct Job;
 
   Napi::Value Open(const Napi::CallbackInfo& info);
-  Napi::Value RuleRequests(const Napi::CallbackInfo& info);
+  Napi::Value Requests(const Napi::CallbackInfo& info);
   Napi::Value RuleDump(const Napi::CallbackInfo& info);
   Napi::Value RuleFlush(const Napi::CallbackInfo& info);
-  Napi::Value RouteRequests(const Napi::CallbackInfo& info);
   Napi::Value RouteDump(const Napi::CallbackInfo& info);
   Napi::Value RouteFlush(const Napi::CallbackInfo& info);
   Napi::Value RouteGet(const Napi::CallbackInfo& info);

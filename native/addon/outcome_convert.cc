@@ -11,6 +11,7 @@ Napi::Value outcome_to_js(Napi::Env env, const io::Outcome& o, const uint8_t* re
   js.Set("errno", o.error);
   js.Set("state", o.state == io::Outcome::State::Done      ? "done"
                   : o.state == io::Outcome::State::Unknown ? "unknown"
+                  : o.state == io::Outcome::State::Skipped ? "skipped"
                                                            : "not-sent");
   if (!o.message.empty()) js.Set("extack", o.message);
   if (!o.syscall.empty()) js.Set("syscall", o.syscall);

@@ -2,6 +2,7 @@
 
 #include "address_convert.h"
 #include "js_values.h"
+#include "record_fields.h"
 
 namespace nlroute::addon {
 
@@ -60,51 +61,34 @@ Nexthop nexthop_from_js(const Napi::Env& env, const Napi::Object& o) {
 RouteRecord route_from_js(const Napi::Object& object) {
   Napi::Env env = object.Env();
   RouteRecord r;
+  uint32_t count;
+  const FieldSpec* fields = route_fields(count);
   // Only the properties that are there are visited (see rule_convert.cc).
   Napi::Array names = object.GetPropertyNames();
   for (uint32_t i = 0; i < names.Length(); ++i) {
     std::string key = names.Get(i).As<Napi::String>().Utf8Value();
     Napi::Value v = object.Get(key);
     if (v.IsUndefined()) continue;
-    auto u8 = [&] { return static_cast<uint8_t>(read_uint(env, v, key, kU8)); };
-    auto u32 = [&] { return read_uint(env, v, key, kU32); };
-    if (key == "family") r.family = u8();
-    else if (key == "dstLen") r.dst_len = static_cast<uint8_t>(read_uint(env, v, key, 128));
-    else if (key == "srcLen") r.src_len = static_cast<uint8_t>(read_uint(env, v, key, 128));
-    else if (key == "tos") r.tos = u8();
-    else if (key == "table") r.table = u32();
-    else if (key == "protocol") r.protocol = u8();
-    else if (key == "scope") r.scope = u8();
-    else if (key == "type") r.type = u8();
-    else if (key == "flags") r.flags = u32();
-    else if (key == "dst") r.dst = address_from_js(env, v, "dst"), r.present |= kRouteDst;
-    else if (key == "src") r.src = address_from_js(env, v, "src"), r.present |= kRouteSrc;
-    else if (key == "prefsrc") r.prefsrc = address_from_js(env, v, "prefsrc"), r.present |= kRoutePrefsrc;
-    else if (key == "gateway") r.gateway = address_from_js(env, v, "gateway");
-    else if (key == "viaFamily") r.via_family = via_family_of(env, v, key);
-    else if (key == "oif") r.oif = u32(), r.present |= kRouteOif;
-    else if (key == "iif") r.iif = u32(), r.present |= kRouteIif;
-    else if (key == "priority") r.priority = u32(), r.present |= kRoutePriority;
-    else if (key == "flow") r.flow = u32(), r.present |= kRouteFlow;
-    else if (key == "pref") r.pref = u8(), r.present |= kRoutePref;
-    else if (key == "expires") r.expires = u32(), r.present |= kRouteExpires;
-    else if (key == "nhid") r.nh_id = u32(), r.present |= kRouteNhId;
-    else if (key == "mark") r.mark = u32(), r.present |= kRouteMark;
-    else if (key == "uid") r.uid = u32(), r.present |= kRouteUid;
-    else if (key == "ipProto") r.ip_proto = u8(), r.present |= kRouteIpProto;
-    else if (key == "sport") r.sport = static_cast<uint16_t>(read_uint(env, v, key, kU16)), r.present |= kRouteSport;
-    else if (key == "dport") r.dport = static_cast<uint16_t>(read_uint(env, v, key, kU16)), r.present |= kRouteDport;
-    else if (key == "metrics") r.metrics = metrics_from_js(env, v.As<Napi::Object>()), r.present |= kRouteMetrics;
-    else if (key == "nexthops") {
+    if (key == "metrics") {
+      r.metrics = metrics_from_js(env, v.As<Napi::Object>());
+      r.present |= kRouteMetrics;
+    } else if (key == "nexthops") {
       if (!v.IsArray()) throw Napi::TypeError::New(env, "record field nexthops: expected an array");
       Napi::Array hops = v.As<Napi::Array>();
       for (uint32_t h = 0; h < hops.Length(); ++h) r.nexthops.push_back(nexthop_from_js(env, hops.Get(h).As<Napi::Object>()));
       r.present |= kRouteMultipath;
+    } else if (auto id = route_field_id(key)) {
+      set_route_field(r, *id, read_field(env, v, fields[*id]));
+    } else {
+      throw Napi::TypeError::New(env, "route record: unknown field " + key);
     }
-    else throw Napi::TypeError::New(env, "route record: unknown field " + key);
   }
-  if (r.gateway.length) r.present |= r.via_family ? kRouteVia : kRouteGateway;
+  finish_route(r);
   return r;
+}
+
+void finish_route(RouteRecord& r) {
+  if (r.gateway.length) r.present |= r.via_family ? kRouteVia : kRouteGateway;
 }
 
 RouteFilter route_filter_from_js(const Napi::Value& value) {

@@ -9,19 +9,6 @@ namespace nlroute::ops {
 
 using namespace nlroute::wire;
 
-void modify_routes(io::RouteSocket& sock, uint16_t type, uint16_t flags,
-                   const std::vector<RouteRecord>& routes, io::RequestBatch& batch,
-                   std::vector<io::Outcome>& outcomes) {
-  batch = {};
-  for (size_t i = 0; i < routes.size(); ++i) {
-    uint32_t seq = sock.next_seq();
-    if (i == 0) batch.first_seq = seq;
-    batch.starts.push_back(align(static_cast<uint32_t>(batch.bytes.size())));
-    encode_route(batch.bytes, type, flags | NLM_F_REQUEST | NLM_F_ACK, seq, routes[i]);
-  }
-  io::transact(sock, batch, outcomes);
-}
-
 namespace {
 // Runs the dump, handing on each route that passes the filter along with its raw message.
 io::Outcome dump_matching(io::RouteSocket& sock, const RouteFilter& filter,

@@ -10,12 +10,6 @@
 
 namespace nlroute::ops {
 
-// RTM_NEWROUTE / RTM_DELROUTE for each record, pipelined; one outcome each, in order.
-// `batch` keeps the encoded requests so extended-ACK offsets can be mapped back.
-void modify_routes(io::RouteSocket& sock, uint16_t type, uint16_t flags,
-                   const std::vector<wire::RouteRecord>& routes, io::RequestBatch& batch,
-                   std::vector<io::Outcome>& outcomes);
-
 // Dumps the routes that pass `filter`, asking the kernel to filter what it can.
 // A table that does not exist holds no routes: that is an empty list, not an error.
 // Each passing route goes to `keep` as it is decoded; `restart` means "forget what

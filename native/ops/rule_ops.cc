@@ -8,19 +8,6 @@ namespace nlroute::ops {
 
 using namespace nlroute::wire;
 
-void modify_rules(io::RouteSocket& sock, uint16_t type, uint16_t flags,
-                  const std::vector<RuleRecord>& rules, io::RequestBatch& batch,
-                  std::vector<io::Outcome>& outcomes) {
-  batch = {};
-  for (size_t i = 0; i < rules.size(); ++i) {
-    uint32_t seq = sock.next_seq();
-    if (i == 0) batch.first_seq = seq;
-    batch.starts.push_back(align(static_cast<uint32_t>(batch.bytes.size())));
-    encode_rule(batch.bytes, type, flags | NLM_F_REQUEST | NLM_F_ACK, seq, rules[i]);
-  }
-  io::transact(sock, batch, outcomes);
-}
-
 namespace {
 // Collects dumped rules that match, keeping the raw message too when asked to.
 io::Outcome dump_matching(io::RouteSocket& sock, uint8_t family, const RuleRecord& filter,

@@ -8,12 +8,6 @@
 
 namespace nlroute::ops {
 
-// RTM_NEWRULE / RTM_DELRULE for each record, pipelined; one outcome each, in order.
-// `batch` keeps the encoded requests so extended-ACK offsets can be mapped back.
-void modify_rules(io::RouteSocket& sock, uint16_t type, uint16_t flags,
-                  const std::vector<wire::RuleRecord>& rules, io::RequestBatch& batch,
-                  std::vector<io::Outcome>& outcomes);
-
 // Dumps the rules of `family` (0 = IPv4 and IPv6) that match `filter`.
 io::Outcome list_rules(io::RouteSocket& sock, uint8_t family, const wire::RuleRecord& filter,
                        std::vector<wire::RuleRecord>& out);

@@ -86,11 +86,15 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
 
 }  // namespace
 
-void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes) {
+void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes,
+              const TransactOptions& options) {
   outcomes.assign(batch.size(), Outcome{});
   std::vector<bool> answered(batch.size(), false);
   size_t max_bytes = sock.max_send_bytes();
-  size_t max_in_flight = std::max<size_t>(1, sock.features().rcvbuf / kAckTruesize);
+  size_t max_in_flight = options.max_in_flight
+                             ? options.max_in_flight
+                             : std::max<size_t>(1, sock.features().rcvbuf / kAckTruesize);
+  if (options.stop_at_first_error) max_in_flight = 1;
 
   size_t next = 0;
   while (next < batch.size()) {
@@ -111,6 +115,13 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
       collect_acks(sock, batch, next, end, outcomes, answered);
     }
     next = end;
+    int last_error = outcomes[next - 1].error;
+    bool tolerated = next - 1 < batch.tolerated.size() && last_error == batch.tolerated[next - 1] &&
+                     outcomes[next - 1].state == Outcome::State::Done;
+    if (options.stop_at_first_error && (err || (last_error && !tolerated))) {
+      for (size_t i = next; i < batch.size(); ++i) outcomes[i].state = Outcome::State::Skipped;
+      return;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ struct Outcome {
     Done,     // the kernel answered: error 0 (success, maybe with a warning) or an errno
     Unknown,  // the ACK was lost in a receive-buffer overflow: applied or not, we cannot tell
     NotSent,  // sendmsg failed; the kernel never saw it
+    Skipped,  // not sent on purpose: an earlier request of a stop-at-first-error batch failed
   };
   State state = State::Done;
   int error = 0;              // errno; 0 is success
@@ -34,6 +35,9 @@ struct RequestBatch {
   std::vector<uint8_t> bytes;
   std::vector<size_t> starts;  // where each message begins in `bytes`
   uint32_t first_seq = 0;
+  // Per request, an errno that is not a failure for a stop-at-first-error run (0:
+  // none); may be empty.
+  std::vector<int> tolerated;
 
   size_t size() const { return starts.size(); }
   size_t length_of(size_t i) const {
@@ -41,8 +45,19 @@ struct RequestBatch {
   }
 };
 
+struct TransactOptions {
+  // Send one request per sendmsg and none after the first that fails (those are
+  // Skipped). The kernel does not stop inside a multi-message datagram, so this is
+  // the only way to be sure nothing after a failure was applied.
+  bool stop_at_first_error = false;
+  // Most requests without an ACK yet; 0: as many as the receive buffer has room for.
+  // Only tests set it, to provoke ENOBUFS on purpose.
+  size_t max_in_flight = 0;
+};
+
 // Sends every request and fills one Outcome per request, in order.
-void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes);
+void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes,
+              const TransactOptions& options = {});
 
 // Runs a dump. On NLM_F_DUMP_INTR (the kernel's "the data changed under you") the
 // partial result is thrown away (`on_restart`) and the dump retried a bounded number

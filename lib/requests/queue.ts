@@ -1,0 +1,80 @@
+// Every rule and route change of a handle goes through its RequestQueue. Single
+// calls made in the same turn of the event loop (a Promise.all over 10k adds) are
+// packed into one native request list and written together, pipelined; an awaited
+// call alone goes out at once. Explicit batches bring their own list.
+import type { NativeHandle, NativeOutcome, RequestOptions, RequestsReply, RouteRecord, RuleRecord } from '../native';
+import { PackWriter, type Packed, type RequestHead } from './pack-writer';
+
+export interface Request {
+  head: RequestHead;
+  record: RuleRecord | RouteRecord;
+}
+
+const STATES = ['done', 'unknown', 'not-sent', 'skipped'] as const;
+
+interface Waiting {
+  resolve: (outcome: NativeOutcome | null) => void;
+  reject: (error: unknown) => void;
+}
+
+export class RequestQueue {
+  private writer = new PackWriter();
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+
+  constructor(private readonly native: NativeHandle) {}
+
+  /** One request, coalesced with the others made in the same turn; null is plain success. */
+  one(request: Request): Promise<NativeOutcome | null> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.writer.add(request.head, request.record);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      this.waiting.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => this.flush());
+      }
+    });
+  }
+
+  /** Many requests as one list, after anything queued before; one outcome each, in order. */
+  async many(requests: Request[], options: RequestOptions = {}): Promise<(NativeOutcome | null)[]> {
+    if (this.waiting.length) this.flush(); // keeps the order the calls were made in
+    const writer = new PackWriter();
+    for (const r of requests) writer.add(r.head, r.record);
+    return outcomes(await send(this.native, writer.finish(), options), requests.length);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const packed = this.writer.finish();
+    const waiting = this.waiting;
+    this.writer = new PackWriter();
+    this.waiting = [];
+    send(this.native, packed, {}).then(
+      (reply) => outcomes(reply, waiting.length).forEach((o, i) => waiting[i].resolve(o)),
+      (error) => waiting.forEach((w) => w.reject(error)),
+    );
+  }
+}
+
+async function send(native: NativeHandle, packed: Packed, options: RequestOptions): Promise<RequestsReply> {
+  return native.requests(packed.words, packed.text, packed.sides, options);
+}
+
+/** The reply as one NativeOutcome (or null for plain success) per request. */
+function outcomes(reply: RequestsReply, count: number): (NativeOutcome | null)[] {
+  const out: (NativeOutcome | null)[] = new Array(count).fill(null);
+  for (let i = 0; i < count; i++) {
+    if (reply.codes[i] !== 0 || reply.states[i] !== 0) out[i] = { errno: reply.codes[i], state: STATES[reply.states[i]] ?? 'not-sent' };
+  }
+  for (const detail of reply.details) {
+    const { index, ...rest } = detail;
+    out[index] = { ...rest, errno: reply.codes[index], state: STATES[reply.states[index]] ?? 'not-sent' };
+  }
+  return out;
+}
