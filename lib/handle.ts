@@ -1,5 +1,6 @@
 // A Handle is one netlink socket in one network namespace, like a vishvananda/netlink
 // Handle: open it once, use it for many operations, close it when done.
+import { Batch } from './batch/batch';
 import { HandleCore } from './core';
 import { NetlinkError } from './errors';
 import { addon, type OpenResult } from './native';
@@ -69,6 +70,18 @@ export class Handle {
       strictCheck: result.strictCheck,
       receiveBufferBytes: result.rcvbuf,
       sendBufferBytes: result.sndbuf,
+    });
+  }
+
+  /**
+   * A batch of rule and route operations, sent together by `commit()`: pipelined,
+   * with one result per operation and a choice of what a failure does.
+   */
+  batch(): Batch {
+    this.core.assertOpen('batch');
+    return new Batch(this.core, {
+      routes: (family, table) => this.routes.listed({ family, table }),
+      rules: (family) => this.rules.listed({ family }),
     });
   }
 

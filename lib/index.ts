@@ -9,3 +9,5 @@ export { NameRegistry } from './names/registry';
 export type {
   Route, RouteSpec, RouteFilter, RouteGetOptions, RouteType, RouteMetrics, MetricName, Nexthop, NexthopSpec,
 } from './routes/types';
+export type { Batch } from './batch/batch';
+export type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './batch/types';

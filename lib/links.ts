@@ -22,6 +22,11 @@ export class LinkNames {
     return this.byName.get(name);
   }
 
+  /** The index of a device by name if the cache knows it; no kernel round trip. */
+  cachedIndex(name: string): number | undefined {
+    return this.byName.get(name);
+  }
+
   /** Makes sure every index in `indexes` has a name, refreshing at most once. */
   async learn(indexes: Iterable<number>): Promise<void> {
     for (const index of indexes) {

@@ -9,7 +9,7 @@ import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord } f
 import { integer, numberOrName, U16, U32, U8 } from '../validate';
 import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
-import { deviceIndex, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
+import { deviceIndex, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteSpec } from './types';
 import { packedDevices, unpackRoutes } from './unpack';
 
@@ -66,7 +66,8 @@ export class Routes {
   async test(route: RouteSpec): Promise<boolean> {
     const operation = 'route test';
     return this.core.run(operation, async () => {
-      const record = await routeToRecord(route, 'add', this.core);
+      await learnDevices([route], this.core.links);
+      const record = routeToRecord(route, 'add', this.core);
       if (record.family === AF.INET6) {
         throw new ValidationError('family', 6, 'route test works for IPv4 only: the IPv6 kernel would add the route');
       }
@@ -156,7 +157,8 @@ export class Routes {
   private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
     const operation = `route ${command}`;
     return this.core.run(operation, async () => {
-      const record = await routeToRecord(spec, purpose, this.core);
+      await learnDevices([spec], this.core.links);
+      const record = routeToRecord(spec, purpose, this.core);
       const outcome = await this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record });
       if (outcome === null) return;
       const error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
@@ -164,7 +166,8 @@ export class Routes {
     });
   }
 
-  private async listed(filter: RouteFilter): Promise<Route[]> {
+  /** @internal list() without the open-handle bookkeeping, for other operations' use. */
+  async listed(filter: RouteFilter): Promise<Route[]> {
     const record = await this.filterRecord(filter);
     const reply = await this.core.native.routeDump(record);
     if ('error' in reply) throw this.core.toError(reply.error, 'route list', describeRoute(filter));

@@ -29,21 +29,39 @@ const KNOWN_KEYS = new Set<string>([
 // Types whose routes live in the local table unless a table is given.
 const LOCAL_TABLE_TYPES = new Set<RouteType>(['local', 'broadcast', 'nat', 'anycast']);
 
-export async function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: RouteContext): Promise<RouteRecord> {
+/**
+ * Converts and validates one route. Device names must be in the handle's cache
+ * already (see learnDevices): conversion is synchronous, since it runs for every
+ * route of a batch.
+ */
+export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: RouteContext): RouteRecord {
   const spec = canonicalKeys(input);
   const type = routeType(spec.type);
-  const family = resolveFamily(spec);
+  // Each address is parsed once: this runs for every route of every batch.
+  const dst = spec.dst === undefined ? undefined : parseDestination('dst', spec.dst);
+  const from = spec.from === undefined ? undefined : parsePrefix('from', spec.from);
+  const src = spec.src === undefined ? undefined : parseAddress('src', spec.src);
+  const family = resolveFamily(spec, dst, from, src);
   const record: RouteRecord = { family: family === 6 ? AF.INET6 : AF.INET };
 
-  setDestination(record, spec, family);
-  if (spec.from !== undefined) {
-    const from = parsePrefix('from', spec.from);
-    if (family === 4) throw new ValidationError('from', spec.from, 'IPv4 routes have no source prefix (the kernel would ignore it)');
-    if (from.length > 0) Object.assign(record, { src: from.address, srcLen: from.length });
+  if (dst !== undefined && dst.length > 0 && dst.address !== undefined) {
+    // The IPv4 FIB refuses host bits ("Invalid prefix for given prefix length"); IPv6 masks them.
+    if (family === 4 && ipv4HostBitsSet({ family, address: dst.address, length: dst.length })) {
+      throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`);
+    }
+    record.dst = dst.address;
+    record.dstLen = dst.length;
   }
-  if (spec.src !== undefined) record.prefsrc = parseAddress('src', spec.src).address;
-  if (spec.via !== undefined) Object.assign(record, gateway('via', spec.via, family));
-  if (spec.dev !== undefined) record.oif = await deviceIndex('dev', spec.dev, ctx.links);
+  if (from !== undefined) {
+    if (family === 4) throw new ValidationError('from', spec.from, 'IPv4 routes have no source prefix (the kernel would ignore it)');
+    if (from.length > 0) {
+      record.src = from.address;
+      record.srcLen = from.length;
+    }
+  }
+  if (src !== undefined) record.prefsrc = src.address;
+  if (spec.via !== undefined) setGateway(record, 'via', spec.via, family);
+  if (spec.dev !== undefined) record.oif = cachedDeviceIndex('dev', spec.dev, ctx.links);
   if (spec.metric !== undefined) record.priority = integer('metric', spec.metric, 0, U32);
   if (spec.tos !== undefined) record.tos = tos(spec.tos, family, ctx.names);
   if (spec.realms !== undefined) record.flow = realms('realms', spec.realms, ctx.names.realms);
@@ -54,14 +72,14 @@ export async function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx
     record.expires = integer('expires', spec.expires, 0, U32);
   }
   if (spec.metrics !== undefined) record.metrics = metrics(spec.metrics);
-  if (spec.nexthops !== undefined) record.nexthops = await nexthops(spec.nexthops, family, ctx);
+  if (spec.nexthops !== undefined) record.nexthops = nexthops(spec.nexthops, family, ctx);
   if (spec.onlink !== undefined && boolean('onlink', spec.onlink)) record.flags = RTNH_F.ONLINK;
   checkExclusive(spec);
 
   // The header, as iproute2 fills it in.
   record.table = spec.table === undefined
     ? (type !== undefined && LOCAL_TABLE_TYPES.has(type) ? RT_TABLE.LOCAL : RT_TABLE.MAIN)
-    : numberOrName('table', spec.table, ctx.names.tables, U32, 'table');
+    : typeof spec.table === 'number' ? integer('table', spec.table, 0, U32) : numberOrName('table', spec.table, ctx.names.tables, U32, 'table');
   if (purpose === 'add') {
     record.protocol = RTPROT_BOOT;
     record.type = ROUTE_TYPE_CODES[type ?? 'unicast'];
@@ -78,11 +96,32 @@ export async function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx
 
 /** The device index of a name (looked up in the handle's namespace) or of an index given as is. */
 export async function deviceIndex(field: string, value: unknown, links: LinkNames): Promise<number> {
+  if (typeof value === 'string' && value !== '' && links.cachedIndex(value) === undefined) await links.indexOf(value);
+  return cachedDeviceIndex(field, value, links);
+}
+
+/** Like deviceIndex, from the cache only: a name it does not know is a ValidationError. */
+export function cachedDeviceIndex(field: string, value: unknown, links: LinkNames): number {
   if (typeof value === 'number') return integer(field, value, 1, 0x7fffffff);
   if (typeof value !== 'string' || value === '') throw new ValidationError(field, value, 'expected a device name or index');
-  const index = await links.indexOf(value);
+  const index = links.cachedIndex(value);
   if (index === undefined) throw new ValidationError(field, value, 'no such device in this namespace');
   return index;
+}
+
+/**
+ * Makes sure every device name the specs use is in the handle's cache, with at most
+ * one link dump. Names that still are unknown fail later, in routeToRecord.
+ */
+export async function learnDevices(specs: Iterable<RouteSpec>, links: LinkNames): Promise<void> {
+  for (const spec of specs) {
+    if (spec === null || typeof spec !== 'object') continue;
+    const names: unknown[] = [spec.dev];
+    if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) names.push(hop?.dev);
+    for (const name of names) {
+      if (typeof name === 'string' && name !== '' && links.cachedIndex(name) === undefined) return links.refresh();
+    }
+  }
 }
 
 export function routeType(value: unknown): RouteType | undefined {
@@ -104,11 +143,19 @@ function canonicalKeys(input: RouteSpec): RouteSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError('route', input, 'expected an object');
   }
+  // Most specs use the canonical names only and are used as they are.
+  const fields = input as Record<string, unknown>;
+  let renamed = false;
+  for (const key in fields) {
+    if (fields[key] === undefined) continue;
+    if (key in ALIASES || STATE_KEYS.has(key)) renamed = true;
+    else if (!KNOWN_KEYS.has(key)) throw new ValidationError(key, fields[key], 'unknown route field');
+  }
+  if (!renamed) return input;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || STATE_KEYS.has(key)) continue;
     const canonical = ALIASES[key] ?? key;
-    if (!KNOWN_KEYS.has(canonical)) throw new ValidationError(key, value, 'unknown route field');
     if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
     out[canonical] = value;
   }
@@ -116,39 +163,31 @@ function canonicalKeys(input: RouteSpec): RouteSpec {
 }
 
 /** Like iproute2: the family of the first address given; IPv4 when there is none. */
-function resolveFamily(spec: RouteSpec): Family {
+function resolveFamily(
+  spec: RouteSpec,
+  dst: { family?: Family } | undefined,
+  from: { family: Family } | undefined,
+  src: { family: Family } | undefined,
+): Family {
   let family: Family | undefined;
   let decidedBy = '';
   if (spec.family !== undefined) {
     if (spec.family !== 4 && spec.family !== 6) throw new ValidationError('family', spec.family, 'must be 4 or 6');
-    [family, decidedBy] = [spec.family, 'family'];
+    family = spec.family;
+    decidedBy = 'family';
   }
-  const seen: Array<[string, unknown, Family | undefined]> = [];
-  if (spec.dst !== undefined) seen.push(['dst', spec.dst, parseDestination('dst', spec.dst).family]);
-  if (spec.from !== undefined) seen.push(['from', spec.from, parsePrefix('from', spec.from).family]);
-  if (spec.src !== undefined) seen.push(['src', spec.src, parseAddress('src', spec.src).family]);
-  for (const [field, value, f] of seen) {
+  const seen: Array<[keyof RouteSpec, Family | undefined]> = [['dst', dst?.family], ['from', from?.family], ['src', src?.family]];
+  for (const [field, f] of seen) {
     if (f === undefined) continue;
-    if (family !== undefined && f !== family) throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
-    [family, decidedBy] = [f, field];
+    if (family !== undefined && f !== family) throw new ValidationError(field, spec[field], `is IPv${f} but ${decidedBy} says IPv${family}`);
+    family = f;
+    decidedBy = field;
   }
+  if (family !== undefined) return family;
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
   const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];
   const firstVia = spec.via ?? hops.find((hop) => hop?.via !== undefined)?.via;
-  if (family === undefined && firstVia !== undefined) family = parseAddress('via', firstVia).family;
-  return family ?? 4;
-}
-
-function setDestination(record: RouteRecord, spec: RouteSpec, family: Family) {
-  if (spec.dst === undefined) return; // no RTA_DST: dst_len 0, the default route
-  const dst = parseDestination('dst', spec.dst);
-  if (dst.length === 0 || dst.address === undefined) return;
-  // The IPv4 FIB refuses host bits ("Invalid prefix for given prefix length"); IPv6 masks them.
-  if (family === 4 && ipv4HostBitsSet({ family, address: dst.address, length: dst.length })) {
-    throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`);
-  }
-  record.dst = dst.address;
-  record.dstLen = dst.length;
+  return firstVia === undefined ? 4 : parseAddress('via', firstVia).family;
 }
 
 function gateway(field: string, value: unknown, family: Family): { gateway: string; viaFamily?: number } {
@@ -156,6 +195,12 @@ function gateway(field: string, value: unknown, family: Family): { gateway: stri
   if (parsed.family === family) return { gateway: parsed.address };
   if (family === 6) throw new ValidationError(field, value, 'an IPv6 route cannot have an IPv4 gateway');
   return { gateway: parsed.address, viaFamily: AF.INET6 }; // `via inet6`: RTA_VIA
+}
+
+function setGateway(record: RouteRecord | NexthopRecord, field: string, value: unknown, family: Family): void {
+  const g = gateway(field, value, family);
+  record.gateway = g.gateway;
+  if (g.viaFamily !== undefined) record.viaFamily = g.viaFamily;
 }
 
 function pref(value: unknown, family: Family): number {
@@ -240,7 +285,7 @@ function metrics(input: RouteMetrics): MetricsRecord {
 
 const NEXTHOP_KEYS = new Set(['via', 'dev', 'weight', 'onlink', 'realms', 'dead', 'linkdown']);
 
-async function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Promise<NexthopRecord[]> {
+function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): NexthopRecord[] {
   if (!Array.isArray(list) || list.length === 0) throw new ValidationError('nexthops', list, 'expected a non-empty list');
   const out: NexthopRecord[] = [];
   const seen = new Set<string>();
@@ -255,8 +300,8 @@ async function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext):
       throw new ValidationError(field, hop, 'IPv6 multipath hops need a gateway (the kernel refuses device-only hops)');
     }
     const record: NexthopRecord = {};
-    if (hop.via !== undefined) Object.assign(record, gateway(`${field}.via`, hop.via, family));
-    if (hop.dev !== undefined) record.ifindex = await deviceIndex(`${field}.dev`, hop.dev, ctx.links);
+    if (hop.via !== undefined) setGateway(record, `${field}.via`, hop.via, family);
+    if (hop.dev !== undefined) record.ifindex = cachedDeviceIndex(`${field}.dev`, hop.dev, ctx.links);
     const weight = hop.weight === undefined ? 1 : integer(`${field}.weight`, hop.weight, 1, 256);
     if (weight > 1) record.hops = weight - 1;
     if (hop.onlink !== undefined && boolean(`${field}.onlink`, hop.onlink)) record.flags = RTNH_F.ONLINK;

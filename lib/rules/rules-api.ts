@@ -28,13 +28,15 @@ export class Rules {
 
   /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
   async list(filter: RuleFilter = {}): Promise<Rule[]> {
-    const operation = 'rule list';
-    return this.core.run(operation, async () => {
-      const { family, record } = this.filterRecord(filter);
-      const reply = await this.core.native.ruleDump(family, record);
-      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
-      return reply.rules.map(recordToRule);
-    });
+    return this.core.run('rule list', () => this.listed(filter));
+  }
+
+  /** @internal list() without the open-handle bookkeeping, for other operations' use. */
+  async listed(filter: RuleFilter): Promise<Rule[]> {
+    const { family, record } = this.filterRecord(filter);
+    const reply = await this.core.native.ruleDump(family, record);
+    if ('error' in reply) throw this.core.toError(reply.error, 'rule list', describeRule(filter));
+    return reply.rules.map(recordToRule);
   }
 
   /**

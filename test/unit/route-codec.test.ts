@@ -18,11 +18,11 @@ const REQUEST_ACK = 0x01 | 0x04;
 const DEVICES: Record<string, number> = { v0: 3, v2: 7 };
 const context = {
   names: new NameRegistry({ configDir: '/nonexistent' }),
-  links: { indexOf: async (name: string) => DEVICES[name] } as unknown as LinkNames,
+  links: { indexOf: async (name: string) => DEVICES[name], cachedIndex: (name: string) => DEVICES[name] } as unknown as LinkNames,
 };
 
 async function encode(purpose: RoutePurpose, flags: number, spec: RouteSpec): Promise<Buffer> {
-  const record = await routeToRecord(spec, purpose, context);
+  const record = routeToRecord(spec, purpose, context);
   return codec.encodeRoute(purpose, REQUEST_ACK | flags, 0, record);
 }
 const ADD = NLM_F.CREATE | NLM_F.EXCL;
@@ -147,7 +147,7 @@ describe('wire codec: routes (iproute2 defaults, golden bytes)', () => {
 
 describe('route input validation (before anything is sent)', () => {
   const rejects = async (spec: unknown, field: string, purpose: RoutePurpose = 'add') => {
-    await assert.rejects(routeToRecord(spec as RouteSpec, purpose, context), (e: unknown) => {
+    await assert.rejects(async () => routeToRecord(spec as RouteSpec, purpose, context), (e: unknown) => {
       assert.ok(e instanceof ValidationError, String(e));
       assert.equal(e.field, field);
       return true;

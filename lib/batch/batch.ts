@@ -1,0 +1,216 @@
+// handle.batch(): collect rule and route operations, then commit() them as one
+// pipelined run with a definite result per operation, in the order given.
+import type { HandleCore } from '../core';
+import { NlrouteError, ValidationError } from '../errors';
+import { AF, type NativeOutcome, type RouteRecord, type RuleRecord } from '../native';
+import type { Request } from '../requests/queue';
+import { learnDevices } from '../routes/to-record';
+import type { Route, RouteSpec } from '../routes/types';
+import type { Rule, RuleSpec } from '../rules/types';
+import { KernelView, routeCovers, ruleCovers, type Seen } from './kernel-view';
+import { describeOperation, requestFor, requestOf, verbOf } from './requests';
+import type { BatchResult, CommitOptions, Operation, RouteVerb, RuleVerb } from './types';
+
+type Listers = {
+  routes: (family: 4 | 6, table: number) => Promise<Route[]>;
+  rules: (family: 4 | 6) => Promise<Rule[]>;
+};
+
+/** What undoing one applied operation takes: the object it took away, if any. */
+interface Prior {
+  route?: Seen<Route, RouteRecord>;
+  /** The route was the first of its key (IPv4 aliases): put it back first. */
+  first?: boolean;
+  rule?: Seen<Rule, RuleRecord>;
+}
+
+export class Batch {
+  private readonly operations: Operation[] = [];
+  private committed = false;
+
+  /** Rule operations; each returns the batch, for chaining. */
+  readonly rules: Record<RuleVerb, (spec: RuleSpec) => Batch>;
+  /** Route operations; each returns the batch, for chaining. */
+  readonly routes: Record<RouteVerb, (spec: RouteSpec) => Batch>;
+
+  /** @internal use handle.batch() */
+  constructor(
+    private readonly core: HandleCore,
+    private readonly list: Listers,
+  ) {
+    const rule = (verb: RuleVerb) => (spec: RuleSpec) => this.push({ object: 'rule', verb, spec });
+    const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push({ object: 'route', verb, spec });
+    this.rules = { add: rule('add'), delete: rule('delete'), ensure: rule('ensure'), remove: rule('remove') };
+    this.routes = {
+      add: route('add'), replace: route('replace'), change: route('change'), append: route('append'),
+      prepend: route('prepend'), delete: route('delete'), ensure: route('ensure'), remove: route('remove'),
+    };
+  }
+
+  get size(): number {
+    return this.operations.length;
+  }
+
+  /**
+   * Sends every operation and resolves to one result per operation, in order. It
+   * never rejects for an operation's failure: that is in its result. A batch is
+   * committed once.
+   */
+  async commit(options: CommitOptions = {}): Promise<BatchResult[]> {
+    const onError = options.onError ?? 'continue';
+    if (!['continue', 'stop', 'rollback'].includes(onError)) {
+      throw new ValidationError('onError', onError, 'must be continue, stop or rollback');
+    }
+    if (this.committed) throw new NlrouteError('batch commit: this batch was committed already');
+    this.committed = true;
+    return this.core.run('batch commit', async () => {
+      const ops = this.operations;
+      const results: (BatchResult | undefined)[] = new Array(ops.length);
+      const requests = await this.validate(ops, results, onError === 'rollback');
+      const valid = results.every((r) => r === undefined);
+      if (!valid && onError !== 'continue') return finish(results, { ok: false, status: 'not-attempted' });
+
+      const view = new KernelView(this.core, this.list.routes, this.list.rules);
+      const priors = onError === 'rollback' ? await this.priors(ops, requests, view) : [];
+      const sent = requests.flatMap((r, i) => (r ? [i] : []));
+      const outcomes = await this.core.requests.many(sent.map((i) => requests[i]!), {
+        stopAtFirstError: onError !== 'continue',
+        maxInFlight: options.unacknowledgedLimit,
+      });
+      view.clear();
+      for (const [k, i] of sent.entries()) results[i] = await this.resultOf(ops[i], requests[i]!, outcomes[k], view);
+      if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
+        await this.rollBack(ops, requests, priors, results);
+      }
+      return finish(results, { ok: false, status: 'not-attempted' });
+    });
+  }
+
+  private push(op: Operation): Batch {
+    if (this.committed) throw new NlrouteError('batch: cannot add to a committed batch');
+    this.operations.push(op);
+    return this;
+  }
+
+  /** Every operation's request, or its ValidationError in `results`. */
+  private async validate(ops: Operation[], results: (BatchResult | undefined)[], rollback: boolean): Promise<(Request | undefined)[]> {
+    await learnDevices(ops.flatMap((op) => (op.object === 'route' ? [op.spec] : [])), this.core.links);
+    return ops.map((op, i) => {
+      try {
+        const request = requestOf(op, this.core);
+        // Undoing a rule add deletes it by priority; one the kernel picked is unknown.
+        if (rollback && op.object === 'rule' && !verbOf(op).remove && (request.record as RuleRecord).priority === undefined) {
+          throw new ValidationError('priority', undefined, 'a rule added in a rollback batch needs an explicit priority');
+        }
+        return request;
+      } catch (error) {
+        if (!(error instanceof NlrouteError)) throw error;
+        results[i] = { ok: false, status: 'failed', error };
+        return undefined;
+      }
+    });
+  }
+
+  /** What each replace, change and delete would take away, read before anything is sent. */
+  private async priors(ops: Operation[], requests: (Request | undefined)[], view: KernelView): Promise<Prior[]> {
+    const priors: Prior[] = [];
+    for (const [i, op] of ops.entries()) {
+      const request = requests[i]!;
+      if (op.object === 'route' && ['replace', 'change', 'delete', 'remove'].includes(op.verb)) {
+        const record = request.record as RouteRecord;
+        const here = await view.routesAt(record);
+        // A replace or change takes the first route of its key; a delete the first it matches.
+        const taken = op.verb === 'replace' || op.verb === 'change'
+          ? here.find((r) => sameRouteKey(r.record, record))
+          : here.find((r) => routeCovers(r.record, record));
+        const first = taken !== undefined && here.find((r) => sameRouteKey(r.record, taken.record)) === taken;
+        priors[i] = { route: taken, first };
+      } else if (op.object === 'rule' && (op.verb === 'delete' || op.verb === 'remove')) {
+        const record = request.record as RuleRecord;
+        priors[i] = { rule: (await view.rules(record)).find((r) => ruleCovers(r.record, record)) };
+      }
+    }
+    return priors;
+  }
+
+  private async resultOf(op: Operation, request: Request, outcome: NativeOutcome | null, view: KernelView): Promise<BatchResult> {
+    if (outcome === null) return { ok: true, status: 'done' };
+    if (outcome.state === 'skipped') return { ok: false, status: 'not-attempted' };
+    if (outcome.state === 'done' && outcome.errno === request.head.tolerate) return { ok: true, status: 'unchanged' };
+    const { operation, request: described, fields } = describeOperation(op);
+    const error = this.core.toError(outcome, operation, described, fields);
+    if (!error) return { ok: true, status: 'done' };
+    if (outcome.state !== 'unknown') return { ok: false, status: 'failed', error };
+    // The ACK was lost: read the kernel back to tell whether it was applied.
+    const present = await this.isPresent(request, view);
+    if (present === !request.head.remove) return { ok: true, status: 'done', verified: true };
+    return { ok: false, status: 'failed', error, verified: true };
+  }
+
+  private async isPresent(request: Request, view: KernelView): Promise<boolean> {
+    if (request.head.object === 'route') {
+      const record = request.record as RouteRecord;
+      return (await view.routesAt(record)).some((r) => routeCovers(r.record, record));
+    }
+    const record = request.record as RuleRecord;
+    return (await view.rules(record)).some((r) => ruleCovers(r.record, record));
+  }
+
+  /** Undoes the applied operations, last first, and marks what happened to each. */
+  private async rollBack(ops: Operation[], requests: (Request | undefined)[], priors: Prior[], results: (BatchResult | undefined)[]) {
+    const applied = results.flatMap((r, i) => (r?.status === 'done' ? [i] : [])).reverse();
+    const undo = applied.map((i) => undoOf(ops[i], requests[i]!, priors[i]));
+    const outcomes = await this.core.requests.many(undo);
+    for (const [k, i] of applied.entries()) {
+      const { operation, request, fields } = describeOperation(ops[i]);
+      const error = this.core.toError(outcomes[k], `undo of ${operation}`, request, fields);
+      results[i] = error ? { ok: false, status: 'rollback-failed', error } : { ok: false, status: 'rolled-back' };
+    }
+  }
+}
+
+/** The request that takes an applied operation back. */
+function undoOf(op: Operation, request: Request, prior: Prior | undefined): Request {
+  if (op.object === 'rule') {
+    if (!request.head.remove) return requestFor('rule', 'delete', request.record as RuleRecord);
+    if (!prior?.rule) throw new NlrouteError(`${describeOperation(op).operation}: the deleted rule was not found beforehand`);
+    return requestFor('rule', 'add', prior.rule.record);
+  }
+  const record = request.record as RouteRecord;
+  switch (op.verb) {
+    case 'add':
+    case 'ensure':
+    case 'append':
+    case 'prepend':
+      return requestFor('route', 'delete', record);
+    case 'replace':
+      return prior?.route ? requestFor('route', 'replace', prior.route.record) : requestFor('route', 'delete', record);
+    case 'change':
+      return requestFor('route', 'change', prior!.route!.record);
+    default: {
+      if (!prior?.route) throw new NlrouteError(`${describeOperation(op).operation}: the deleted route was not found beforehand`);
+      const removed = prior.route.record;
+      // IPv6: a delete with a gateway took one hop of a multipath route; replacing the
+      // route with what it was puts the hop back in its place.
+      if (record.family === AF.INET6 && record.gateway !== undefined && removed.nexthops) {
+        return requestFor('route', 'replace', removed);
+      }
+      // IPv4 keeps aliases in order: the first one goes back first.
+      return requestFor('route', record.family === AF.INET && prior.first ? 'prepend' : 'append', removed);
+    }
+  }
+}
+
+/** The kernel's key of a route: IPv4 (table, dst, tos, metric); IPv6 (table, dst, src, metric). */
+function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
+  const metric = (r: RouteRecord) => r.priority ?? (r.family === AF.INET6 ? 1024 : 0);
+  if (a.family !== b.family || (a.table ?? 254) !== (b.table ?? 254) || metric(a) !== metric(b)) return false;
+  if ((a.dst ?? '') !== (b.dst ?? '') || (a.dstLen ?? 0) !== (b.dstLen ?? 0)) return false;
+  if (a.family === AF.INET6) return (a.src ?? '') === (b.src ?? '') && (a.srcLen ?? 0) === (b.srcLen ?? 0);
+  return (a.tos ?? 0) === (b.tos ?? 0);
+}
+
+function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {
+  return Array.from(results, (r) => r ?? fill);
+}
+

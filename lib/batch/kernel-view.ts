@@ -1,0 +1,131 @@
+// Reading back what the kernel holds, for the two moments a batch needs it: before a
+// rollback-mode batch (the objects a replace, change or delete would take away, so
+// they can be put back) and after a lost ACK (was the operation applied?). Only the
+// tables and families the operations touch are read, each once.
+import type { HandleCore } from '../core';
+import { AF, type RouteRecord, type RuleRecord } from '../native';
+import { RT_SCOPE } from '../routes/codes';
+import { routeToRecord } from '../routes/to-record';
+import type { Route } from '../routes/types';
+import { ruleToRecord } from '../rules/to-record';
+import type { Rule } from '../rules/types';
+
+/** A listed object with its record, as an add of it would send it. */
+export interface Seen<T, R> {
+  object: T;
+  record: R;
+}
+
+export class KernelView {
+  private readonly routeTables = new Map<string, Promise<Seen<Route, RouteRecord>[]>>();
+  private readonly ruleFamilies = new Map<number, Promise<Seen<Rule, RuleRecord>[]>>();
+
+  constructor(
+    private readonly core: HandleCore,
+    private readonly listRoutes: (family: 4 | 6, table: number) => Promise<Route[]>,
+    private readonly listRules: (family: 4 | 6) => Promise<Rule[]>,
+  ) {}
+
+  /** Forgets what was read (the kernel has changed since). */
+  clear(): void {
+    this.routeTables.clear();
+    this.ruleFamilies.clear();
+  }
+
+  /** The routes of the record's table and family with the record's destination, in kernel order. */
+  async routesAt(record: RouteRecord): Promise<Seen<Route, RouteRecord>[]> {
+    const family = record.family === AF.INET6 ? 6 : 4;
+    const table = record.table ?? 254;
+    const key = `${family}/${table}`;
+    let listed = this.routeTables.get(key);
+    if (!listed) {
+      listed = this.listRoutes(family, table).then((routes) =>
+        convertible(routes, (route) => routeToRecord(stripState(route), 'add', this.core)));
+      this.routeTables.set(key, listed);
+    }
+    const dst = record.dst ?? '';
+    const dstLen = record.dstLen ?? 0;
+    return (await listed).filter((r) => (r.record.dst ?? '') === dst && (r.record.dstLen ?? 0) === dstLen);
+  }
+
+  async rules(record: RuleRecord): Promise<Seen<Rule, RuleRecord>[]> {
+    const family = record.family === AF.INET6 ? 6 : 4;
+    let listed = this.ruleFamilies.get(family);
+    if (!listed) {
+      listed = this.listRules(family).then((rules) =>
+        convertible(rules, (rule) => ruleToRecord(stripRuleState(rule), 'add', this.core.names)));
+      this.ruleFamilies.set(family, listed);
+    }
+    return listed;
+  }
+}
+
+/**
+ * Whether a listed route is what a request's record describes: every field the
+ * record carries is equal, except the ones a delete leaves open (type 0, protocol 0,
+ * scope nowhere; IPv6 ignores type and scope).
+ */
+export function routeCovers(seen: RouteRecord, wanted: RouteRecord): boolean {
+  const v6 = wanted.family === AF.INET6;
+  for (const key of Object.keys(wanted) as Array<keyof RouteRecord>) {
+    const want = wanted[key];
+    if (want === undefined) continue;
+    if (key === 'type' && (want === 0 || v6)) continue;
+    if (key === 'protocol' && want === 0) continue;
+    if (key === 'scope' && (want === RT_SCOPE.NOWHERE || v6)) continue;
+    if (key === 'gateway' && v6 && seen.nexthops?.some((hop) => hop.gateway === want)) continue;
+    if (key === 'priority' && want === 0) continue;
+    let have = seen[key];
+    // IPv6 stores metric 0 as 1024; IPv4 lists a metric-0 route without one.
+    if (key === 'priority' && have === undefined) have = 0 as never;
+    if (!sameValue(have, want)) return false;
+  }
+  // A tos route is another key in IPv4: a record without tos means tos 0.
+  return v6 || (seen.tos ?? 0) === (wanted.tos ?? 0);
+}
+
+/** The same for rules: action 0 and table 0 are wildcards of a delete. */
+export function ruleCovers(seen: RuleRecord, wanted: RuleRecord): boolean {
+  for (const key of Object.keys(wanted) as Array<keyof RuleRecord>) {
+    const want = wanted[key];
+    if (want === undefined) continue;
+    if ((key === 'action' || key === 'table') && want === 0) continue;
+    if (!sameValue(seen[key], want)) return false;
+  }
+  return true;
+}
+
+/** Each listed object with its record; one that cannot be expressed as an add is left out. */
+function convertible<T, R>(objects: T[], toRecord: (object: T) => R): Seen<T, R>[] {
+  const out: Seen<T, R>[] = [];
+  for (const object of objects) {
+    try {
+      out.push({ object, record: toRecord(object) });
+    } catch {
+      // e.g. a kernel route of a type nlroute does not model; no batch can have made it
+    }
+  }
+  return out;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
+}
+
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+// Listed objects carry read-only state that an add does not take.
+function stripState(route: Route): Route {
+  const { linkdown: _l, dead: _d, iif: _i, mark: _m, uid: _u, expires: _e, ...rest } = route;
+  if (rest.nexthops) rest.nexthops = rest.nexthops.map(({ dead: _hd, linkdown: _hl, ...hop }) => hop);
+  return rest;
+}
+
+function stripRuleState(rule: Rule): Rule {
+  const { iifDetached: _i, oifDetached: _o, unresolved: _u, ...rest } = rule;
+  return rest;
+}
