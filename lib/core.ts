@@ -1,6 +1,7 @@
 // What every part of a handle's API shares: the native handle, the name databases
 // and device names of its namespace, the closed-state check, and turning native outcomes into errors.
 import { HandleClosedError, NetlinkError } from './errors';
+import type { Batch } from './batch/batch';
 import { LinkNames } from './links';
 import type { NativeHandle, NativeOutcome } from './native';
 import { RequestQueue } from './requests/queue';
@@ -12,6 +13,8 @@ export class HandleCore {
   readonly links = new LinkNames(this);
   /** Where every change is sent from: coalesces single calls, carries batches. */
   readonly requests: RequestQueue;
+  /** Makes a batch on this handle (set by Handle, which owns the listings a batch reads). */
+  newBatch!: () => Batch;
 
   constructor(
     readonly native: NativeHandle,

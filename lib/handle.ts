@@ -46,6 +46,10 @@ export class Handle {
   ) {
     this.rules = new Rules(core);
     this.routes = new Routes(core);
+    core.newBatch = () => new Batch(core, {
+      routes: (family, table) => this.routes.listed({ family, table }),
+      rules: (family) => this.rules.listed({ family }),
+    });
   }
 
   /** @internal use open() */
@@ -79,10 +83,7 @@ export class Handle {
    */
   batch(): Batch {
     this.core.assertOpen('batch');
-    return new Batch(this.core, {
-      routes: (family, table) => this.routes.listed({ family, table }),
-      rules: (family) => this.rules.listed({ family }),
-    });
+    return this.core.newBatch();
   }
 
   /** The name databases (rt_tables, rt_protos, ...) this handle resolves names with. */

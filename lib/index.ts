@@ -11,3 +11,6 @@ export type {
 } from './routes/types';
 export type { Batch } from './batch/batch';
 export type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './batch/types';
+export type { RouteScope } from './routes/types';
+export type { RuleScope } from './rules/types';
+export type { ReconcileResult } from './reconcile';

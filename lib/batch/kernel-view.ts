@@ -119,13 +119,13 @@ function bigints(_key: string, value: unknown): unknown {
 }
 
 // Listed objects carry read-only state that an add does not take.
-function stripState(route: Route): Route {
+export function stripState(route: Route): Route {
   const { linkdown: _l, dead: _d, iif: _i, mark: _m, uid: _u, expires: _e, ...rest } = route;
   if (rest.nexthops) rest.nexthops = rest.nexthops.map(({ dead: _hd, linkdown: _hl, ...hop }) => hop);
   return rest;
 }
 
-function stripRuleState(rule: Rule): Rule {
+export function stripRuleState(rule: Rule): Rule {
   const { iifDetached: _i, oifDetached: _o, unresolved: _u, ...rest } = rule;
   return rest;
 }

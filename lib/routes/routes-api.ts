@@ -10,7 +10,10 @@ import { integer, numberOrName, U16, U32, U8 } from '../validate';
 import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
 import { deviceIndex, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
-import type { Route, RouteFilter, RouteGetOptions, RouteSpec } from './types';
+import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
+import { routeIdentities, routeIdentity } from './identity';
+import { reconcile, type ReconcileResult } from '../reconcile';
+import { stripState } from '../batch/kernel-view';
 import { packedDevices, unpackRoutes } from './unpack';
 
 /** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
@@ -154,6 +157,41 @@ export class Routes {
     });
   }
 
+  /**
+   * Makes the routes in `scope` exactly `desired`: adds what is missing, deletes what
+   * is not desired, leaves the rest, and touches nothing outside the scope (a desired
+   * route outside it is a ValidationError). A second reconcile to the same set sends
+   * nothing.
+   */
+  async reconcile(scope: RouteScope, desired: RouteSpec[]): Promise<ReconcileResult<Route, RouteSpec>> {
+    return this.core.run('route reconcile', async () => {
+      for (const [key, value] of Object.entries(scope ?? {})) {
+        if (value !== undefined && !SCOPE_KEYS.has(key)) throw new ValidationError(key, value, `a route reconcile scope can use ${[...SCOPE_KEYS].join(', ')}`);
+      }
+      if (scope.table === 'all') throw new ValidationError('table', 'all', 'a reconcile scope names one table');
+      const selector = await this.filterRecord(scope);
+      await learnDevices(Array.isArray(desired) ? desired : [], this.core.links);
+      const records = new Map<RouteSpec, RouteRecord>();
+      const recordOf = (spec: RouteSpec) => {
+        let record = records.get(spec);
+        if (!record) records.set(spec, (record = routeToRecord(spec, 'add', this.core)));
+        return record;
+      };
+      return reconcile<Route, RouteSpec>({
+        current: await this.listed(scope),
+        desired,
+        identitiesOfCurrent: (route) => routeIdentities(routeToRecord(stripState(route), 'add', this.core)),
+        identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
+        checkInScope: (spec, i) => {
+          const outside = outsideScope(recordOf(spec), selector);
+          if (outside) throw new ValidationError(`desired[${i}].${outside}`, (spec as Record<string, unknown>)[outside], 'lies outside the reconcile scope');
+        },
+        remove: (batch, route) => batch.routes.delete(stripState(route)),
+        add: (batch, spec) => batch.routes.add(spec),
+      }, this.core.newBatch);
+    });
+  }
+
   private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
     const operation = `route ${command}`;
     return this.core.run(operation, async () => {
@@ -265,6 +303,20 @@ export class Routes {
     }
     return candidates[0];
   }
+}
+
+const SCOPE_KEYS = new Set(['family', 'table', 'protocol', 'proto', 'type', 'dev', 'metric', 'scope']);
+
+/** The first field in which a route (as an add sends it) falls outside a scope's selector. */
+function outsideScope(r: RouteRecord, s: RouteFilterRecord): string | undefined {
+  if (s.family !== undefined && r.family !== s.family) return 'family';
+  if (s.table !== undefined && r.table !== s.table) return 'table';
+  if (s.protocol !== undefined && r.protocol !== s.protocol) return 'protocol';
+  if (s.type !== undefined && r.type !== s.type) return 'type';
+  if (s.oif !== undefined && r.oif !== s.oif && !r.nexthops?.some((h) => h.ifindex === s.oif)) return 'dev';
+  if (s.priority !== undefined && (r.priority ?? (r.family === AF.INET6 ? 1024 : 0)) !== s.priority) return 'metric';
+  if (s.scope !== undefined && r.scope !== s.scope) return 'scope';
+  return undefined;
 }
 
 function describeGet(options: RouteGetOptions): string {

@@ -191,3 +191,10 @@ export interface RouteGetOptions {
    */
   table?: number | string;
 }
+
+/**
+ * What a route reconcile owns: the routes a list() with these fields selects (table
+ * main unless given; `'all'` is not allowed). Only the fields the kernel filters on,
+ * and metric and scope, can draw a scope.
+ */
+export type RouteScope = Pick<RouteFilter, 'family' | 'table' | 'protocol' | 'type' | 'dev' | 'metric' | 'scope'>;

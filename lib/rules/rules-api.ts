@@ -5,7 +5,12 @@ import { AF, NLM_F, type RuleRecord } from '../native';
 import { describeRule } from './describe';
 import { recordToRule, RULE_FIELD_OF_ATTRIBUTE } from './from-record';
 import { ruleToRecord } from './to-record';
-import type { Rule, RuleFilter, RuleSpec } from './types';
+import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
+import { ruleIdentity } from './identity';
+import { reconcile, type ReconcileResult } from '../reconcile';
+import { ruleCovers, stripRuleState } from '../batch/kernel-view';
+import { ValidationError } from '../errors';
+import { integer, U32 } from '../validate';
 
 export class Rules {
   constructor(private readonly core: HandleCore) {}
@@ -62,6 +67,36 @@ export class Rules {
     });
   }
 
+  /**
+   * Makes the rules in `scope` exactly `desired`: adds what is missing, deletes what
+   * is not desired, leaves the rest, and touches nothing outside the scope (a desired
+   * rule outside it is a ValidationError). Desired rules need their priority. A
+   * second reconcile to the same set sends nothing.
+   */
+  async reconcile(scope: RuleScope, desired: RuleSpec[]): Promise<ReconcileResult<Rule, RuleSpec>> {
+    return this.core.run('rule reconcile', async () => {
+      const { priority, ...fields } = scope ?? {};
+      const [low, high] = priorityRange(priority);
+      const selector = ruleToRecord(fields, 'filter', this.core.names);
+      const inScope = (record: RuleRecord) =>
+        record.priority !== undefined && record.priority >= low && record.priority <= high && ruleCovers(record, selector);
+      const current = (await this.listed(fields)).filter((rule) => rule.priority >= low && rule.priority <= high);
+      return reconcile<Rule, RuleSpec>({
+        current,
+        desired,
+        identitiesOfCurrent: (rule) => [ruleIdentity(ruleToRecord(stripRuleState(rule), 'add', this.core.names))],
+        identityOfDesired: (spec) => ruleIdentity(ruleToRecord(spec, 'add', this.core.names)),
+        checkInScope: (spec, i) => {
+          const record = ruleToRecord(spec, 'add', this.core.names);
+          if (record.priority === undefined) throw new ValidationError(`desired[${i}].priority`, undefined, 'a reconciled rule needs its priority');
+          if (!inScope(record)) throw new ValidationError(`desired[${i}]`, spec, 'lies outside the reconcile scope');
+        },
+        remove: (batch, rule) => batch.rules.delete(stripRuleState(rule)),
+        add: (batch, spec) => batch.rules.add(spec),
+      }, this.core.newBatch);
+    });
+  }
+
   private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
     const operation = `rule ${kind}`;
     return this.core.run(operation, async () => {
@@ -78,4 +113,17 @@ export class Rules {
     const family = record.family ?? AF.UNSPEC;
     return { family, record: Object.keys(record).length ? record : null };
   }
+}
+
+/** A scope's priority as an inclusive range; every priority when not given. */
+function priorityRange(priority: unknown): [number, number] {
+  if (priority === undefined) return [0, U32];
+  if (Array.isArray(priority) && priority.length === 2) {
+    const low = integer('priority', priority[0], 0, U32);
+    const high = integer('priority', priority[1], 0, U32);
+    if (low > high) throw new ValidationError('priority', priority, 'range start is greater than its end');
+    return [low, high];
+  }
+  const one = integer('priority', priority, 0, U32);
+  return [one, one];
 }

@@ -100,3 +100,11 @@ export interface Rule {
 }
 
 export interface RuleFilter extends RuleSpec {}
+
+/**
+ * What a rule reconcile owns: the rules a list() with these fields selects, and
+ * with `priority` a single priority or an inclusive range (`[32768, 72767]`).
+ */
+export interface RuleScope extends Omit<RuleFilter, 'priority' | 'pref'> {
+  priority?: number | [number, number];
+}

@@ -1,0 +1,71 @@
+// Reconcile: make the part of the kernel a caller owns (its scope) equal to a desired
+// set, with the fewest changes, and touch nothing outside that scope. The same for
+// rules and routes; what differs (how to read the scope, how two objects are the
+// same) comes from the caller.
+import type { Batch } from './batch/batch';
+import type { BatchResult } from './batch/types';
+import { NlrouteError, ValidationError } from './errors';
+
+export interface ReconcileResult<T, S> {
+  /** Desired objects that were missing and were added. */
+  added: S[];
+  /** Objects in the scope that were not desired and were deleted. */
+  removed: T[];
+  /** Objects that were already as desired. */
+  unchanged: T[];
+  /** Changes the kernel refused; everything else was applied. */
+  failures: Array<{ object: T | S; error: NlrouteError }>;
+}
+
+export interface ReconcilePlan<T, S> {
+  /** What the kernel holds in the scope now. */
+  current: T[];
+  desired: S[];
+  /**
+   * Texts that are equal for two objects exactly when they are the same object. A
+   * current object may have several (the kernel fills in fields a desired object
+   * may leave out, like the device of a gateway route); it matches on any of them.
+   */
+  identitiesOfCurrent: (object: T) => string[];
+  identityOfDesired: (spec: S) => string;
+  /** Throws a ValidationError when a desired object would lie outside the scope. */
+  checkInScope: (spec: S, index: number) => void;
+  remove: (batch: Batch, object: T) => void;
+  add: (batch: Batch, spec: S) => void;
+}
+
+export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch): Promise<ReconcileResult<T, S>> {
+  if (!Array.isArray(plan.desired)) throw new ValidationError('desired', plan.desired, 'expected a list');
+  const wanted = new Map<string, S>();
+  plan.desired.forEach((spec, i) => {
+    plan.checkInScope(spec, i);
+    wanted.set(plan.identityOfDesired(spec), spec); // a repeated object counts once
+  });
+  const held = new Map<string, T>();
+  const removed: T[] = [];
+  const unchanged: T[] = [];
+  for (const object of plan.current) {
+    const identity = plan.identitiesOfCurrent(object).find((id) => wanted.has(id) && !held.has(id));
+    if (identity !== undefined) {
+      held.set(identity, object);
+      unchanged.push(object);
+    } else {
+      removed.push(object);
+    }
+  }
+  const added = [...wanted].filter(([identity]) => !held.has(identity)).map(([, spec]) => spec);
+  const result: ReconcileResult<T, S> = { added: [], removed: [], unchanged, failures: [] };
+  if (removed.length === 0 && added.length === 0) return result; // nothing to send
+
+  // Deletes first, so that an add never collides with the object it replaces.
+  const batch = newBatch();
+  for (const object of removed) plan.remove(batch, object);
+  for (const spec of added) plan.add(batch, spec);
+  const results: BatchResult[] = await batch.commit();
+  results.forEach((r, i) => {
+    const object = i < removed.length ? removed[i] : added[i - removed.length];
+    if (r.ok) (i < removed.length ? result.removed : result.added).push(object as never);
+    else if (r.status === 'failed') result.failures.push({ object, error: r.error });
+  });
+  return result;
+}
