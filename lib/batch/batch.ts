@@ -68,21 +68,30 @@ export class Batch {
       const results: (BatchResult | undefined)[] = new Array(ops.length);
       const requests = await this.validate(ops, results, onError === 'rollback');
       const valid = results.every((r) => r === undefined);
-      if (!valid && onError !== 'continue') return finish(results, { ok: false, status: 'not-attempted' });
+      if (!valid && onError !== 'continue') return finish(results, NOT_ATTEMPTED);
 
       const view = new KernelView(this.core, this.list.routes, this.list.rules);
       const priors = onError === 'rollback' ? await this.priors(ops, requests, view) : [];
-      const sent = requests.flatMap((r, i) => (r ? [i] : []));
-      const outcomes = await this.core.requests.many(sent.map((i) => requests[i]!), {
+      const sent: number[] = [];
+      const sending: Request[] = [];
+      requests.forEach((r, i) => {
+        if (r) sent.push(i), sending.push(r);
+      });
+      const outcomes = await this.core.requests.many(sending, {
         stopAtFirstError: onError !== 'continue',
         maxInFlight: options.unacknowledgedLimit,
       });
       view.clear();
-      for (const [k, i] of sent.entries()) results[i] = await this.resultOf(ops[i], requests[i]!, outcomes[k], view);
+      for (const [k, i] of sent.entries()) {
+        const outcome = outcomes[k];
+        results[i] = outcome?.state === 'unknown'
+          ? await this.readBack(ops[i], requests[i]!, outcome, view)
+          : this.resultOf(ops[i], requests[i]!, outcome);
+      }
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
       }
-      return finish(results, { ok: false, status: 'not-attempted' });
+      return finish(results, NOT_ATTEMPTED);
     });
   }
 
@@ -94,7 +103,7 @@ export class Batch {
 
   /** Every operation's request, or its ValidationError in `results`. */
   private async validate(ops: Operation[], results: (BatchResult | undefined)[], rollback: boolean): Promise<(Request | undefined)[]> {
-    await learnDevices(ops.flatMap((op) => (op.object === 'route' ? [op.spec] : [])), this.core.links);
+    await learnDevices(routeSpecs(ops), this.core.links);
     return ops.map((op, i) => {
       try {
         const request = requestOf(op, this.core);
@@ -133,15 +142,19 @@ export class Batch {
     return priors;
   }
 
-  private async resultOf(op: Operation, request: Request, outcome: NativeOutcome | null, view: KernelView): Promise<BatchResult> {
-    if (outcome === null) return { ok: true, status: 'done' };
-    if (outcome.state === 'skipped') return { ok: false, status: 'not-attempted' };
-    if (outcome.state === 'done' && outcome.errno === request.head.tolerate) return { ok: true, status: 'unchanged' };
+  private resultOf(op: Operation, request: Request, outcome: NativeOutcome | null): BatchResult {
+    if (outcome === null) return DONE;
+    if (outcome.state === 'skipped') return NOT_ATTEMPTED;
+    if (outcome.state === 'done' && outcome.errno === request.head.tolerate) return UNCHANGED;
     const { operation, request: described, fields } = describeOperation(op);
     const error = this.core.toError(outcome, operation, described, fields);
-    if (!error) return { ok: true, status: 'done' };
-    if (outcome.state !== 'unknown') return { ok: false, status: 'failed', error };
-    // The ACK was lost: read the kernel back to tell whether it was applied.
+    return error ? { ok: false, status: 'failed', error } : DONE;
+  }
+
+  /** The ACK was lost (receive-buffer overflow): read the kernel back to tell whether it was applied. */
+  private async readBack(op: Operation, request: Request, outcome: NativeOutcome, view: KernelView): Promise<BatchResult> {
+    const { operation, request: described, fields } = describeOperation(op);
+    const error = this.core.toError(outcome, operation, described, fields)!;
     const present = await this.isPresent(request, view);
     if (present === !request.head.remove) return { ok: true, status: 'done', verified: true };
     return { ok: false, status: 'failed', error, verified: true };
@@ -208,6 +221,15 @@ function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
   if ((a.dst ?? '') !== (b.dst ?? '') || (a.dstLen ?? 0) !== (b.dstLen ?? 0)) return false;
   if (a.family === AF.INET6) return (a.src ?? '') === (b.src ?? '') && (a.srcLen ?? 0) === (b.srcLen ?? 0);
   return (a.tos ?? 0) === (b.tos ?? 0);
+}
+
+// The results without details are shared: a 100k-operation batch needs no 100k objects for them.
+const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
+const UNCHANGED: BatchResult = Object.freeze({ ok: true, status: 'unchanged' });
+const NOT_ATTEMPTED: BatchResult = Object.freeze({ ok: false, status: 'not-attempted' });
+
+function* routeSpecs(ops: Operation[]): Iterable<RouteSpec> {
+  for (const op of ops) if (op.object === 'route') yield op.spec;
 }
 
 function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {

@@ -4,6 +4,7 @@ import { constants as os } from 'node:os';
 
 import type { HandleCore } from '../core';
 import { NLM_F, type RouteRecord, type RuleRecord } from '../native';
+import type { RequestHead } from '../requests/pack-writer';
 import type { Request } from '../requests/queue';
 import { describeRoute } from '../routes/describe';
 import { ROUTE_FIELD_OF_ATTRIBUTE } from '../routes/routes-api';
@@ -44,13 +45,22 @@ export function verbOf(op: Operation): Verb {
   return op.object === 'rule' ? RULE_VERBS[op.verb] : ROUTE_VERBS[op.verb];
 }
 
+// One shared head per object and verb: they never change.
+const HEADS = new Map<string, RequestHead>();
+function headOf(object: 'rule' | 'route', verb: string, v: Verb): RequestHead {
+  const key = `${object} ${verb}`;
+  let head = HEADS.get(key);
+  if (!head) HEADS.set(key, (head = Object.freeze({ object, remove: v.remove, flags: v.flags, tolerate: v.tolerate })));
+  return head;
+}
+
 /** The validated request of one operation; throws a ValidationError for bad input. */
 export function requestOf(op: Operation, core: HandleCore): Request {
   const verb = verbOf(op);
   const record = op.object === 'rule'
     ? ruleToRecord(op.spec, verb.remove ? 'delete' : 'add', core.names)
     : routeToRecord(op.spec, verb.remove ? 'delete' : 'add', core);
-  return { head: { object: op.object, remove: verb.remove, flags: verb.flags, tolerate: verb.tolerate }, record };
+  return { head: headOf(op.object, op.verb, verb), record };
 }
 
 /** A request built from a record directly (for undoing), with a verb's flags. */
@@ -58,7 +68,7 @@ export function requestFor(object: 'rule', verb: RuleVerb, record: RuleRecord): 
 export function requestFor(object: 'route', verb: RouteVerb, record: RouteRecord): Request;
 export function requestFor(object: 'rule' | 'route', verb: string, record: RuleRecord | RouteRecord): Request {
   const v = object === 'rule' ? RULE_VERBS[verb as RuleVerb] : ROUTE_VERBS[verb as RouteVerb];
-  return { head: { object, remove: v.remove, flags: v.flags, tolerate: v.tolerate }, record };
+  return { head: headOf(object, verb, v), record };
 }
 
 /** How an operation is named and described in its errors. */

@@ -176,13 +176,15 @@ function resolveFamily(
     family = spec.family;
     decidedBy = 'family';
   }
-  const seen: Array<[keyof RouteSpec, Family | undefined]> = [['dst', dst?.family], ['from', from?.family], ['src', src?.family]];
-  for (const [field, f] of seen) {
-    if (f === undefined) continue;
+  const agree = (field: 'dst' | 'from' | 'src', f: Family | undefined) => {
+    if (f === undefined) return;
     if (family !== undefined && f !== family) throw new ValidationError(field, spec[field], `is IPv${f} but ${decidedBy} says IPv${family}`);
     family = f;
     decidedBy = field;
-  }
+  };
+  agree('dst', dst?.family);
+  agree('from', from?.family);
+  agree('src', src?.family);
   if (family !== undefined) return family;
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
   const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];

@@ -267,13 +267,16 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
 Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   struct State {
-    std::vector<ops::Request> requests;
+    std::vector<bool> is_rule;
     io::TransactOptions options;
     io::RequestBatch batch;
     std::vector<io::Outcome> outcomes;
   };
   auto state = std::make_shared<State>();
-  state->requests = requests_from_js(info[0].As<Napi::Uint32Array>(), info[1].As<Napi::String>(), info[2].As<Napi::Array>());
+  // Encoded here, on the JavaScript thread, straight from the packed words: the
+  // I/O thread only numbers and sends.
+  encode_packed_requests(info[0].As<Napi::Uint32Array>(), info[1].As<Napi::String>(), info[2].As<Napi::Array>(),
+                         state->batch, state->is_rule);
   if (info[3].IsObject()) {
     Napi::Object options = info[3].As<Napi::Object>();
     state->options.stop_at_first_error = options.Get("stopAtFirstError").ToBoolean().Value();
@@ -283,8 +286,8 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
   return submit(
       env,
       [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->outcomes.assign(state->requests.size(), not_open()));
-        ops::send_requests(*sock, state->requests, state->batch, state->outcomes, state->options);
+        if (!sock) return void(state->outcomes.assign(state->batch.size(), not_open()));
+        ops::send_encoded(*sock, state->batch, state->outcomes, state->options);
       },
       [state](Napi::Env env) -> Napi::Value {
         size_t n = state->outcomes.size();
@@ -297,7 +300,7 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
           codes[i] = o.error;
           states[i] = static_cast<uint8_t>(o.state);
           if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
-          bool rule = i < state->requests.size() && state->requests[i].object == ops::Request::Object::Rule;
+          bool rule = i < state->is_rule.size() && state->is_rule[i];
           Napi::Value detail = rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
           if (!detail.IsObject()) continue;
           detail.As<Napi::Object>().Set("index", static_cast<uint32_t>(i));

@@ -93,50 +93,55 @@ FieldValue read_packed_field(const Napi::Env& env, WordReader& in, const std::u1
 }
 }  // namespace
 
-std::vector<ops::Request> requests_from_js(const Napi::Uint32Array& words, const Napi::String& text,
-                                           const Napi::Array& sides) {
+void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& text, const Napi::Array& sides,
+                            io::RequestBatch& batch, std::vector<bool>& is_rule) {
   Napi::Env env = words.Env();
   std::u16string chars = text.Utf16Value();
   WordReader in(env, words.Data(), words.ElementLength());
   uint32_t rule_count, route_count;
   const FieldSpec* rule_table = rule_fields(rule_count);
   const FieldSpec* route_table = route_fields(route_count);
-  std::vector<ops::Request> out;
   while (!in.done()) {
     uint32_t head = in.next();
-    ops::Request r;
     uint32_t object = head & 0xff;
     if (object != kObjectRule && object != kObjectRoute) throw Napi::TypeError::New(env, "request pack: bad object");
-    r.object = object == kObjectRule ? ops::Request::Object::Rule : ops::Request::Object::Route;
-    r.remove = ((head >> 8) & 0xff) == 1;
-    r.flags = static_cast<uint16_t>(head >> 16);
-    r.tolerated_error = static_cast<int>(in.next());
+    bool rule = object == kObjectRule;
+    bool remove = ((head >> 8) & 0xff) == 1;
+    auto flags = static_cast<uint16_t>(head >> 16);
+    int tolerated = static_cast<int>(in.next());
     uint32_t fields = in.next();
-    if (fields == kSideRecord) {
-      uint32_t index = in.next();
-      if (index >= sides.Length()) throw Napi::TypeError::New(env, "request pack: bad side index");
-      Napi::Object record = sides.Get(index).As<Napi::Object>();
-      if (r.object == ops::Request::Object::Rule) r.rule = rule_from_js(record);
-      else r.route = route_from_js(record);
-    } else if (r.object == ops::Request::Object::Rule) {
-      r.rule.family = FAMILY_UNSPEC;
-      for (uint32_t f = 0; f < fields; ++f) {
-        uint32_t id = in.next();
-        if (id >= rule_count) throw Napi::TypeError::New(env, "request pack: bad rule field");
-        set_rule_field(r.rule, id, read_packed_field(env, in, chars, rule_table[id]));
+    uint32_t side = fields == kSideRecord ? in.next() : 0;
+    if (fields == kSideRecord && side >= sides.Length()) throw Napi::TypeError::New(env, "request pack: bad side index");
+    if (rule) {
+      RuleRecord r;
+      if (fields == kSideRecord) {
+        r = rule_from_js(sides.Get(side).As<Napi::Object>());
+      } else {
+        r.family = FAMILY_UNSPEC;
+        for (uint32_t f = 0; f < fields; ++f) {
+          uint32_t id = in.next();
+          if (id >= rule_count) throw Napi::TypeError::New(env, "request pack: bad rule field");
+          set_rule_field(r, id, read_packed_field(env, in, chars, rule_table[id]));
+        }
+        if (!(r.present & kRuleFamily)) r.family = FAMILY_INET;
       }
-      if (!(r.rule.present & kRuleFamily)) r.rule.family = FAMILY_INET;
+      ops::append_rule(batch, remove, flags, tolerated, r);
     } else {
-      for (uint32_t f = 0; f < fields; ++f) {
-        uint32_t id = in.next();
-        if (id >= route_count) throw Napi::TypeError::New(env, "request pack: bad route field");
-        set_route_field(r.route, id, read_packed_field(env, in, chars, route_table[id]));
+      RouteRecord r;
+      if (fields == kSideRecord) {
+        r = route_from_js(sides.Get(side).As<Napi::Object>());
+      } else {
+        for (uint32_t f = 0; f < fields; ++f) {
+          uint32_t id = in.next();
+          if (id >= route_count) throw Napi::TypeError::New(env, "request pack: bad route field");
+          set_route_field(r, id, read_packed_field(env, in, chars, route_table[id]));
+        }
+        finish_route(r);
       }
-      finish_route(r.route);
+      ops::append_route(batch, remove, flags, tolerated, r);
     }
-    out.push_back(std::move(r));
+    is_rule.push_back(rule);
   }
-  return out;
 }
 
 }  // namespace nlroute::addon

@@ -18,10 +18,13 @@
 #include <vector>
 
 #include "../ops/requests.h"
+#include "../socket/exchange.h"
 
 namespace nlroute::addon {
 
-std::vector<ops::Request> requests_from_js(const Napi::Uint32Array& words, const Napi::String& text,
-                                           const Napi::Array& sides);
+// Encodes every packed request into `batch` (see ops/requests.h); `is_rule[i]` says
+// which kind request i is, for naming attributes in its errors.
+void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& text, const Napi::Array& sides,
+                            io::RequestBatch& batch, std::vector<bool>& is_rule);
 
 }  // namespace nlroute::addon

@@ -1,5 +1,6 @@
 // A mixed run of rule and route changes (what a batch or a burst of single calls
-// becomes), encoded back to back and sent through one transact.
+// becomes): encoded back to back where the requests arrive, numbered and sent
+// through one transact on the I/O thread.
 #pragma once
 
 #include <cstdint>
@@ -11,19 +12,15 @@
 
 namespace nlroute::ops {
 
-struct Request {
-  enum class Object : uint8_t { Rule, Route };
-  Object object = Object::Route;
-  bool remove = false;     // RTM_DEL* instead of RTM_NEW*
-  uint16_t flags = 0;      // NLM_F_CREATE/EXCL/REPLACE/APPEND; REQUEST and ACK are added
-  int tolerated_error = 0; // an errno that does not stop a stop-at-first-error run (EEXIST for "ensure")
-  wire::RuleRecord rule;   // for Object::Rule
-  wire::RouteRecord route; // for Object::Route
-};
+// Append one RTM_NEWRULE/RTM_DELRULE (or route) request to `batch`, with sequence
+// number 0 until send_encoded numbers it. `tolerated`: an errno that does not stop a
+// stop-at-first-error run (EEXIST for an idempotent add), or 0.
+void append_rule(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated, const wire::RuleRecord& rule);
+void append_route(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated, const wire::RouteRecord& route);
 
-// Encodes every request (consecutive sequence numbers) into `batch` and transacts it:
-// one outcome per request, in order.
-void send_requests(io::RouteSocket& sock, const std::vector<Request>& requests, io::RequestBatch& batch,
-                   std::vector<io::Outcome>& outcomes, const io::TransactOptions& options);
+// Gives the requests consecutive sequence numbers from the socket and transacts
+// them: one outcome per request, in order.
+void send_encoded(io::RouteSocket& sock, io::RequestBatch& batch, std::vector<io::Outcome>& outcomes,
+                  const io::TransactOptions& options);
 
 }  // namespace nlroute::ops

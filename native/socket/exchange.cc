@@ -46,9 +46,9 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
   bool overflowed = false;
   // When sendmsg returns, the kernel has already processed every message in it and
   // queued (or dropped) each ACK, so after an overflow we only drain what is queued.
+  std::vector<wire::Bytes> datagrams;
   while (missing > 0) {
-    wire::Bytes datagram;
-    int err = sock.receive(datagram, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
+    int err = sock.receive_acks(datagrams, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
     if (err == ENOBUFS) {
       overflowed = true;
       continue;
@@ -59,17 +59,19 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
         if (!answered[i]) outcomes[i] = local_failure(err, "recv"), answered[i] = true;
       return;
     }
-    MessageIterator it(datagram);
-    MessageView msg;
-    while (it.next(msg)) {
-      if (msg.type != wire::NLMSG_ERROR) continue;  // e.g. echoes; not an answer we track
-      auto status = wire::parse_error_message(msg);
-      if (!status) continue;
-      uint32_t index = status->request_seq - batch.first_seq;
-      if (index < from || index >= to || answered[index]) continue;  // stale or foreign
-      outcomes[index] = from_status(*status);
-      answered[index] = true;
-      --missing;
+    for (const wire::Bytes& datagram : datagrams) {
+      MessageIterator it(datagram);
+      MessageView msg;
+      while (it.next(msg)) {
+        if (msg.type != wire::NLMSG_ERROR) continue;  // e.g. echoes; not an answer we track
+        auto status = wire::parse_error_message(msg);
+        if (!status) continue;
+        uint32_t index = status->request_seq - batch.first_seq;
+        if (index < from || index >= to || answered[index]) continue;  // stale or foreign
+        outcomes[index] = from_status(*status);
+        answered[index] = true;
+        --missing;
+      }
     }
   }
   for (size_t i = from; i < to; ++i) {

@@ -25,6 +25,10 @@ constexpr int kNetlinkRoute = 0;
 
 // Dump datagrams are capped near 32 KiB by the kernel; twice that never truncates.
 constexpr size_t kReceiveBufferBytes = 64 * 1024;
+// receive_acks: slots for one recvmmsg. An ACK with NETLINK_CAP_ACK is its header,
+// the error, the request's header and extended-ACK text: well under 2 KiB.
+constexpr size_t kAckSlots = 32;
+constexpr size_t kAckSlotBytes = 2048;
 // A kernel that never answers would otherwise hang a handle forever.
 constexpr int kReceiveTimeoutMs = 60 * 1000;
 
@@ -110,15 +114,55 @@ int RouteSocket::send(const uint8_t* data, size_t size) {
   }
 }
 
+namespace {
+// Waits until the socket has something to read, within the receive timeout.
+int wait_readable(int fd) {
+  pollfd pfd{fd, POLLIN, 0};
+  for (;;) {
+    int ready = ::poll(&pfd, 1, kReceiveTimeoutMs);
+    if (ready > 0) return 0;
+    if (ready == 0) return ETIMEDOUT;
+    if (errno != EINTR) return errno;
+  }
+}
+}  // namespace
+
+int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
+  out.clear();
+  if (!features_.cap_ack) {
+    wire::Bytes one;
+    int err = receive(one, wait);
+    if (err == 0) out.push_back(one);
+    return err;
+  }
+  if (ack_slots_.empty()) ack_slots_.resize(kAckSlots * kAckSlotBytes);
+  if (wait == Wait::Block) {
+    if (int err = wait_readable(fd_)) return err;
+  }
+  mmsghdr messages[kAckSlots] = {};
+  iovec vectors[kAckSlots];
+  for (size_t i = 0; i < kAckSlots; ++i) {
+    vectors[i] = {ack_slots_.data() + i * kAckSlotBytes, kAckSlotBytes};
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  for (;;) {
+    int n = ::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EWOULDBLOCK ? EAGAIN : errno;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
+      out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
+    }
+    return 0;
+  }
+}
+
 int RouteSocket::receive(wire::Bytes& out, Wait wait) {
   if (wait == Wait::Block) {
-    pollfd pfd{fd_, POLLIN, 0};
-    for (;;) {
-      int ready = ::poll(&pfd, 1, kReceiveTimeoutMs);
-      if (ready > 0) break;
-      if (ready == 0) return ETIMEDOUT;
-      if (errno != EINTR) return errno;
-    }
+    if (int err = wait_readable(fd_)) return err;
   }
   for (;;) {
     ssize_t n = ::recv(fd_, receive_buffer_.data(), receive_buffer_.size(),

@@ -46,6 +46,13 @@ class RouteSocket {
   // with DontWait: nothing queued; EMSGSIZE: a datagram did not fit and was cut).
   int receive(wire::Bytes& out, Wait wait);
 
+  // Receives a run of small datagrams (ACKs) with one recvmmsg: waits for the first
+  // as receive() does, then takes whatever else is queued, up to a few dozen. With
+  // NETLINK_CAP_ACK an ACK never carries a copy of the request, so each fits a small
+  // slot; without it this is receive() one datagram at a time. `out` points into the
+  // socket's buffers until the next call. Errors as for receive().
+  int receive_acks(std::vector<wire::Bytes>& out, Wait wait);
+
  private:
   explicit RouteSocket(int fd) : fd_(fd) {}
   void configure(int rcvbuf_bytes);
@@ -54,6 +61,7 @@ class RouteSocket {
   uint32_t seq_ = 0;
   SocketFeatures features_;
   std::vector<uint8_t> receive_buffer_;
+  std::vector<uint8_t> ack_slots_;  // allocated on first use
 };
 
 }  // namespace nlroute::io
