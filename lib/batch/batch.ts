@@ -66,33 +66,69 @@ export class Batch {
     return this.core.run('batch commit', async () => {
       const ops = this.operations;
       const results: (BatchResult | undefined)[] = new Array(ops.length);
-      const requests = await this.validate(ops, results, onError === 'rollback');
-      const valid = results.every((r) => r === undefined);
-      if (!valid && onError !== 'continue') return finish(results, NOT_ATTEMPTED);
-
-      const view = new KernelView(this.core, this.list.routes, this.list.rules);
-      const priors = onError === 'rollback' ? await this.priors(ops, requests, view) : [];
-      const sent: number[] = [];
-      const sending: Request[] = [];
-      requests.forEach((r, i) => {
-        if (r) sent.push(i), sending.push(r);
-      });
-      const outcomes = await this.core.requests.many(sending, {
-        stopAtFirstError: onError !== 'continue',
+      const learning = learnDevices(routeSpecs(ops), this.core.links);
+      if (learning) await learning;
+      if (onError === 'continue') {
+        await this.sendInChunks(ops, results, options);
+        return finish(results, NOT_ATTEMPTED);
+      }
+      // stop and rollback: everything is validated before anything is sent.
+      const requests = ops.map((op, i) => this.requestOrFailure(op, i, results, onError === 'rollback'));
+      if (results.some((r) => r !== undefined)) return finish(results, NOT_ATTEMPTED);
+      const priors = onError === 'rollback' ? await this.priors(ops, requests, this.view()) : [];
+      const indices = ops.map((_, i) => i);
+      const outcomes = await this.core.requests.many(requests as Request[], {
+        stopAtFirstError: true,
         maxInFlight: options.unacknowledgedLimit,
       });
-      view.clear();
-      for (const [k, i] of sent.entries()) {
-        const outcome = outcomes[k];
-        results[i] = outcome?.state === 'unknown'
-          ? await this.readBack(ops[i], requests[i]!, outcome, view)
-          : this.resultOf(ops[i], requests[i]!, outcome);
-      }
+      await this.settle(ops, indices, requests as Request[], outcomes, results);
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
       }
       return finish(results, NOT_ATTEMPTED);
     });
+  }
+
+  /**
+   * `continue` mode: validates and sends a chunk at a time without waiting for the
+   * kernel in between, so that validating the next chunk overlaps with the kernel
+   * applying the previous one. The handle's I/O thread keeps the chunks in order.
+   */
+  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: CommitOptions) {
+    const running: Promise<void>[] = [];
+    let indices: number[] = [];
+    let chunk: Request[] = [];
+    const send = () => {
+      const [sentIndices, sent] = [indices, chunk];
+      [indices, chunk] = [[], []];
+      running.push(this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit })
+        .then((outcomes) => this.settle(ops, sentIndices, sent, outcomes, results)));
+    };
+    for (const [i, op] of ops.entries()) {
+      const request = this.requestOrFailure(op, i, results, false);
+      if (!request) continue;
+      indices.push(i);
+      chunk.push(request);
+      if (chunk.length === CHUNK) send();
+    }
+    if (chunk.length) send();
+    await Promise.all(running);
+  }
+
+  /** Results for requests that were sent: indices[k] is the operation of requests[k]. */
+  private async settle(ops: Operation[], indices: number[], requests: Request[], outcomes: (NativeOutcome | null)[],
+                       results: (BatchResult | undefined)[]) {
+    let view: KernelView | undefined; // read only if an ACK was lost
+    for (const [k, i] of indices.entries()) {
+      const outcome = outcomes[k];
+      results[i] = outcome?.state === 'unknown'
+        ? await this.readBack(ops[i], requests[k], outcome, (view ??= this.view()))
+        : this.resultOf(ops[i], requests[k], outcome);
+    }
+  }
+
+  private view(): KernelView {
+    return new KernelView(this.core, this.list.routes, this.list.rules);
   }
 
   private push(op: Operation): Batch {
@@ -101,23 +137,20 @@ export class Batch {
     return this;
   }
 
-  /** Every operation's request, or its ValidationError in `results`. */
-  private async validate(ops: Operation[], results: (BatchResult | undefined)[], rollback: boolean): Promise<(Request | undefined)[]> {
-    await learnDevices(routeSpecs(ops), this.core.links);
-    return ops.map((op, i) => {
-      try {
-        const request = requestOf(op, this.core);
-        // Undoing a rule add deletes it by priority; one the kernel picked is unknown.
-        if (rollback && op.object === 'rule' && !verbOf(op).remove && (request.record as RuleRecord).priority === undefined) {
-          throw new ValidationError('priority', undefined, 'a rule added in a rollback batch needs an explicit priority');
-        }
-        return request;
-      } catch (error) {
-        if (!(error instanceof NlrouteError)) throw error;
-        results[i] = { ok: false, status: 'failed', error };
-        return undefined;
+  /** The operation's request, or undefined with its ValidationError in `results`. */
+  private requestOrFailure(op: Operation, i: number, results: (BatchResult | undefined)[], rollback: boolean): Request | undefined {
+    try {
+      const request = requestOf(op, this.core);
+      // Undoing a rule add deletes it by priority; one the kernel picked is unknown.
+      if (rollback && op.object === 'rule' && !verbOf(op).remove && (request.record as RuleRecord).priority === undefined) {
+        throw new ValidationError('priority', undefined, 'a rule added in a rollback batch needs an explicit priority');
       }
-    });
+      return request;
+    } catch (error) {
+      if (!(error instanceof NlrouteError)) throw error;
+      results[i] = { ok: false, status: 'failed', error };
+      return undefined;
+    }
   }
 
   /** What each replace, change and delete would take away, read before anything is sent. */
@@ -222,6 +255,10 @@ function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
   if (a.family === AF.INET6) return (a.src ?? '') === (b.src ?? '') && (a.srcLen ?? 0) === (b.srcLen ?? 0);
   return (a.tos ?? 0) === (b.tos ?? 0);
 }
+
+// Operations per request list in `continue` mode: big enough to keep the kernel
+// busy, small enough that validating the next list overlaps with it.
+const CHUNK = 2048;
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });

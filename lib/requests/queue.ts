@@ -11,6 +11,7 @@ export interface Request {
 }
 
 const STATES = ['done', 'unknown', 'not-sent', 'skipped'] as const;
+const BURST = 2048;
 
 interface Waiting {
   resolve: (outcome: NativeOutcome | null) => void;
@@ -34,7 +35,10 @@ export class RequestQueue {
         return;
       }
       this.waiting.push({ resolve, reject });
-      if (!this.scheduled) {
+      // A long burst goes out in pieces, so the kernel starts on the first while the
+      // rest are still being prepared.
+      if (this.waiting.length === BURST) this.flush();
+      else if (!this.scheduled) {
         this.scheduled = true;
         queueMicrotask(() => this.flush());
       }
@@ -51,6 +55,7 @@ export class RequestQueue {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.waiting.length === 0) return;
     const packed = this.writer.finish();
     const waiting = this.waiting;
     this.writer = new PackWriter();

@@ -34,31 +34,31 @@ export class Routes {
   constructor(private readonly core: HandleCore) {}
 
   /** `ip route add`: EEXIST when a route with the same key (prefix, tos, metric, table) exists. */
-  async add(route: RouteSpec): Promise<void> {
-    await this.modify('add', 'add', route, NLM_F.CREATE | NLM_F.EXCL);
+  add(route: RouteSpec): Promise<void> {
+    return this.modify('add', 'add', route, NLM_F.CREATE | NLM_F.EXCL);
   }
 
   /** `ip route replace`: replaces the first route with the same key, or adds it. */
-  async replace(route: RouteSpec): Promise<void> {
-    await this.modify('replace', 'add', route, NLM_F.CREATE | NLM_F.REPLACE);
+  replace(route: RouteSpec): Promise<void> {
+    return this.modify('replace', 'add', route, NLM_F.CREATE | NLM_F.REPLACE);
   }
 
   /** `ip route change`: replaces the first route with the same key; ENOENT when there is none. */
-  async change(route: RouteSpec): Promise<void> {
-    await this.modify('change', 'add', route, NLM_F.REPLACE);
+  change(route: RouteSpec): Promise<void> {
+    return this.modify('change', 'add', route, NLM_F.REPLACE);
   }
 
   /**
    * `ip route append`: adds another route with the same key, after the existing ones.
    * IPv6 joins it to an existing gateway route as a multipath sibling.
    */
-  async append(route: RouteSpec): Promise<void> {
-    await this.modify('append', 'add', route, NLM_F.CREATE | NLM_F.APPEND);
+  append(route: RouteSpec): Promise<void> {
+    return this.modify('append', 'add', route, NLM_F.CREATE | NLM_F.APPEND);
   }
 
   /** `ip route prepend`: adds another route with the same key, before the existing ones (IPv4). */
-  async prepend(route: RouteSpec): Promise<void> {
-    await this.modify('prepend', 'add', route, NLM_F.CREATE);
+  prepend(route: RouteSpec): Promise<void> {
+    return this.modify('prepend', 'add', route, NLM_F.CREATE);
   }
 
   /**
@@ -87,8 +87,8 @@ export class Routes {
    * matches any scope, protocol and type unless they are given; IPv6 ignores type.
    * ESRCH when nothing matches. A route from `list()` deletes exactly itself.
    */
-  async delete(match: RouteSpec): Promise<void> {
-    await this.modify('delete', 'delete', match, 0);
+  delete(match: RouteSpec): Promise<void> {
+    return this.modify('delete', 'delete', match, 0);
   }
 
   /**
@@ -195,7 +195,8 @@ export class Routes {
   private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
     const operation = `route ${command}`;
     return this.core.run(operation, async () => {
-      await learnDevices([spec], this.core.links);
+      const learning = learnDevices([spec], this.core.links);
+      if (learning) await learning;
       const record = routeToRecord(spec, purpose, this.core);
       const outcome = await this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record });
       if (outcome === null) return;

@@ -111,17 +111,20 @@ export function cachedDeviceIndex(field: string, value: unknown, links: LinkName
 
 /**
  * Makes sure every device name the specs use is in the handle's cache, with at most
- * one link dump. Names that still are unknown fail later, in routeToRecord.
+ * one link dump (undefined when none is needed). Names that still are unknown fail
+ * later, in routeToRecord.
  */
-export async function learnDevices(specs: Iterable<RouteSpec>, links: LinkNames): Promise<void> {
+export function learnDevices(specs: Iterable<RouteSpec>, links: LinkNames): Promise<void> | undefined {
   for (const spec of specs) {
     if (spec === null || typeof spec !== 'object') continue;
-    const names: unknown[] = [spec.dev];
-    if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) names.push(hop?.dev);
-    for (const name of names) {
-      if (typeof name === 'string' && name !== '' && links.cachedIndex(name) === undefined) return links.refresh();
-    }
+    if (unknownDevice(spec.dev, links)) return links.refresh();
+    if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) if (unknownDevice(hop?.dev, links)) return links.refresh();
   }
+  return undefined; // nothing to wait for: the common case stays synchronous
+}
+
+function unknownDevice(name: unknown, links: LinkNames): boolean {
+  return typeof name === 'string' && name !== '' && links.cachedIndex(name) === undefined;
 }
 
 export function routeType(value: unknown): RouteType | undefined {

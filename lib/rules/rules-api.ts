@@ -19,16 +19,16 @@ export class Rules {
    * `ip rule add`: fails with EEXIST when an identical rule exists at the same
    * priority. Without a priority the kernel picks one (just below the second rule).
    */
-  async add(rule: RuleSpec): Promise<void> {
-    await this.modify('add', rule, NLM_F.CREATE | NLM_F.EXCL);
+  add(rule: RuleSpec): Promise<void> {
+    return this.modify('add', rule, NLM_F.CREATE | NLM_F.EXCL);
   }
 
   /**
    * `ip rule del`: removes the first rule (lowest priority) that matches every field
    * given. ENOENT when none does. A rule from `list()` deletes exactly itself.
    */
-  async delete(match: RuleSpec): Promise<void> {
-    await this.modify('delete', match, 0);
+  delete(match: RuleSpec): Promise<void> {
+    return this.modify('delete', match, 0);
   }
 
   /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
