@@ -109,7 +109,7 @@ export class Batch {
       if (!request) continue;
       indices.push(i);
       chunk.push(request);
-      if (chunk.length === CHUNK) send();
+      if (chunk.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
     }
     if (chunk.length) send();
     await Promise.all(running);
@@ -256,9 +256,10 @@ function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
   return (a.tos ?? 0) === (b.tos ?? 0);
 }
 
-// Operations per request list in `continue` mode: big enough to keep the kernel
-// busy, small enough that validating the next list overlaps with it.
-const CHUNK = 2048;
+// Operations per request list in `continue` mode: the first lists are small so that
+// the kernel starts early, the later ones big enough to keep it busy while the next
+// is validated.
+const CHUNKS = [64, 256, 1024, 2048];
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });

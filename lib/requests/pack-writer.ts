@@ -43,15 +43,49 @@ export interface Packed {
 export class PackWriter {
   private words = new Uint32Array(256);
   private length = 0;
-  private readonly texts: string[] = [];
+  private texts: string[] = [];
   private textLength = 0;
-  private readonly sides: object[] = [];
+  private sides: object[] = [];
   private count = 0;
 
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Empties the writer for the next list, keeping its buffer. Only safe once the
+   * native side has read the last finish()ed words, which it does before
+   * `requests()` returns.
+   */
+  reset(): void {
+    this.length = 0;
+    this.texts = [];
+    this.textLength = 0;
+    this.sides = [];
+    this.count = 0;
+  }
+
+  /** Appends one request; on a bad record it throws and leaves the writer as it was. */
   add(head: RequestHead, record: RuleRecord | RouteRecord): void {
+    const length = this.length;
+    const texts = this.texts.length;
+    const textLength = this.textLength;
+    const sides = this.sides.length;
+    try {
+      this.write(head, record);
+      this.count++;
+    } catch (error) {
+      this.length = length;
+      this.texts.length = texts;
+      this.textLength = textLength;
+      this.sides.length = sides;
+      throw error;
+    }
+  }
+
+  private write(head: RequestHead, record: RuleRecord | RouteRecord): void {
     this.push((OBJECT_CODE[head.object] | (head.remove ? 1 << 8 : 0) | (head.flags << 16)) >>> 0);
     this.push(head.tolerate ?? 0);
-    this.count++;
     // Nested parts (metrics, multipath) travel as the record object itself.
     if (head.object === 'route' && ((record as RouteRecord).metrics || (record as RouteRecord).nexthops)) {
       this.push(SIDE_RECORD);

@@ -19,7 +19,8 @@ interface Waiting {
 }
 
 export class RequestQueue {
-  private writer = new PackWriter();
+  // One writer, reused: native `requests()` has read the words when it returns.
+  private readonly writer = new PackWriter();
   private waiting: Waiting[] = [];
   private scheduled = false;
 
@@ -48,26 +49,39 @@ export class RequestQueue {
   /** Many requests as one list, after anything queued before; one outcome each, in order. */
   async many(requests: Request[], options: RequestOptions = {}): Promise<(NativeOutcome | null)[]> {
     if (this.waiting.length) this.flush(); // keeps the order the calls were made in
-    const writer = new PackWriter();
-    for (const r of requests) writer.add(r.head, r.record);
-    return outcomes(await send(this.native, writer.finish(), options), requests.length);
+    const writer = this.writer;
+    let reply: Promise<RequestsReply>;
+    try {
+      for (const r of requests) writer.add(r.head, r.record);
+      reply = send(this.native, writer.finish(), options);
+    } finally {
+      writer.reset();
+    }
+    return outcomes(await reply, requests.length);
   }
 
   private flush(): void {
     this.scheduled = false;
     if (this.waiting.length === 0) return;
-    const packed = this.writer.finish();
     const waiting = this.waiting;
-    this.writer = new PackWriter();
     this.waiting = [];
-    send(this.native, packed, {}).then(
+    let reply: Promise<RequestsReply>;
+    try {
+      reply = send(this.native, this.writer.finish(), {});
+    } catch (error) {
+      reply = Promise.reject(error);
+    } finally {
+      this.writer.reset();
+    }
+    reply.then(
       (reply) => outcomes(reply, waiting.length).forEach((o, i) => waiting[i].resolve(o)),
       (error) => waiting.forEach((w) => w.reject(error)),
     );
   }
 }
 
-async function send(native: NativeHandle, packed: Packed, options: RequestOptions): Promise<RequestsReply> {
+/** Hands the words to the addon, which reads them before it returns. */
+function send(native: NativeHandle, packed: Packed, options: RequestOptions): Promise<RequestsReply> {
   return native.requests(packed.words, packed.text, packed.sides, options);
 }
 

@@ -151,14 +151,14 @@ function canonicalKeys(input: RouteSpec): RouteSpec {
   let renamed = false;
   for (const key in fields) {
     if (fields[key] === undefined) continue;
-    if (key in ALIASES || STATE_KEYS.has(key)) renamed = true;
+    if (Object.hasOwn(ALIASES, key) || STATE_KEYS.has(key)) renamed = true;
     else if (!KNOWN_KEYS.has(key)) throw new ValidationError(key, fields[key], 'unknown route field');
   }
   if (!renamed) return input;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || STATE_KEYS.has(key)) continue;
-    const canonical = ALIASES[key] ?? key;
+    const canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
     if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
     out[canonical] = value;
   }

@@ -79,10 +79,19 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
 }
 
 function canonicalKeys(input: RuleSpec): RuleSpec {
+  // Most specs use the canonical names only and are used as they are.
+  const fields = input as Record<string, unknown>;
+  let renamed = false;
+  for (const key in fields) {
+    if (fields[key] === undefined) continue;
+    if (Object.hasOwn(ALIASES, key) || STATE_KEYS.has(key)) renamed = true;
+    else if (!KNOWN_KEYS.has(key)) throw new ValidationError(key, fields[key], 'unknown rule field');
+  }
+  if (!renamed) return input;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || STATE_KEYS.has(key)) continue;
-    const canonical = ALIASES[key] ?? key;
+    const canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
     if (!KNOWN_KEYS.has(canonical)) throw new ValidationError(key, value, 'unknown rule field');
     if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
     out[canonical] = value;

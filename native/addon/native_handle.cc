@@ -110,6 +110,7 @@ NativeHandle::NativeHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
   // An idle handle must not keep the process alive; a pending operation does.
   to_js_.Unref(env);
   io_ = std::make_unique<io::IoThread>();
+  spinner_ = std::make_unique<LoopSpinner>(env);
 }
 
 NativeHandle::~NativeHandle() { shut_down(); }
@@ -132,6 +133,7 @@ Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish) {
   }
   Ref();  // the JavaScript object lives until its last operation settles
   if (pending_++ == 0) to_js_.Ref(env);
+  spinner_->kick();
   Napi::ThreadSafeFunction to_js = to_js_;
   io_->post([job, to_js](std::unique_ptr<io::RouteSocket>& sock) mutable {
     job->work(sock);
@@ -149,6 +151,7 @@ void NativeHandle::complete(Napi::Env env, Napi::Function, Job* job) {
   }
   delete job;
   if (--self->pending_ == 0 && self->io_) self->to_js_.Unref(env);
+  if (self->pending_ == 0 && self->spinner_) self->spinner_->stop();
   if (self->closed_ && self->pending_ == 0) self->shut_down();
   self->Unref();
 }

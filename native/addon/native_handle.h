@@ -11,6 +11,7 @@
 #include <string>
 
 #include "../socket/io_thread.h"
+#include "loop_spin.h"
 
 namespace nlroute::addon {
 
@@ -46,6 +47,7 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
   int rcvbuf_bytes_;
   std::unique_ptr<io::IoThread> io_;
   Napi::ThreadSafeFunction to_js_;
+  std::unique_ptr<LoopSpinner> spinner_;
   int pending_ = 0;
   bool closed_ = false;
 };
