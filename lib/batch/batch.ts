@@ -104,7 +104,8 @@ export class Batch {
       running.push(this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit })
         .then((outcomes) => this.settle(ops, sentIndices, sent, outcomes, results)));
     };
-    for (const [i, op] of ops.entries()) {
+    for (const i of cheapOrder(ops)) {
+      const op = ops[i];
       const request = this.requestOrFailure(op, i, results, false);
       if (!request) continue;
       indices.push(i);
@@ -265,6 +266,39 @@ const CHUNKS = [64, 256, 1024, 2048];
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
 const UNCHANGED: BatchResult = Object.freeze({ ok: true, status: 'unchanged' });
 const NOT_ATTEMPTED: BatchResult = Object.freeze({ ok: false, status: 'not-attempted' });
+
+/**
+ * The order to send a `continue` batch in. The kernel keeps rules in a list sorted
+ * by priority and finds a rule to delete by walking it from the head, so deleting
+ * from the low end is cheap and from the high end is not (1.2 against 25 µs per
+ * delete at 10k rules). Consecutive rule deletes of distinct, explicit priorities
+ * cannot affect each other, so each such run goes in ascending priority; everything
+ * else keeps the order given. Results are still reported in the order given.
+ */
+function cheapOrder(ops: Operation[]): number[] {
+  const order = ops.map((_, i) => i);
+  const priorityOf = (op: Operation): number | undefined => {
+    if (op.object !== 'rule' || (op.verb !== 'delete' && op.verb !== 'remove')) return undefined;
+    const p = op.spec.priority ?? op.spec.pref;
+    return typeof p === 'number' && Number.isInteger(p) ? p : undefined;
+  };
+  for (let start = 0; start < ops.length; ) {
+    let end = start;
+    const seen = new Set<number>();
+    while (end < ops.length) {
+      const p = priorityOf(ops[end]);
+      if (p === undefined || seen.has(p)) break;
+      seen.add(p);
+      end++;
+    }
+    if (end - start > 1) {
+      const run = order.slice(start, end).sort((a, b) => priorityOf(ops[a])! - priorityOf(ops[b])!);
+      for (let k = 0; k < run.length; k++) order[start + k] = run[k];
+    }
+    start = end > start ? end : start + 1;
+  }
+  return order;
+}
 
 function* routeSpecs(ops: Operation[]): Iterable<RouteSpec> {
   for (const op of ops) if (op.object === 'route') yield op.spec;

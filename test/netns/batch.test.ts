@@ -45,6 +45,19 @@ describeInNamespace('batch: results per operation', (ns, another) => {
     assert.deepEqual(ipRules(ns(), 4).filter((r) => r.priority === 32768).map((r) => r.from), ['10.0.0.5/32']);
   });
 
+  it('rule deletes sent in the cheap order still answer in the order given', async () => {
+    const h = await ns().handle();
+    const add = h.batch();
+    for (let i = 0; i < 50; i++) add.rules.add({ from: `10.0.1.${i}`, table: 16, priority: 1000 + i });
+    await add.commit();
+    const del = h.batch();
+    for (let i = 49; i >= 0; i--) del.rules.delete({ priority: 1000 + i, table: 16, from: `10.0.1.${i === 7 ? 99 : i}` });
+    const results = await del.commit();
+    // Given in descending priority; the one with the wrong `from` (priority 1007) is the 43rd given.
+    assert.deepEqual(results.map((r, k) => (r.ok ? null : k)).filter((k) => k !== null), [42]);
+    assert.deepEqual(ipRules(ns(), 4).filter((r) => r.priority >= 1000 && r.priority < 2000).map((r) => r.priority), [1007]);
+  });
+
   it('ensure and remove are idempotent, and say when nothing had to change', async () => {
     const h = await addressed(ns()).handle();
     const once = () => h.batch()
