@@ -136,9 +136,6 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
     return err;
   }
   if (ack_slots_.empty()) ack_slots_.resize(kAckSlots * kAckSlotBytes);
-  if (wait == Wait::Block) {
-    if (int err = wait_readable(fd_)) return err;
-  }
   mmsghdr messages[kAckSlots] = {};
   iovec vectors[kAckSlots];
   for (size_t i = 0; i < kAckSlots; ++i) {
@@ -146,10 +143,16 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
     messages[i].msg_hdr.msg_iov = &vectors[i];
     messages[i].msg_hdr.msg_iovlen = 1;
   }
+  // The kernel answers a request inside sendmsg(), so its ACK is usually queued
+  // already: try first, and wait only when there is nothing yet.
   for (;;) {
     int n = ::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait == Wait::Block) {
+        if (int err = wait_readable(fd_)) return err;
+        continue;
+      }
       return errno == EWOULDBLOCK ? EAGAIN : errno;
     }
     for (int i = 0; i < n; ++i) {
@@ -161,14 +164,15 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
 }
 
 int RouteSocket::receive(wire::Bytes& out, Wait wait) {
-  if (wait == Wait::Block) {
-    if (int err = wait_readable(fd_)) return err;
-  }
+  // Try first: answers are often queued already; wait only when there is nothing.
   for (;;) {
-    ssize_t n = ::recv(fd_, receive_buffer_.data(), receive_buffer_.size(),
-                       MSG_TRUNC | (wait == Wait::DontWait ? MSG_DONTWAIT : 0));
+    ssize_t n = ::recv(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait == Wait::Block) {
+        if (int err = wait_readable(fd_)) return err;
+        continue;
+      }
       return errno == EWOULDBLOCK ? EAGAIN : errno;
     }
     if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
