@@ -20,8 +20,9 @@ async function nlrouteRuleLatency(): Promise<number> {
   return withScratchNamespace('nlr-bench', async (netns) => {
     const h = await open({ netns });
     try {
-      for (let i = 0; i < 100; i++) {
-        await h.rules.add({ priority: 1000, from: '10.0.0.1', table: 16 }); // warm-up
+      // Warm-up: until the JIT has compiled the whole call path.
+      for (let i = 0; i < 1000; i++) {
+        await h.rules.add({ priority: 1000, from: '10.0.0.1', table: 16 });
         await h.rules.delete({ priority: 1000 });
       }
       const start = process.hrtime.bigint();
@@ -72,10 +73,11 @@ async function openCloseCost(): Promise<number> {
 }
 
 async function main() {
+  // First, before deleted namespaces leave the kernel cleaning up in the background.
+  const openClose = await openCloseCost();
   const nl = await nlrouteRuleLatency();
   const batch = await ipBatchRuleLatency();
   const fork = await forkRuleLatency();
-  const openClose = await openCloseCost();
   console.log(`single rule add/del, each awaited (${pairs} pairs; fork sampled at ${forkPairs} pairs)`);
   console.log(`  nlroute          ${nl.toFixed(1).padStart(8)} µs/op`);
   console.log(`  ip -batch        ${batch.toFixed(1).padStart(8)} µs/op   (${(batch / nl).toFixed(1)}x nlroute)`);
