@@ -1,0 +1,7 @@
+// nlroute/dvr: a DVR compute node's floating IPs, as Neutron's L3 agent keeps them.
+export { DvrNode, type DvrNodeOptions } from './node';
+export { PriorityAllocator, PriorityPoolExhaustedError, seededRandom } from './priority-allocator';
+export {
+  FIP_TABLE, FIP_PRIORITY_START, FIP_PRIORITY_END, deviceName, linkLocalPair, routerTable, snatIndex, ipv4ToInt, intToIpv4,
+} from './derive';
+export type { ExternalNetwork, InternalSubnet, Router, FloatingIp, FipResult, ResyncReport } from './model';

@@ -1,0 +1,308 @@
+// A DVR compute node driven through nlroute: per-router setup and teardown, floating
+// IP association, disassociation and moves in bulk, and a resync that repairs drift
+// both ways. Everything is idempotent, and every bulk operation is one batch per
+// namespace, the namespaces served concurrently.
+import type { Batch } from '../batch/batch';
+import type { BatchResult } from '../batch/types';
+import { NlrouteError, ValidationError } from '../errors';
+import { open, type Handle } from '../handle';
+import type { ReconcileResult } from '../reconcile';
+import type { RouteSpec } from '../routes/types';
+import type { RuleSpec } from '../rules/types';
+import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, LINK_LOCAL_BASE, LINK_LOCAL_PAIRS, linkLocalPair, routerTable, snatIndex } from './derive';
+import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
+import { PriorityAllocator } from './priority-allocator';
+
+const STATIC = 'static';
+const ROUTER_TABLES: [number, number] = [LINK_LOCAL_BASE + 1, LINK_LOCAL_BASE + 2 * LINK_LOCAL_PAIRS - 1];
+// SNAT-redirect rules sit above the floating IPs' (and the fast-path exit at 80000).
+const SNAT_PRIORITIES: [number, number] = [80001, 0xffffffff];
+
+export interface DvrNodeOptions {
+  external: ExternalNetwork;
+  routers: Router[];
+  /** Source of randomness for priorities (seed it for reproducible storms). */
+  random?: () => number;
+}
+
+export class DvrNode {
+  private readonly handles = new Map<string, Promise<Handle>>();
+  private readonly routers = new Map<string, Router>();
+  private readonly priorities: PriorityAllocator;
+
+  private constructor(private readonly external: ExternalNetwork, random?: () => number) {
+    this.priorities = new PriorityAllocator(random);
+  }
+
+  /**
+   * A node with these routers. The floating-IP rule priorities already in the
+   * qrouter namespaces are adopted, so a restarted agent never hands out one in use.
+   */
+  static async open(options: DvrNodeOptions): Promise<DvrNode> {
+    const node = new DvrNode(options.external, options.random);
+    for (const router of options.routers) node.routers.set(router.id, router);
+    await Promise.all(options.routers.map((r) => node.adoptPriorities(r)));
+    return node;
+  }
+
+  /** Closes every handle the node opened. */
+  async close(): Promise<void> {
+    const handles = await Promise.allSettled(this.handles.values());
+    this.handles.clear();
+    await Promise.all(handles.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+  }
+
+  /** The priority a floating IP's rule has (or would get), for checks and reports. */
+  priorityOf(fip: FloatingIp): number | undefined {
+    return this.priorities.priorityOf(ruleKey(fip));
+  }
+
+  /** Per-router state, as Neutron sets it up: in the fip namespace the router's table and
+   * its `iif fpr-` rule; in qrouter the table-16 default and each subnet's SNAT redirect. */
+  async setupRouters(routers: Router[]): Promise<void> {
+    for (const r of routers) this.routers.set(r.id, r);
+    const fip = await this.handle(this.external.namespace);
+    const f = fip.batch();
+    for (const r of routers) {
+      for (const route of this.fipRouterRoutes(r)) f.routes.replace(route);
+      f.rules.ensure(this.fipRouterRule(r));
+    }
+    const work = [commitOrThrow(f, 'router setup in the fip namespace')];
+    for (const r of routers) {
+      const q = (await this.handle(r.namespace)).batch();
+      for (const route of this.qrouterRoutes(r)) q.routes.replace(route);
+      for (const rule of snatRules(r)) q.rules.ensure(rule);
+      work.push(commitOrThrow(q, `router setup in ${r.namespace}`));
+    }
+    await Promise.all(work);
+  }
+
+  /** Router removal (Neutron's delete_rtr_2_fip_link and SNAT cleanup), floating IPs included. */
+  async teardownRouters(routers: Router[]): Promise<void> {
+    const fip = await this.handle(this.external.namespace);
+    const work: Promise<unknown>[] = [];
+    for (const r of routers) {
+      const q = await this.handle(r.namespace);
+      work.push(q.rules.reconcile({ table: FIP_TABLE, priority: [FIP_PRIORITY_START, FIP_PRIORITY_END - 1] }, []));
+      work.push(q.rules.reconcile({ priority: SNAT_PRIORITIES }, []));
+      work.push(q.routes.reconcile({ table: FIP_TABLE }, []));
+      for (const s of r.subnets) work.push(q.routes.reconcile({ table: snatIndex(s.address) }, []));
+      work.push(fip.routes.reconcile({ table: this.tableOf(r) }, []));
+    }
+    await Promise.all(work);
+    // The fip namespace's floating-IP routes and router rules of these routers.
+    const gone = new Set(routers.map((r) => linkLocalPair(r.linkLocalIndex).rfp));
+    const stale = (await fip.routes.list({ protocol: STATIC, family: 4 })).filter((route) => route.via && gone.has(route.via));
+    const f = fip.batch();
+    for (const route of stale) f.routes.remove(route);
+    for (const r of routers) f.rules.remove(this.fipRouterRule(r));
+    await commitOrThrow(f, 'router teardown in the fip namespace');
+    for (const r of routers) this.routers.delete(r.id);
+  }
+
+  /** Associates floating IPs: rule `from fixed lookup 16 pref P` in qrouter, /32 route in fip. */
+  async associate(fips: FloatingIp[]): Promise<FipResult[]> {
+    const refused: FipResult[] = [];
+    const plan: Array<{ fip: FloatingIp; router: Router; priority: number }> = [];
+    for (const fip of fips) {
+      try {
+        plan.push({ fip, router: this.router(fip), priority: this.priorities.allocate(ruleKey(fip)) });
+      } catch (error) {
+        if (!(error instanceof NlrouteError)) throw error;
+        refused.push({ floatingIp: fip.floatingIp, ok: false, error }); // e.g. the priority pool is full
+      }
+    }
+    const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
+      q.rules.ensure(fipRule(fip, priority));
+      f.routes.replace(this.fipRoute(fip, router));
+    }, (item, ok) => {
+      if (!ok) this.priorities.release(ruleKey(item.fip));
+    });
+    // Results in the order asked for.
+    const byFip = new Map([...applied, ...refused].map((r) => [r.floatingIp, r]));
+    return fips.map((fip) => byFip.get(fip.floatingIp)!);
+  }
+
+  /** Disassociates floating IPs; one that is not associated is success. */
+  async disassociate(fips: FloatingIp[]): Promise<FipResult[]> {
+    const plan = fips.map((fip) => ({ fip, router: this.router(fip), priority: this.priorities.priorityOf(ruleKey(fip)) }));
+    return this.apply(plan, (q, f, { fip, router, priority }) => {
+      q.rules.remove(fipRule(fip, priority));
+      f.routes.remove(this.fipRoute(fip, router));
+    }, (item, ok) => {
+      if (ok) this.priorities.release(ruleKey(item.fip));
+    });
+  }
+
+  /** Moves floating IPs to other fixed IPs of the same router: a new rule, a new priority. */
+  async move(moves: Array<{ fip: FloatingIp; fixedIp: string }>): Promise<FipResult[]> {
+    const plan = moves.map(({ fip, fixedIp }) => {
+      const router = this.router(fip);
+      if (router.id !== fip.routerId) throw new ValidationError('routerId', fip.routerId, 'a move stays on its router');
+      const moved = { ...fip, fixedIp };
+      return { fip, moved, router, old: this.priorities.priorityOf(ruleKey(fip)), priority: this.priorities.allocate(ruleKey(moved)) };
+    });
+    const results = await this.apply(plan, (q, _f, { fip, moved, old, priority }) => {
+      q.rules.remove(fipRule(fip, old));
+      q.rules.ensure(fipRule(moved, priority));
+    }, (item, ok) => {
+      this.priorities.release(ruleKey(ok ? item.fip : item.moved));
+    });
+    return results;
+  }
+
+  /**
+   * Reconciles the whole node to `desired`: every router's qrouter rules (floating IPs
+   * and SNAT) and routes (table 16 and SNAT tables), and the fip namespace's router
+   * tables, router rules and floating-IP routes. A missing rule or route is added and
+   * a stale one removed, each independently of the other; objects outside those
+   * scopes are never touched. A second resync to the same state sends nothing.
+   */
+  async resync(desired: { routers: Router[]; fips: FloatingIp[] }): Promise<ResyncReport> {
+    for (const r of desired.routers) this.routers.set(r.id, r);
+    const byRouter = new Map<string, FloatingIp[]>(desired.routers.map((r) => [r.id, []]));
+    for (const fip of desired.fips) {
+      this.router(fip);
+      byRouter.get(fip.routerId)!.push(fip);
+    }
+    const fip = await this.handle(this.external.namespace);
+    const runs: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
+    for (const r of desired.routers) {
+      const q = await this.handle(r.namespace);
+      const rules = byRouter.get(r.id)!.map((f) => fipRule(f, this.priorities.allocate(ruleKey(f))));
+      runs.push(q.rules.reconcile({ table: FIP_TABLE, priority: [FIP_PRIORITY_START, FIP_PRIORITY_END - 1] }, rules));
+      runs.push(q.rules.reconcile({ priority: SNAT_PRIORITIES }, snatRules(r)));
+      runs.push(q.routes.reconcile({ table: FIP_TABLE }, this.qrouterRoutes(r).filter((x) => x.table === FIP_TABLE)));
+      for (const s of r.subnets) {
+        runs.push(q.routes.reconcile({ table: snatIndex(s.address) }, [snatRoute(s)]));
+      }
+      runs.push(fip.routes.reconcile({ table: this.tableOf(r) }, this.fipRouterRoutes(r)));
+    }
+    runs.push(fip.rules.reconcile({ priority: ROUTER_TABLES }, desired.routers.map((r) => this.fipRouterRule(r))));
+    runs.push(fip.routes.reconcile({ family: 4, protocol: STATIC },
+      desired.fips.map((f) => this.fipRoute(f, this.router(f)))));
+    const report: ResyncReport = { added: 0, removed: 0, unchanged: 0, failures: [] };
+    for (const result of await Promise.all(runs)) {
+      report.added += result.added.length;
+      report.removed += result.removed.length;
+      report.unchanged += result.unchanged.length;
+      report.failures.push(...result.failures.map((f) => f.error));
+    }
+    // What is not desired holds no priority any more.
+    const wanted = new Set(desired.fips.map(ruleKey));
+    for (const key of this.priorities.keys()) if (!wanted.has(key)) this.priorities.release(key);
+    return report;
+  }
+
+  // ---------------------------------------------------------------------------
+
+  /** One batch per namespace, all committed concurrently; a FIP is ok when all its operations are. */
+  private async apply<T extends { fip: FloatingIp; router: Router }>(
+    plan: T[],
+    add: (q: Batch, f: Batch, item: T) => void,
+    settle: (item: T, ok: boolean) => void,
+  ): Promise<FipResult[]> {
+    const fipBatch = (await this.handle(this.external.namespace)).batch();
+    const qBatches = new Map<string, Batch>();
+    const owners = new Map<Batch, number[]>([[fipBatch, []]]);
+    for (const [i, item] of plan.entries()) {
+      let q = qBatches.get(item.router.namespace);
+      if (!q) {
+        q = (await this.handle(item.router.namespace)).batch();
+        qBatches.set(item.router.namespace, q);
+        owners.set(q, []);
+      }
+      const [qBefore, fBefore] = [q.size, fipBatch.size];
+      add(q, fipBatch, item);
+      for (let k = qBefore; k < q.size; k++) owners.get(q)!.push(i);
+      for (let k = fBefore; k < fipBatch.size; k++) owners.get(fipBatch)!.push(i);
+    }
+    const errors: (NlrouteError | undefined)[] = new Array(plan.length);
+    await Promise.all([...owners].map(async ([batch, owner]) => {
+      const results: BatchResult[] = await batch.commit();
+      results.forEach((r, k) => {
+        if (r.ok || errors[owner[k]]) return;
+        errors[owner[k]] = 'error' in r ? r.error : new NlrouteError(`${plan[owner[k]].fip.floatingIp}: ${r.status}`);
+      });
+    }));
+    return plan.map((item, i) => {
+      const error = errors[i];
+      settle(item, error === undefined);
+      if (error) return { floatingIp: item.fip.floatingIp, ok: false, error };
+      return { floatingIp: item.fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(item.fip)) };
+    });
+  }
+
+  private async adoptPriorities(r: Router): Promise<void> {
+    const q = await this.handle(r.namespace);
+    const rules = await q.rules.list({ family: 4, table: FIP_TABLE });
+    for (const rule of rules) {
+      if (!rule.from || rule.priority < FIP_PRIORITY_START || rule.priority >= FIP_PRIORITY_END) continue;
+      const key = ruleKey({ routerId: r.id, fixedIp: rule.from.replace(/\/32$/, '') });
+      // A duplicate (a second priority for one fixed IP) still holds its priority until removed.
+      this.priorities.adopt(this.priorities.priorityOf(key) === undefined ? key : `${key}#${rule.priority}`, rule.priority);
+    }
+  }
+
+  private handle(namespace: string): Promise<Handle> {
+    let handle = this.handles.get(namespace);
+    if (!handle) {
+      handle = open({ netns: namespace });
+      this.handles.set(namespace, handle);
+    }
+    return handle;
+  }
+
+  private router(fip: FloatingIp): Router {
+    const router = this.routers.get(fip.routerId);
+    if (!router) throw new ValidationError('routerId', fip.routerId, 'is not a router of this node');
+    return router;
+  }
+
+  private tableOf(r: Router): number {
+    return routerTable(linkLocalPair(r.linkLocalIndex).fpr);
+  }
+
+  private fipRouterRoutes(r: Router): RouteSpec[] {
+    return [{ dst: 'default', via: this.external.gateway, dev: this.external.gatewayDevice, table: this.tableOf(r), protocol: STATIC }];
+  }
+
+  private fipRouterRule(r: Router): RuleSpec {
+    const table = this.tableOf(r);
+    return { iif: deviceName('fpr-', r.id), table, priority: table };
+  }
+
+  private qrouterRoutes(r: Router): RouteSpec[] {
+    const pair = linkLocalPair(r.linkLocalIndex);
+    return [
+      { dst: 'default', via: pair.fpr, dev: deviceName('rfp-', r.id), table: FIP_TABLE, protocol: STATIC },
+      ...r.subnets.map(snatRoute),
+    ];
+  }
+
+  private fipRoute(fip: FloatingIp, r: Router): RouteSpec {
+    return { dst: `${fip.floatingIp}/32`, via: linkLocalPair(r.linkLocalIndex).rfp, dev: deviceName('fpr-', r.id), protocol: STATIC };
+  }
+}
+
+/** The allocator's key: a rule is one fixed IP of one router. */
+function ruleKey(fip: Pick<FloatingIp, 'routerId' | 'fixedIp'>): string {
+  return `${fip.routerId}/${fip.fixedIp}`;
+}
+
+function fipRule(fip: FloatingIp, priority: number | undefined): RuleSpec {
+  return { from: fip.fixedIp, table: FIP_TABLE, ...(priority === undefined ? {} : { priority }) };
+}
+
+function snatRoute(s: { device: string; address: string; snatAddress: string }): RouteSpec {
+  return { dst: 'default', via: s.snatAddress, dev: s.device, table: snatIndex(s.address), protocol: STATIC };
+}
+
+function snatRules(r: Router): RuleSpec[] {
+  return r.subnets.map((s) => ({ from: s.address, table: snatIndex(s.address), priority: snatIndex(s.address) }));
+}
+
+async function commitOrThrow(batch: Batch, what: string): Promise<void> {
+  const failed = (await batch.commit()).find((r) => !r.ok);
+  if (failed) throw 'error' in failed ? failed.error : new NlrouteError(`${what}: ${failed.status}`);
+}

@@ -1,0 +1,288 @@
+// The FIP storm: a DVR compute node built in scratch namespaces, then the floating-IP
+// work an L3 agent does, phase by phase, each timed, checked, and compared with the
+// same work done by `ip` (one process per change, sampled) and `ip -batch`.
+//   npm run storm [-- PROFILE] [--seed N]     PROFILE: smoke (default), typical, stress,
+//                                             prio-pool-limit, hot-router
+import { spawnSync } from 'node:child_process';
+
+import {
+  DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, seededRandom,
+  type FloatingIp,
+} from '../lib/dvr';
+import { NodeChecker } from './dvr-verify';
+import { buildTopology, PROFILES, type Topology } from './dvr-topology';
+
+const args = process.argv.slice(2);
+const profile = PROFILES[args.find((a) => !a.startsWith('--')) ?? 'smoke'];
+const seedAt = args.indexOf('--seed');
+const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 42;
+const IP_SAMPLE = 20; // floating IPs done by one `ip` process per change
+
+interface PhaseRow {
+  phase: string;
+  ops: number;
+  ms: number;
+  ip?: number; // ms per op, one process per change
+  ipBatch?: number; // ms for the same ops
+  note?: string;
+}
+const rows: PhaseRow[] = [];
+
+function now(): bigint {
+  return process.hrtime.bigint();
+}
+function since(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function checked(checker: NodeChecker, node: DvrNode | Map<FloatingIp, number>, fips: FloatingIp[], phase: string): Promise<void> {
+  const priorityOf = node instanceof Map ? (f: FloatingIp) => node.get(f) : (f: FloatingIp) => node.priorityOf(f);
+  const problems = await checker.check(priorityOf, fips);
+  if (problems.length) throw new Error(`after ${phase}:\n  ${problems.slice(0, 10).join('\n  ')}`);
+}
+
+function failuresOf(results: Array<{ ok: boolean; floatingIp: string }>, phase: string): void {
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) throw new Error(`${phase}: ${failed.length} floating IPs failed, first ${JSON.stringify(failed[0])}`);
+}
+
+// The same operations as `ip` commands, per namespace: what a forking agent runs.
+function ipCommands(t: Topology, priorities: Map<FloatingIp, number>, fips: FloatingIp[], associate: boolean): Map<string, string[]> {
+  const byNs = new Map<string, string[]>();
+  const add = (ns: string, line: string) => byNs.set(ns, [...(byNs.get(ns) ?? []), line]);
+  const routers = new Map(t.routers.map((r) => [r.id, r]));
+  for (const f of fips) {
+    const r = routers.get(f.routerId)!;
+    const p = priorities.get(f);
+    const rule = `rule ${associate ? 'add' : 'del'} from ${f.fixedIp} table ${FIP_TABLE} priority ${p}`;
+    const route = associate
+      ? `route replace ${f.floatingIp}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`
+      : `route del ${f.floatingIp}/32 via ${linkLocalPair(r.linkLocalIndex).rfp}`;
+    add(r.namespace, rule);
+    add(t.external.namespace, route);
+  }
+  return byNs;
+}
+
+function runIpBatch(commands: Map<string, string[]>): number {
+  const start = now();
+  for (const [ns, lines] of commands) {
+    const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip -batch in ${ns}: ${r.stderr}`);
+  }
+  return since(start);
+}
+
+function runIpEach(commands: Map<string, string[]>): { ms: number; ops: number } {
+  let ops = 0;
+  const start = now();
+  for (const [ns, lines] of commands) {
+    for (const line of lines) {
+      const r = spawnSync('ip', ['-n', ns, ...line.split(' ')], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ip -n ${ns} ${line}: ${r.stderr}`);
+      ops++;
+    }
+  }
+  return { ms: since(start), ops };
+}
+
+async function storm(t: Topology): Promise<void> {
+  const random = seededRandom(seed);
+  const node = await DvrNode.open({ external: t.external, routers: t.routers, random });
+  const checker = new NodeChecker(t);
+  try {
+    let start = now();
+    await node.setupRouters(t.routers);
+    rows.push({ phase: 'router setup', ops: t.routers.length * (3 + 2 * profile.subnets), ms: since(start) });
+
+    // Every router's first K fixed IPs get floating IPs.
+    const fips: FloatingIp[] = [];
+    for (const r of t.routers) {
+      for (const fixedIp of t.fixedIps.get(r.id)!.slice(0, profile.fipsPerRouter)) {
+        fips.push({ floatingIp: t.floatingIp(fips.length), fixedIp, routerId: r.id });
+      }
+    }
+
+    start = now();
+    failuresOf(await node.associate(fips), 'associate burst');
+    const associateMs = since(start);
+    await checked(checker, node, fips, 'associate burst');
+    if (fips.length >= FIP_PRIORITY_END - FIP_PRIORITY_START) {
+      // The pool is full: one more floating IP must be refused, clearly, and change nothing.
+      const r = t.routers[0];
+      const [extra] = await node.associate([{ floatingIp: t.floatingIp(fips.length), fixedIp: t.fixedIps.get(r.id)!.at(-1)!, routerId: r.id }]);
+      if (extra.ok || !(extra.error instanceof PriorityPoolExhaustedError)) throw new Error('a full priority pool did not refuse');
+      process.stderr.write(`  the ${fips.length + 1}th floating IP was refused: ${extra.error.message}\n`);
+      await checked(checker, node, fips, 'a refused associate');
+    }
+
+    start = now();
+    failuresOf(await node.disassociate(fips), 'disassociate burst');
+    const disassociateMs = since(start);
+    await checked(checker, node, [], 'disassociate burst');
+
+    // The same two bursts by ip -batch (one process per namespace), then by one ip
+    // process per change on a sample; priorities as nlroute allocated them.
+    failuresOf(await node.associate(fips), 're-associate');
+    const given = new Map(fips.map((f) => [f, node.priorityOf(f)!]));
+    const assocCommands = ipCommands(t, given, fips, true);
+    const disCommands = ipCommands(t, given, fips, false);
+    failuresOf(await node.disassociate(fips), 're-disassociate');
+    const batchAssociate = runIpBatch(assocCommands);
+    await checked(checker, given, fips, 'ip -batch associate');
+    const batchDisassociate = runIpBatch(disCommands);
+    await checked(checker, given, [], 'ip -batch disassociate');
+    const sample = fips.slice(0, IP_SAMPLE);
+    const eachAssociate = runIpEach(ipCommands(t, given, sample, true));
+    const eachDisassociate = runIpEach(ipCommands(t, given, sample, false));
+    rows.push({ phase: 'associate burst', ops: 2 * fips.length, ms: associateMs, ipBatch: batchAssociate, ip: eachAssociate.ms / eachAssociate.ops });
+    rows.push({ phase: 'disassociate burst', ops: 2 * fips.length, ms: disassociateMs, ipBatch: batchDisassociate, ip: eachDisassociate.ms / eachDisassociate.ops });
+
+    // Churn: seeded associate / disassociate / move / cross-router move, one at a time.
+    failuresOf(await node.associate(fips), 'associate before churn');
+    let current = [...fips];
+    const churnOps = Math.min(1000, Math.max(100, fips.length));
+    let churnWrites = 0;
+    let next = fips.length;
+    start = now();
+    for (let i = 0; i < churnOps; i++) {
+      const roll = random();
+      if (roll < 0.4 || current.length === 0) {
+        const r = t.routers[Math.floor(random() * t.routers.length)];
+        const used = new Set(current.filter((f) => f.routerId === r.id).map((f) => f.fixedIp));
+        const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
+        if (!free.length) continue;
+        const f = { floatingIp: t.floatingIp(next++), fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
+        failuresOf(await node.associate([f]), 'churn associate');
+        current.push(f);
+        churnWrites += 2;
+      } else if (roll < 0.8) {
+        const f = current.splice(Math.floor(random() * current.length), 1)[0];
+        failuresOf(await node.disassociate([f]), 'churn disassociate');
+        churnWrites += 2;
+      } else if (roll < 0.95) {
+        const k = Math.floor(random() * current.length);
+        const f = current[k];
+        const used = new Set(current.filter((x) => x.routerId === f.routerId).map((x) => x.fixedIp));
+        const free = t.fixedIps.get(f.routerId)!.filter((x) => !used.has(x));
+        if (!free.length) continue;
+        const fixedIp = free[Math.floor(random() * free.length)];
+        failuresOf(await node.move([{ fip: f, fixedIp }]), 'churn move');
+        current[k] = { ...f, fixedIp };
+        churnWrites += 2;
+      } else {
+        const k = Math.floor(random() * current.length);
+        const f = current[k];
+        const r = t.routers[Math.floor(random() * t.routers.length)];
+        const used = new Set(current.filter((x) => x.routerId === r.id).map((x) => x.fixedIp));
+        const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
+        if (!free.length || r.id === f.routerId) continue;
+        failuresOf(await node.disassociate([f]), 'churn cross-router move (out)');
+        const moved = { floatingIp: f.floatingIp, fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
+        failuresOf(await node.associate([moved]), 'churn cross-router move (in)');
+        current[k] = moved;
+        churnWrites += 4;
+      }
+    }
+    rows.push({ phase: `churn (${churnOps} changes, each awaited)`, ops: churnWrites, ms: since(start) });
+    await checked(checker, node, current, 'churn');
+
+    // Resync after injected drift, made behind the node's back by ip -batch.
+    for (const drift of [0, 0.01, 0.1]) {
+      const repaired = injectDrift(t, node, current, drift, random);
+      start = now();
+      const report = await node.resync({ routers: t.routers, fips: current });
+      const ms = since(start);
+      if (report.failures.length) throw new Error(`resync: ${report.failures[0].message}`);
+      await checked(checker, node, current, `resync at ${drift * 100}% drift`);
+      const again = await node.resync({ routers: t.routers, fips: current });
+      if (again.added || again.removed) throw new Error(`a second resync changed ${again.added + again.removed} objects`);
+      rows.push({ phase: `resync, ${drift * 100}% drift`, ops: report.added + report.removed, ms,
+        note: `${repaired} drifted objects; ${report.added} added, ${report.removed} removed; a second resync changed nothing` });
+    }
+
+    failuresOf(await node.disassociate(current), 'final disassociate');
+    start = now();
+    await node.teardownRouters(t.routers);
+    rows.push({ phase: 'router teardown', ops: t.routers.length * (3 + 2 * profile.subnets), ms: since(start) });
+    const left = await checker.leftovers();
+    if (left.length) throw new Error(`after teardown:\n  ${left.slice(0, 10).join('\n  ')}`);
+  } finally {
+    await checker.close();
+    await node.close();
+  }
+}
+
+/** Drift of `fraction` of each kind, made with `ip -batch`; returns how many objects drifted. */
+function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: number, random: () => number): number {
+  const count = Math.round(fips.length * fraction);
+  if (count === 0) return 0;
+  const pick = () => fips[Math.floor(random() * fips.length)];
+  const routers = new Map(t.routers.map((r) => [r.id, r]));
+  const byNs = new Map<string, string[]>();
+  const add = (ns: string, line: string) => byNs.set(ns, [...(byNs.get(ns) ?? []), line]);
+  const touched = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const gone = pick(); // its rule goes missing (the route stays: Neutron would not repair this)
+    if (!touched.has(`rule ${gone.floatingIp}`)) {
+      touched.add(`rule ${gone.floatingIp}`);
+      add(routers.get(gone.routerId)!.namespace, `rule del from ${gone.fixedIp} table ${FIP_TABLE} priority ${node.priorityOf(gone)}`);
+    }
+    const r = t.routers[Math.floor(random() * t.routers.length)];
+    const stale = t.fixedIps.get(r.id)![t.fixedIps.get(r.id)!.length - 1 - (i % 3)];
+    add(r.namespace, `rule add from ${stale} table ${FIP_TABLE} priority ${72767 - i}`); // a stale rule
+    const lost = pick();
+    if (!touched.has(`route ${lost.floatingIp}`)) {
+      touched.add(`route ${lost.floatingIp}`);
+      add(t.external.namespace, `route del ${lost.floatingIp}/32`);
+    }
+    add(t.external.namespace, `route replace ${t.floatingIp(900000 + i)}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`);
+    const wrong = pick();
+    const other = t.routers[(t.routers.findIndex((x) => x.id === wrong.routerId) + 1) % t.routers.length];
+    if (!touched.has(`route ${wrong.floatingIp}`) && other.id !== wrong.routerId) {
+      touched.add(`route ${wrong.floatingIp}`);
+      add(t.external.namespace, `route replace ${wrong.floatingIp}/32 via ${linkLocalPair(other.linkLocalIndex).rfp} dev ${deviceName('fpr-', other.id)} proto static`);
+    }
+  }
+  let drifted = 0;
+  for (const [ns, lines] of byNs) {
+    const r = spawnSync('ip', ['-n', ns, '-force', '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+    if (r.status !== 0 && !/RTNETLINK|Error/.test(r.stderr)) throw new Error(`drift in ${ns}: ${r.stderr}`);
+    drifted += lines.length;
+  }
+  return drifted;
+}
+
+function report(): void {
+  console.log(`\nFIP storm, profile ${profile.name}: ${profile.routers} routers × ${profile.fipsPerRouter} floating IPs, ${profile.subnets} subnet(s) each, seed ${seed}`);
+  console.log('| phase | kernel writes | nlroute ms | ops/s | ip -batch ms (× nlroute) | one ip per change, ms/op (× nlroute) | |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    const perOp = r.ms / Math.max(r.ops, 1);
+    const batch = r.ipBatch === undefined ? '—' : `${r.ipBatch.toFixed(1)} (${(r.ipBatch / r.ms).toFixed(1)}×)`;
+    const each = r.ip === undefined ? '—' : `${r.ip.toFixed(2)} (${(r.ip / perOp).toFixed(0)}×)`;
+    const rate = r.ops ? Math.round((r.ops / r.ms) * 1000).toLocaleString('en') : '—';
+    console.log(`| ${r.phase} | ${r.ops} | ${r.ms.toFixed(1)} | ${rate} | ${batch} | ${each} | ${r.note ?? ''} |`);
+  }
+  console.log('\nEvery phase was checked afterwards: exact rules and routes per namespace, unique priorities in');
+  console.log('32768..72767, and route get lookups (qrouter: fixed IPs leave by table 16 or their SNAT table;');
+  console.log('fip namespace: floating IPs come in via fpr-, leave by the router table). nlroute started no process.');
+}
+
+async function main() {
+  if (!profile) throw new Error(`unknown profile; one of ${Object.keys(PROFILES).join(', ')}`);
+  if (process.getuid?.() !== 0) throw new Error('the storm needs root to build its scratch namespaces');
+  process.stderr.write(`building ${profile.routers} routers in scratch namespaces...\n`);
+  const t = buildTopology(profile, 'storm');
+  try {
+    await storm(t);
+  } finally {
+    t.destroy();
+  }
+  report();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

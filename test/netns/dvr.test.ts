@@ -1,0 +1,107 @@
+// The DVR driver on a small compute node built in scratch namespaces (the storm's
+// topology): router setup, associate, disassociate, move, idempotence, restart, and
+// a resync that repairs drift in both directions.
+import assert from 'node:assert/strict';
+
+import { open } from '../../lib';
+import { DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
+import { buildTopology, type Topology } from '../../scripts/dvr-topology';
+import { NodeChecker } from '../../scripts/dvr-verify';
+import { isRoot } from '../helpers/netns';
+
+describe('DVR driver', function () {
+  let t: Topology | undefined;
+  let node: DvrNode | undefined;
+  let checker: NodeChecker | undefined;
+  before(function () {
+    if (!isRoot) {
+      console.log('      skipped "DVR driver": needs root to build throwaway network namespaces');
+      this.skip();
+    }
+  });
+  beforeEach(async () => {
+    t = buildTopology({ name: 'test', routers: 2, fipsPerRouter: 3, subnets: 2 }, 'nlrt-dvr');
+    node = await DvrNode.open({ external: t.external, routers: t.routers, random: seededRandom(3) });
+    await node.setupRouters(t.routers);
+    checker = new NodeChecker(t);
+  });
+  afterEach(async () => {
+    try {
+      await checker?.close();
+      await node?.close();
+    } finally {
+      t?.destroy();
+      [t, node, checker] = [undefined, undefined, undefined];
+    }
+  });
+
+  const fipsOf = (topology: Topology, perRouter = 3): FloatingIp[] => topology.routers.flatMap((r, i) =>
+    topology.fixedIps.get(r.id)!.slice(0, perRouter).map((fixedIp, k) => ({ floatingIp: topology.floatingIp(i * 100 + k), fixedIp, routerId: r.id })));
+  const check = async (fips: FloatingIp[]) => assert.deepEqual(await checker!.check((f) => node!.priorityOf(f), fips), []);
+
+  it('associates and disassociates in bulk, idempotently, with lookups that take the right path', async () => {
+    const fips = fipsOf(t!);
+    assert.ok((await node!.associate(fips)).every((r) => r.ok));
+    await check(fips);
+    assert.ok((await node!.associate(fips)).every((r) => r.ok)); // again: nothing changes
+    await check(fips);
+    assert.ok((await node!.disassociate(fips.slice(0, 2))).every((r) => r.ok));
+    assert.ok((await node!.disassociate(fips.slice(0, 2))).every((r) => r.ok)); // again: success
+    await check(fips.slice(2));
+  });
+
+  it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
+    const fips = fipsOf(t!);
+    await node!.associate(fips);
+    const free = t!.fixedIps.get(fips[0].routerId)!.at(-1)!;
+    const [moved] = await node!.move([{ fip: fips[0], fixedIp: free }]);
+    assert.ok(moved.ok);
+    await check([{ ...fips[0], fixedIp: free }, ...fips.slice(1)]);
+  });
+
+  it('adopts the priorities it finds after a restart and never hands out one in use', async () => {
+    const fips = fipsOf(t!);
+    await node!.associate(fips);
+    const before = new Map(fips.map((f) => [f.floatingIp, node!.priorityOf(f)]));
+    await node!.close();
+    node = await DvrNode.open({ external: t!.external, routers: t!.routers, random: seededRandom(3) }); // same seed
+    for (const f of fips) assert.equal(node.priorityOf(f), before.get(f.floatingIp));
+    const more = t!.routers.map((r, i) => ({ floatingIp: t!.floatingIp(1000 + i), fixedIp: t!.fixedIps.get(r.id)![4], routerId: r.id }));
+    assert.ok((await node.associate(more)).every((r) => r.ok));
+    await check([...fips, ...more]); // checks that no priority is used twice
+  });
+
+  it('resync repairs drift both ways, including a rule missing while its route is there, then sends nothing', async () => {
+    const fips = fipsOf(t!);
+    await node!.associate(fips);
+    const q = await open({ netns: t!.routers[0].namespace });
+    const f = await open({ netns: t!.external.namespace });
+    try {
+      const victim = fips[0];
+      await q.rules.delete({ from: victim.fixedIp, table: FIP_TABLE, priority: node!.priorityOf(victim) }); // the route stays
+      await q.rules.add({ from: t!.fixedIps.get(t!.routers[0].id)!.at(-1)!, table: FIP_TABLE, priority: 72000 }); // stale
+      await f.routes.delete({ dst: `${fips[1].floatingIp}/32` }); // missing route
+      const other = t!.routers[1];
+      await f.routes.replace({ dst: `${fips[2].floatingIp}/32`, via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'static' }); // wrong router
+      await f.routes.add({ dst: '100.127.0.9/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'static' }); // stale
+      const outside = { dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'boot' as const };
+      await f.routes.add(outside); // not ours (another protocol): must stay
+    } finally {
+      await q.close();
+    }
+    const report = await node!.resync({ routers: t!.routers, fips });
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual([report.added, report.removed], [3, 3]);
+    await check(fips);
+    const again = await node!.resync({ routers: t!.routers, fips });
+    assert.deepEqual([again.added, again.removed], [0, 0]);
+    assert.equal((await f.routes.list({ protocol: 'boot', family: 4 })).filter((r) => r.dst === '100.127.0.10/32').length, 1);
+    await f.close();
+  });
+
+  it('tears routers down completely', async () => {
+    await node!.associate(fipsOf(t!));
+    await node!.teardownRouters(t!.routers);
+    assert.deepEqual(await checker!.leftovers(), []);
+  });
+});
