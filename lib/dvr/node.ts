@@ -134,21 +134,37 @@ export class DvrNode {
     });
   }
 
-  /** Moves floating IPs to other fixed IPs of the same router: a new rule, a new priority. */
+  /**
+   * Moves floating IPs to other fixed IPs of the same router: the old rule goes, its
+   * priority is released, and the new rule gets a fresh one (as in Neutron, so a move
+   * works with a full pool too).
+   */
   async move(moves: Array<{ fip: FloatingIp; fixedIp: string }>): Promise<FipResult[]> {
-    const plan = moves.map(({ fip, fixedIp }) => {
-      const router = this.router(fip);
-      if (router.id !== fip.routerId) throw new ValidationError('routerId', fip.routerId, 'a move stays on its router');
+    const refused: FipResult[] = [];
+    const plan: Array<{ fip: FloatingIp; moved: FloatingIp; router: Router; old?: number; priority: number }> = [];
+    for (const { fip, fixedIp } of moves) {
       const moved = { ...fip, fixedIp };
-      return { fip, moved, router, old: this.priorities.priorityOf(ruleKey(fip)), priority: this.priorities.allocate(ruleKey(moved)) };
-    });
-    const results = await this.apply(plan, (q, _f, { fip, moved, old, priority }) => {
+      const old = this.priorities.priorityOf(ruleKey(fip));
+      try {
+        const router = this.router(fip);
+        this.priorities.release(ruleKey(fip));
+        plan.push({ fip, moved, router, old, priority: this.priorities.allocate(ruleKey(moved)) });
+      } catch (error) {
+        if (!(error instanceof NlrouteError)) throw error;
+        if (old !== undefined) this.priorities.adopt(ruleKey(fip), old);
+        refused.push({ floatingIp: fip.floatingIp, ok: false, error });
+      }
+    }
+    const applied = await this.apply(plan, (q, _f, { fip, moved, old, priority }) => {
       q.rules.remove(fipRule(fip, old));
       q.rules.ensure(fipRule(moved, priority));
     }, (item, ok) => {
-      this.priorities.release(ruleKey(ok ? item.fip : item.moved));
+      if (ok) return;
+      this.priorities.release(ruleKey(item.moved));
+      if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
     });
-    return results;
+    const byFip = new Map([...applied, ...refused].map((r) => [r.floatingIp, r]));
+    return moves.map(({ fip }) => byFip.get(fip.floatingIp)!);
   }
 
   /**
