@@ -80,7 +80,7 @@ export class DvrNode {
   /** Router removal (Neutron's delete_rtr_2_fip_link and SNAT cleanup), floating IPs included. */
   async teardownRouters(routers: Router[]): Promise<void> {
     const fip = await this.handle(this.external.namespace);
-    const work: Promise<unknown>[] = [];
+    const work: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
     for (const r of routers) {
       const q = await this.handle(r.namespace);
       work.push(q.rules.reconcile({ table: FIP_TABLE, priority: [FIP_PRIORITY_START, FIP_PRIORITY_END - 1] }, []));
@@ -89,7 +89,8 @@ export class DvrNode {
       for (const s of r.subnets) work.push(q.routes.reconcile({ table: snatIndex(s.address) }, []));
       work.push(fip.routes.reconcile({ table: this.tableOf(r) }, []));
     }
-    await Promise.all(work);
+    const failed = (await Promise.all(work)).flatMap((result) => result.failures);
+    if (failed.length) throw failed[0].error;
     // The fip namespace's floating-IP routes and router rules of these routers.
     const gone = new Set(routers.map((r) => linkLocalPair(r.linkLocalIndex).rfp));
     const stale = (await fip.routes.list({ protocol: STATIC, family: 4 })).filter((route) => route.via && gone.has(route.via));
@@ -97,7 +98,10 @@ export class DvrNode {
     for (const route of stale) f.routes.remove(route);
     for (const r of routers) f.rules.remove(this.fipRouterRule(r));
     await commitOrThrow(f, 'router teardown in the fip namespace');
-    for (const r of routers) this.routers.delete(r.id);
+    for (const r of routers) {
+      this.routers.delete(r.id);
+      for (const key of this.priorities.keys()) if (key.startsWith(`${r.id}/`)) this.priorities.release(key);
+    }
   }
 
   /** Associates floating IPs: rule `from fixed lookup 16 pref P` in qrouter, /32 route in fip. */
