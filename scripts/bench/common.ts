@@ -1,0 +1,119 @@
+// What every benchmark measurement shares: a fresh throwaway namespace checked to be
+// back to its initial state afterwards, a clock with CPU time, and the baselines
+// (the raw C client, `ip -batch`, one `ip` per operation) run the same way.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { withScratchNamespace } from '../scratch-namespace';
+
+/** One timed run: wall and CPU milliseconds, and how many operations it did. */
+export interface Sample {
+  wallMs: number;
+  userMs?: number;
+  sysMs?: number;
+  ops: number;
+}
+
+export const TABLE = 16;
+export const GATEWAY = '169.254.0.2';
+
+/**
+ * Runs `body` in its own namespace with a veth v0 (169.254.0.1/24, so 169.254.0.2 is a
+ * reachable gateway) and fails if the IPv4 routes or the rules are not as they were.
+ */
+export async function inFreshNamespace<T>(body: (netns: string) => Promise<T>): Promise<T> {
+  return withScratchNamespace('nlr-bench', async (netns) => {
+    const ip = (...args: string[]) => execFileSync('ip', ['-n', netns, ...args]);
+    ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    ip('link', 'set', 'v0', 'up');
+    ip('link', 'set', 'v1', 'up');
+    ip('addr', 'add', '169.254.0.1/24', 'dev', 'v0');
+    const initial = stateOf(netns);
+    const result = await body(netns);
+    if (stateOf(netns) !== initial) throw new Error(`${netns} was not left as it was found`);
+    return result;
+  });
+}
+
+// IPv4 routes and both families' rules: what the workloads change. (IPv6 link-local
+// routes appear on their own a moment after a device comes up, so they are left out.)
+function stateOf(netns: string): string {
+  const ip = (...args: string[]) => execFileSync('ip', ['-n', netns, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return [ip('-4', 'rule', 'show'), ip('-6', 'rule', 'show'), ip('-4', 'route', 'show', 'table', 'all')].join('\n');
+}
+
+/** Times work done in this process (nlroute): wall clock and this process's CPU. */
+export async function timed(ops: number, work: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await work();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, userMs: used.user / 1000, sysMs: used.system / 1000, ops };
+}
+
+// CPU time of waited-for children, from /proc/self/stat (cutime, cstime), in ms.
+function childCpu(): { user: number; sys: number } {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const hz = 100; // USER_HZ
+  return { user: (Number(fields[13]) * 1000) / hz, sys: (Number(fields[14]) * 1000) / hz };
+}
+
+/** Times child processes: wall clock and the children's CPU. */
+export function timedChildren(ops: number, work: () => void): Sample {
+  const cpu = childCpu();
+  const start = process.hrtime.bigint();
+  work();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const after = childCpu();
+  return { wallMs, userMs: after.user - cpu.user, sysMs: after.sys - cpu.sys, ops };
+}
+
+export function ipBatch(netns: string, lines: string[], force = false): void {
+  const r = spawnSync('ip', ['-n', netns, ...(force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr}`);
+}
+
+export function ipEach(netns: string, lines: string[]): void {
+  for (const line of lines) {
+    const r = spawnSync('ip', ['-n', netns, ...line.split(' ')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip -n ${netns} ${line}: ${r.stderr}`);
+  }
+}
+
+/** The raw C client (scripts/baseline/nlraw.c), compiled with the system compiler. */
+export class RawClient {
+  private constructor(readonly binary: string) {}
+
+  /** undefined (and a note on stdout) when there is no compiler. */
+  static build(): RawClient | undefined {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlraw-')), 'nlraw');
+    const source = path.join(__dirname, '..', '..', '..', 'scripts', 'baseline', 'nlraw.c');
+    const r = spawnSync('cc', ['-O2', '-o', out, source], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`raw C client not built (cc: ${r.error?.message ?? r.stderr.trim()}); its cells are skipped`);
+      return undefined;
+    }
+    return new RawClient(out);
+  }
+
+  remove(): void {
+    fs.rmSync(path.dirname(this.binary), { recursive: true, force: true });
+  }
+
+  /** Runs nlraw in `netns` and returns its own measurement of `phase` (start-up not counted). */
+  run(netns: string, args: string[], phase: string): Sample {
+    const out = execFileSync('ip', ['netns', 'exec', netns, this.binary, ...args], { encoding: 'utf8' });
+    const line = out.split('\n').find((l) => l.startsWith('RESULT ') && l.includes(` phase=${phase} `));
+    if (!line) throw new Error(`nlraw ${args.join(' ')}: no phase ${phase} in ${out}`);
+    const field = (key: string) => Number(new RegExp(`${key}=([\\d.]+)`).exec(line)![1]);
+    return { wallMs: field('wall_s') * 1000, userMs: field('user_s') * 1000, sysMs: field('sys_s') * 1000, ops: field('ops') };
+  }
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}

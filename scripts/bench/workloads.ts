@@ -1,0 +1,310 @@
+// The workloads of the benchmark harness (W1..W8) and the methods each is measured
+// with. A method is one way of doing the workload's work; each of its runs happens
+// in a fresh namespace (W3 and W8 share one per measurement round, see there).
+import { execFileSync } from 'node:child_process';
+
+import { open, type Handle } from '../../lib';
+import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
+import { buildTopology } from '../dvr-topology';
+import { GATEWAY, inFreshNamespace, ipBatch, ipEach, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+
+export interface Sizes {
+  rules: number; // W1
+  routes: number; // W2, W5
+  dump: number; // W3
+  pairs: number; // W4
+  opens: number; // W6
+  growth: number[]; // W7
+  storm: { routers: number; fipsPerRouter: number }; // W8
+  ipSample: number; // operations done by one `ip` process each
+}
+
+export interface Method {
+  name: string;
+  kind: 'nlroute' | 'raw' | 'ip-batch' | 'ip';
+  run: () => Promise<Sample>;
+  note?: string;
+}
+
+/**
+ * A target of the issue: `method`'s per-operation cost at most `ratio` × that of
+ * `reference`, or at most `maxMicros` per operation.
+ */
+export interface Target {
+  method: string;
+  reference?: string;
+  ratio?: number;
+  maxMicros?: number;
+  text: string;
+}
+
+export interface Workload {
+  id: string;
+  title: string;
+  methods: Method[];
+  /** The method nlroute's cells are compared with (a raw C method). */
+  reference?: string;
+  targets: Target[];
+  notes: string[];
+}
+
+// The same objects nlraw makes: rule i is `from 10.(i>>16).(i>>8&255).(i&255) lookup 16
+// pref 32768+i`; route i is `172.16.0.0+i/32 via 169.254.0.2 dev v0 table 16`.
+const ruleOf = (i: number) => ({ from: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, table: TABLE, priority: 32768 + i });
+const routeAddress = (i: number) => {
+  const n = 0xac100000 + i;
+  return `${n >>> 24}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+const routeOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, via: GATEWAY, dev: 'v0', table: TABLE });
+
+function ruleLines(n: number, phase: 'add' | 'del' | 'both' = 'both'): string[] {
+  const lines: string[] = [];
+  if (phase !== 'del') for (let i = 0; i < n; i++) lines.push(`rule add from ${ruleOf(i).from} lookup ${TABLE} pref ${32768 + i}`);
+  if (phase !== 'add') for (let i = 0; i < n; i++) lines.push(`rule del from ${ruleOf(i).from} lookup ${TABLE} pref ${32768 + i}`);
+  return lines;
+}
+
+function routeLines(n: number, phase: 'add' | 'del' | 'both' = 'both'): string[] {
+  const lines: string[] = [];
+  if (phase !== 'del') for (let i = 0; i < n; i++) lines.push(`route add ${routeAddress(i)}/32 via ${GATEWAY} dev v0 table ${TABLE}`);
+  if (phase !== 'add') for (let i = 0; i < n; i++) lines.push(`route del ${routeAddress(i)}/32 table ${TABLE}`);
+  return lines;
+}
+
+async function withHandle<T>(netns: string, body: (h: Handle) => Promise<T>): Promise<T> {
+  const h = await open({ netns });
+  try {
+    await h.refreshDevices(); // the device cache is filled before any clock starts
+    return await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
+function allDone(results: Array<{ status: string }>, what: string): void {
+  const bad = results.filter((r) => r.status !== 'done').length;
+  if (bad) throw new Error(`${what}: ${bad} operations did not succeed`);
+}
+
+const inNs = (run: (netns: string) => Promise<Sample> | Sample) => () => inFreshNamespace(async (netns) => run(netns));
+
+function ruleMethods(n: number, s: Sizes, raw: RawClient | undefined): Method[] {
+  const methods: Method[] = [
+    { name: 'nlroute batch', kind: 'nlroute', run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, async () => {
+      const adds = h.batch();
+      for (let i = 0; i < n; i++) adds.rules.add(ruleOf(i));
+      allDone(await adds.commit(), 'rule adds');
+      const dels = h.batch();
+      for (let i = 0; i < n; i++) dels.rules.delete(ruleOf(i));
+      allDone(await dels.commit(), 'rule deletes');
+    }))) },
+  ];
+  if (raw) {
+    for (const mode of ['pipe', 'sync', 'noack']) {
+      methods.push({ name: `raw C ${mode === 'pipe' ? 'pipelined' : mode === 'noack' ? 'ACK-last' : 'sync'}`, kind: 'raw',
+        run: inNs((netns) => raw.run(netns, ['rules', mode, String(n)], 'total')) });
+    }
+  }
+  methods.push(
+    { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, ruleLines(n)))) },
+    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, ruleLines(n), true))) },
+    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} rules`,
+      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, ruleLines(s.ipSample)))) },
+  );
+  return methods;
+}
+
+function routeMethods(n: number, s: Sizes, raw: RawClient | undefined): Method[] {
+  const methods: Method[] = [
+    { name: 'nlroute batch', kind: 'nlroute', run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, async () => {
+      const adds = h.batch();
+      for (let i = 0; i < n; i++) adds.routes.add(routeOf(i));
+      allDone(await adds.commit(), 'route adds');
+      const dels = h.batch();
+      for (let i = 0; i < n; i++) dels.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE });
+      allDone(await dels.commit(), 'route deletes');
+    }))) },
+  ];
+  if (raw) {
+    for (const mode of ['pipe', 'sync', 'noack']) {
+      methods.push({ name: `raw C ${mode === 'pipe' ? 'pipelined' : mode === 'noack' ? 'ACK-last' : 'sync'}`, kind: 'raw',
+        run: inNs((netns) => raw.run(netns, ['routes', mode, String(n), `gw=${GATEWAY}`], 'total')) });
+    }
+  }
+  methods.push(
+    { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, routeLines(n)))) },
+    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, routeLines(n), true))) },
+    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} routes`,
+      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, routeLines(s.ipSample)))) },
+  );
+  return methods;
+}
+
+/** W3: a table filled once per run; each method lists it. */
+function dumpMethods(n: number, raw: RawClient | undefined, allTables: boolean): Method[] {
+  const filled = (measure: (netns: string, h: Handle) => Promise<Sample> | Sample) => inNs((netns) => withHandle(netns, async (h) => {
+    const adds = h.batch();
+    for (let i = 0; i < n; i++) adds.routes.add({ ...routeOf(i), table: 100 });
+    allDone(await adds.commit(), 'filling table 100');
+    try {
+      return await measure(netns, h);
+    } finally {
+      await h.routes.flush({ table: 100 });
+    }
+  }));
+  const methods: Method[] = [
+    { name: 'nlroute list()', kind: 'nlroute', run: filled((_netns, h) => timed(n, async () => {
+      const listed = await h.routes.list(allTables ? { table: 'all', family: 4 } : { table: 100, family: 4 });
+      if (listed.length < n) throw new Error(`list() returned ${listed.length} routes`);
+    })) },
+  ];
+  if (raw) {
+    methods.push({ name: 'raw C dump', kind: 'raw', run: filled((netns) => raw.run(netns, ['dump', allTables ? 'all' : '100', 'strict=1'], 'dump')) });
+  }
+  methods.push({ name: 'ip route show', kind: 'ip', run: filled((netns) => timedChildren(n, () => {
+    execFileSync('ip', ['-n', netns, 'route', 'show', 'table', allTables ? 'all' : '100'], { maxBuffer: 1 << 28 });
+  })) });
+  return methods;
+}
+
+function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
+  const methods: Method[] = [
+    { name: 'nlroute awaited', kind: 'nlroute', run: inNs((netns) => withHandle(netns, async (h) => {
+      for (let i = 0; i < 500; i++) { // until the JIT has compiled the call path
+        await h.rules.add(ruleOf(0));
+        await h.rules.delete(ruleOf(0));
+      }
+      return timed(2 * pairs, async () => {
+        for (let i = 0; i < pairs; i++) {
+          await h.rules.add(ruleOf(0));
+          await h.rules.delete(ruleOf(0));
+        }
+      });
+    })) },
+  ];
+  if (raw) methods.push({ name: 'raw C sync', kind: 'raw', run: inNs((netns) => raw.run(netns, ['latency', String(pairs)], 'add+del')) });
+  const pair = ruleLines(1); // the same add and delete, over and over
+  const lines = Array.from({ length: pairs }, () => pair).flat();
+  methods.push({ name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * pairs, () => ipBatch(netns, lines))) });
+  return methods;
+}
+
+function coalescedMethods(n: number, raw: RawClient | undefined): Method[] {
+  const methods: Method[] = [
+    { name: 'nlroute Promise.all', kind: 'nlroute', run: inNs((netns) => withHandle(netns, async (h) => {
+      const sample = await timed(n, async () => {
+        await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
+      });
+      await h.routes.flush({ table: TABLE });
+      return sample;
+    })) },
+  ];
+  if (raw) {
+    methods.push({ name: 'raw C pipelined', kind: 'raw', run: inNs((netns) => {
+      const sample = raw.run(netns, ['routes', 'pipe', String(n), `gw=${GATEWAY}`, 'phase=add'], 'add');
+      execFileSync('ip', ['-n', netns, 'route', 'flush', 'table', String(TABLE)]);
+      return sample;
+    }) });
+  }
+  methods.push({ name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => {
+    const sample = timedChildren(n, () => ipBatch(netns, routeLines(n, 'add')));
+    execFileSync('ip', ['-n', netns, 'route', 'flush', 'table', String(TABLE)]);
+    return sample;
+  }) });
+  return methods;
+}
+
+function openMethods(n: number): Method[] {
+  return [{ name: 'nlroute open + close', kind: 'nlroute', run: inNs((netns) => timed(n, async () => {
+    for (let i = 0; i < n; i++) await (await open({ netns })).close();
+  })) }];
+}
+
+/** W8: the storm's associate and disassociate bursts on a fresh node per run. */
+function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method[] {
+  const withNode = (measure: (t: ReturnType<typeof buildTopology>, fips: FloatingIp[], node: DvrNode) => Promise<Sample> | Sample) => async () => {
+    const t = buildTopology({ name: 'bench', routers: shape.routers, fipsPerRouter: shape.fipsPerRouter, subnets: 1 }, 'nlr-w8');
+    const node = await DvrNode.open({ external: t.external, routers: t.routers, random: seededRandom(8) });
+    try {
+      await node.setupRouters(t.routers);
+      const fips = t.routers.flatMap((r, i) => t.fixedIps.get(r.id)!.slice(0, shape.fipsPerRouter)
+        .map((fixedIp, k) => ({ floatingIp: t.floatingIp(i * shape.fipsPerRouter + k), fixedIp, routerId: r.id })));
+      return await measure(t, fips, node);
+    } finally {
+      await node.close();
+      t.destroy();
+    }
+  };
+  const methods: Method[] = [
+    { name: 'nlroute DvrNode', kind: 'nlroute', run: withNode((_t, fips, node) => timed(4 * fips.length, async () => {
+      if ((await node.associate(fips)).some((r) => !r.ok)) throw new Error('associate failed');
+      if ((await node.disassociate(fips)).some((r) => !r.ok)) throw new Error('disassociate failed');
+    })) },
+  ];
+  if (raw) {
+    // The same writes, per namespace: nlraw adds and deletes K rules in each qrouter
+    // and each router's K /32 routes (via its rfp-, dev fpr-) in the fip namespace.
+    methods.push({ name: 'raw C pipelined', kind: 'raw', run: withNode((t) => {
+      let wallMs = 0, userMs = 0, sysMs = 0, ops = 0;
+      const add = (s: Sample) => {
+        wallMs += s.wallMs; userMs += s.userMs ?? 0; sysMs += s.sysMs ?? 0; ops += s.ops;
+      };
+      for (const [i, r] of t.routers.entries()) {
+        add(raw.run(r.namespace, ['rules', 'pipe', String(shape.fipsPerRouter), `table=${FIP_TABLE}`, `pref0=${32768 + i * shape.fipsPerRouter}`], 'total'));
+        add(raw.run(t.external.namespace, ['routes', 'pipe', String(shape.fipsPerRouter), 'table=254', `dev=${deviceName('fpr-', r.id)}`,
+          `gw=${linkLocalPair(r.linkLocalIndex).rfp}`, `base=${i * shape.fipsPerRouter}`], 'total'));
+      }
+      return { wallMs, userMs, sysMs, ops };
+    }) });
+  }
+  methods.push({ name: 'ip -batch (one per namespace)', kind: 'ip-batch', run: withNode((t, fips) => {
+    const priorities = new Map<FloatingIp, number>();
+    let p = 32768;
+    for (const f of fips) priorities.set(f, p++);
+    const byNs = (associate: boolean) => {
+      const lines = new Map<string, string[]>();
+      const put = (ns: string, line: string) => lines.set(ns, [...(lines.get(ns) ?? []), line]);
+      for (const f of fips) {
+        const r = t.routers.find((x) => x.id === f.routerId)!;
+        const rfp = linkLocalPair(r.linkLocalIndex).rfp;
+        put(r.namespace, `rule ${associate ? 'add' : 'del'} from ${f.fixedIp} table ${FIP_TABLE} priority ${priorities.get(f)}`);
+        put(t.external.namespace, associate ? `route replace ${f.floatingIp}/32 via ${rfp} dev ${deviceName('fpr-', r.id)} proto static` : `route del ${f.floatingIp}/32 via ${rfp}`);
+      }
+      return lines;
+    };
+    return timedChildren(4 * fips.length, () => {
+      for (const [ns, lines] of byNs(true)) ipBatch(ns, lines);
+      for (const [ns, lines] of byNs(false)) ipBatch(ns, lines);
+    });
+  }) });
+  return methods;
+}
+
+export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
+  const list: Workload[] = [
+    { id: 'W1', title: `${s.rules} rules add + del`, methods: ruleMethods(s.rules, s, raw), reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.1, text: '≤ 1.1× raw pipelined' }], notes: [] },
+    { id: 'W2', title: `${s.routes} routes add + del`, methods: routeMethods(s.routes, s, raw), reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }], notes: [] },
+    { id: 'W3', title: `dump a ${s.dump}-route table into objects`, methods: dumpMethods(s.dump, raw, false), reference: 'raw C dump',
+      targets: [
+        { method: 'nlroute list()', reference: 'raw C dump', ratio: 3, text: '≤ 3× the raw C decode' },
+        { method: 'nlroute list()', reference: 'ip route show', ratio: 1 / 3, text: '≥ 3× faster than ip route show' },
+      ], notes: [] },
+    { id: 'W3a', title: `dump all tables (${s.dump} routes + the kernel's)`, methods: dumpMethods(s.dump, raw, true), reference: 'raw C dump', targets: [], notes: [] },
+    { id: 'W4', title: `${s.pairs} × (rule add; rule del), each awaited`, methods: latencyMethods(s.pairs, raw), reference: 'raw C sync',
+      targets: [{ method: 'nlroute awaited', reference: 'raw C sync', ratio: 3, text: '≤ 3× raw sync per op' }], notes: [] },
+    { id: 'W5', title: `Promise.all of ${s.routes} single route adds`, methods: coalescedMethods(s.routes, raw), reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute Promise.all', reference: 'raw C pipelined', ratio: 1.5, text: '≤ 1.5× raw pipelined' }], notes: [] },
+    { id: 'W6', title: `open + close a handle in a named namespace (${s.opens} times)`, methods: openMethods(s.opens),
+      targets: [{ method: 'nlroute open + close', maxMicros: 200, text: '≤ 0.2 ms per open (with its close)' }], notes: [] },
+  ];
+  for (const n of s.growth) {
+    list.push({ id: `W7/${n}`, title: `rules growth: ${n} rules add + del`, methods: ruleMethods(n, s, raw).filter((m) => m.name === 'nlroute batch' || m.name === 'raw C pipelined'),
+      reference: 'raw C pipelined', targets: n <= 1000 ? [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw (1k rules)' }] : [], notes: [] });
+  }
+  list.push({ id: 'W8', title: `FIP storm bursts: ${s.storm.routers} routers × ${s.storm.fipsPerRouter} floating IPs associated and disassociated`,
+    methods: stormMethods(s.storm, raw), reference: 'raw C pipelined', targets: [{ method: 'nlroute DvrNode', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw' }],
+    notes: ['raw C: nlraw per namespace, one process after another, its own timers summed (start-up not counted)'] });
+  return list;
+}
