@@ -1,6 +1,6 @@
 // The benchmark harness: nlroute against the raw C client, `ip -batch` and `ip` per
 // operation, side by side in one run, every workload in fresh throwaway namespaces.
-//   npm run bench [-- quick|full|smoke]
+//   npm run bench [-- quick|full|smoke]      (or -- --report DIR: render DIR/results.json again)
 // Writes bench-results/<profile>/{results.md,results.json,chart.svg} and prints the
 // Markdown. The last full results are kept in the repository.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,7 +43,15 @@ function optionalNotes(): string[] {
   return notes;
 }
 
+/** `--report DIR`: renders results.md and chart.svg again from DIR/results.json. */
+function rerender(dir: string): void {
+  const results: Results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'results.md'), markdown(results));
+  fs.writeFileSync(path.join(dir, 'chart.svg'), svg(results));
+}
+
 async function main() {
+  if (process.argv[2] === '--report') return rerender(process.argv[3]);
   const name = process.argv[2] ?? 'quick';
   const profile = PROFILES[name];
   if (!profile) throw new Error(`unknown profile ${name}; one of ${Object.keys(PROFILES).join(', ')}`);

@@ -54,7 +54,8 @@ export function markdown(r: Results): string {
   const out: string[] = [];
   out.push(`# nlroute benchmark results (${r.profile} profile)`, '');
   out.push(`${r.date}. ${r.machine}. Each cell: ${r.runs} run(s), each in a fresh namespace checked to be back to its initial state;`,
-    'median [min–max] of the wall time, median user / sys CPU (for child processes: theirs), median µs per operation.', '');
+    'median [min–max] of the wall time, median user / sys CPU (for child processes: theirs), median µs per operation.',
+    'The ratio columns are nlroute\'s µs/op over the other method\'s: below 1, nlroute is faster.', '');
   out.push('| workload | method | wall ms | CPU user / sys ms | µs/op | × raw C | × ip -batch |', '|---|---|---:|---:|---:|---:|---:|');
   for (const c of r.cells) {
     if (c.skipped) {

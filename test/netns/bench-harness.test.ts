@@ -1,0 +1,40 @@
+// The benchmark harness checked, not timed: its smoke profile (the smallest sizes,
+// one run each) must run every workload and method, have each of them do its work
+// (the harness checks each namespace is back to its initial state and throws
+// otherwise), write its three outputs and leave no namespace behind.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { isRoot } from '../helpers/netns';
+
+describe('benchmark harness (smoke profile)', function () {
+  before(function () {
+    if (!isRoot) {
+      console.log('      skipped "benchmark harness": needs root to build throwaway network namespaces');
+      this.skip();
+    }
+  });
+
+  it('measures every workload with every method and writes its results', function () {
+    const root = path.join(__dirname, '..', '..', '..');
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'bench', 'harness.js'), 'smoke'], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const dir = path.join(root, 'bench-results', 'smoke');
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+    const workloads = new Set(results.cells.map((c: { workload: string }) => c.workload));
+    for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8']) assert.ok(workloads.has(w), `${w} missing`);
+    assert.ok([...workloads].some((w) => String(w).startsWith('W7/')));
+    for (const cell of results.cells) {
+      assert.equal(cell.samples.length, 1, `${cell.workload} ${cell.method}`);
+      assert.ok(cell.samples[0].ops > 0 && cell.samples[0].wallMs > 0, `${cell.workload} ${cell.method} did no work`);
+    }
+    const kinds = new Set(results.cells.map((c: { kind: string }) => c.kind));
+    for (const kind of ['nlroute', 'raw', 'ip-batch', 'ip']) assert.ok(kinds.has(kind), `no ${kind} method ran`);
+    assert.match(fs.readFileSync(path.join(dir, 'results.md'), 'utf8'), /## Targets/);
+    assert.match(fs.readFileSync(path.join(dir, 'chart.svg'), 'utf8'), /^<svg/);
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /^nlr-(bench|w8)/.test(l));
+    assert.deepEqual(left, []);
+  });
+});
