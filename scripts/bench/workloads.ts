@@ -229,7 +229,14 @@ function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method
       await node.setupRouters(t.routers);
       const fips = t.routers.flatMap((r, i) => t.fixedIps.get(r.id)!.slice(0, shape.fipsPerRouter)
         .map((fixedIp, k) => ({ floatingIp: t.floatingIp(i * shape.fipsPerRouter + k), fixedIp, routerId: r.id })));
-      return await measure(t, fips, node);
+      // Associated and disassociated again: every namespace must be as it was after setup.
+      const state = () => [t.external.namespace, ...t.routers.map((r) => r.namespace)]
+        .map((ns) => execFileSync('ip', ['-n', ns, '-4', 'rule', 'show'], { encoding: 'utf8' }) +
+          execFileSync('ip', ['-n', ns, '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8', maxBuffer: 1 << 28 })).join('\n');
+      const initial = state();
+      const sample = await measure(t, fips, node);
+      if (state() !== initial) throw new Error('W8: the node was not left as it was found');
+      return sample;
     } finally {
       await node.close();
       t.destroy();
