@@ -16,6 +16,7 @@
 #include "route_convert.h"
 #include "route_pack.h"
 #include "rule_convert.h"
+#include "thread_cache.h"
 
 namespace nlroute::addon {
 
@@ -109,7 +110,7 @@ NativeHandle::NativeHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
                                          "nlroute-io", 0, 1);
   // An idle handle must not keep the process alive; a pending operation does.
   to_js_.Unref(env);
-  io_ = std::make_unique<io::IoThread>();
+  io_ = take_io_thread();
   spinner_ = std::make_unique<LoopSpinner>(env);
 }
 
@@ -117,8 +118,12 @@ NativeHandle::~NativeHandle() { shut_down(); }
 
 void NativeHandle::shut_down() {
   if (!io_) return;
-  io_->stop_and_join();  // closes the socket after any queued work
-  io_.reset();
+  if (closed_) {
+    give_io_thread(std::move(io_));  // close() ran last: the thread holds no socket now
+  } else {
+    io_->stop_and_join();  // closes the socket after any queued work
+    io_.reset();
+  }
   to_js_.Release();
 }
 

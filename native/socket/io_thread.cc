@@ -45,6 +45,11 @@ void IoThread::retire() {
   retired_ = true;
 }
 
+bool IoThread::retired() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return retired_;
+}
+
 void IoThread::stop_and_join() {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -32,6 +32,7 @@ class IoThread {
   // Called from a task whose thread could not return to its own namespace: the thread
   // ends after that task, and anything posted later runs at once with no socket.
   void retire();
+  bool retired();
 
  private:
   void loop();

@@ -109,6 +109,24 @@ describeInNamespace('handles and namespaces', (ns, another) => {
     assert.equal(ipRuleAt(ns(), 4, 601).length + ipRuleAt(ns(), 4, 602).length + ipRuleAt(ns(), 4, 603).length, 3);
   });
 
+  it('reuses the I/O threads of closed handles, each time in the right namespace', async function () {
+    const [a, b] = [ns(), another()];
+    const threads = () => fs.readdirSync('/proc/self/task').length;
+    for (let i = 0; i < 5; i++) await (await open({ netns: a.name })).close(); // fill the thread cache
+    const before = threads();
+    for (let i = 0; i < 40; i++) {
+      const target = i % 2 ? a : b;
+      const h = await open({ netns: target.name });
+      await h.rules.add({ priority: 500 + i, table: 5 });
+      await h.close();
+    }
+    assert.ok(threads() <= before + 1, `threads grew from ${before} to ${threads()}`);
+    const prefs = (n: typeof a) => n.ipJson<Array<{ priority: number }>>('rule show').filter((r) => r.priority >= 500 && r.priority < 540).map((r) => r.priority);
+    assert.deepEqual(prefs(a), Array.from({ length: 20 }, (_, k) => 501 + 2 * k));
+    assert.deepEqual(prefs(b), Array.from({ length: 20 }, (_, k) => 500 + 2 * k));
+    assert.deepEqual([...threadNamespaces()], [fs.readlinkSync('/proc/self/ns/net')]);
+  });
+
   it('never leaves a thread of this process in another namespace', async function () {
     const home = fs.readlinkSync('/proc/self/ns/net');
     const handles = await Promise.all([ns(), another(), another()].map((s) => open({ netns: s.name })));
