@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Sample } from './common';
 import { RawClient } from './common';
 import { markdown, svg, type Cell, type Results } from './report';
-import { workloads, type Sizes } from './workloads';
+import { pyroute2Python, workloads, type Sizes } from './workloads';
 
 const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
   // The smallest sizes, one run: what CI runs to check the harness itself.
@@ -29,14 +29,13 @@ function machine(): string {
 /** Optional peers: measured only when the machine has them; never installed here. */
 function optionalNotes(): string[] {
   const notes: string[] = [];
-  if (spawnSync('python3', ['-c', 'import pyroute2'], { encoding: 'utf8' }).status !== 0) {
-    notes.push('pyroute2: not installed (Debian python3-pyroute2), so not measured; the harness never installs it.');
-  } else {
-    notes.push('pyroute2 is installed but its method is not written yet.');
-  }
+  const python = pyroute2Python();
+  notes.push(python
+    ? `pyroute2 (${python}): measured in W1 and W2, one IPRoute call per operation.`
+    : 'pyroute2: not installed (Debian python3-pyroute2), so not measured; the harness never installs it.');
   try {
     require.resolve('netlink');
-    notes.push('npm netlink is installed but its method is not written yet.');
+    notes.push('npm `netlink` is installed, but the harness has no method for it yet: not measured.');
   } catch {
     notes.push('npm `netlink`: not installed, so not measured; the harness never installs it.');
   }

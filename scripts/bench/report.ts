@@ -87,7 +87,7 @@ export function markdown(r: Results): string {
   return out.join('\n') + '\n';
 }
 
-const COLORS: Record<string, string> = { nlroute: '#1f77b4', raw: '#2ca02c', 'ip-batch': '#ff7f0e', ip: '#d62728' };
+const COLORS: Record<string, string> = { nlroute: '#1f77b4', raw: '#2ca02c', 'ip-batch': '#ff7f0e', ip: '#d62728', peer: '#9467bd' };
 
 /** Horizontal bars of µs per operation, log scale, grouped by workload. */
 export function svg(r: Results): string {

@@ -1,7 +1,8 @@
 // The workloads of the benchmark harness (W1..W8) and the methods each is measured
 // with. A method is one way of doing the workload's work; each of its runs happens
 // in a fresh namespace (W3 and W8 share one per measurement round, see there).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 import { open, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
@@ -21,7 +22,7 @@ export interface Sizes {
 
 export interface Method {
   name: string;
-  kind: 'nlroute' | 'raw' | 'ip-batch' | 'ip';
+  kind: 'nlroute' | 'raw' | 'ip-batch' | 'ip' | 'peer';
   run: () => Promise<Sample>;
   note?: string;
 }
@@ -302,11 +303,31 @@ function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method
   return methods;
 }
 
+/** The Python that has Debian's python3-pyroute2, if any (the harness never installs it). */
+export function pyroute2Python(): string | undefined {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(python, ['-c', 'import pyroute2'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  return undefined;
+}
+
+/** pyroute2, one IPRoute call per operation (scripts/bench/pyroute2-worker.py), for W1 and W2. */
+function pyroute2Method(kind: 'rules' | 'routes', n: number, python: string | undefined): Method[] {
+  if (!python) return [];
+  const worker = path.join(__dirname, '..', '..', '..', 'scripts', 'bench', 'pyroute2-worker.py');
+  return [{ name: 'pyroute2 per operation', kind: 'peer', run: inNs((netns) => {
+    const out = execFileSync('ip', ['netns', 'exec', netns, python, worker, kind, String(n)], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').at(-1)!);
+    return { wallMs: r.wall_s * 1000, userMs: r.user_s * 1000, sysMs: r.sys_s * 1000, ops: r.ops };
+  }) }];
+}
+
 export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
+  const python = pyroute2Python();
   const list: Workload[] = [
-    { id: 'W1', title: `${s.rules} rules add + del`, methods: ruleMethods(s.rules, s, raw), reference: 'raw C pipelined',
+    { id: 'W1', title: `${s.rules} rules add + del`, methods: [...ruleMethods(s.rules, s, raw), ...pyroute2Method('rules', s.rules, python)], reference: 'raw C pipelined',
       targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.1, text: '≤ 1.1× raw pipelined' }], notes: [] },
-    { id: 'W2', title: `${s.routes} routes add + del`, methods: routeMethods(s.routes, s, raw), reference: 'raw C pipelined',
+    { id: 'W2', title: `${s.routes} routes add + del`, methods: [...routeMethods(s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)], reference: 'raw C pipelined',
       targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }], notes: [] },
     { id: 'W3', title: `dump a ${s.dump}-route table into objects`, methods: dumpMethods(s.dump, raw, false), reference: 'raw C dump',
       targets: [
