@@ -167,7 +167,9 @@ export class DvrNode {
       this.priorities.release(ruleKey(item.moved));
       if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
     });
-    const byFip = new Map([...applied, ...refused].map((r) => [r.floatingIp, r]));
+    // A moved floating IP's priority is its new rule's.
+    const moved = applied.map((r, i) => (r.ok ? { ...r, priority: this.priorities.priorityOf(ruleKey(plan[i].moved)) } : r));
+    const byFip = new Map([...moved, ...refused].map((r) => [r.floatingIp, r]));
     return moves.map(({ fip }) => byFip.get(fip.floatingIp)!);
   }
 

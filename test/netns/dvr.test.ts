@@ -56,6 +56,8 @@ describe('DVR driver', function () {
     const free = t!.fixedIps.get(fips[0].routerId)!.at(-1)!;
     const [moved] = await node!.move([{ fip: fips[0], fixedIp: free }]);
     assert.ok(moved.ok);
+    assert.equal(moved.priority, node!.priorityOf({ ...fips[0], fixedIp: free }));
+    assert.notEqual(moved.priority, undefined);
     await check([{ ...fips[0], fixedIp: free }, ...fips.slice(1)]);
   });
 
