@@ -40,7 +40,7 @@ export class KernelView {
     let listed = this.routeTables.get(key);
     if (!listed) {
       listed = this.listRoutes(family, table).then((routes) =>
-        convertible(routes, (route) => routeToRecord(stripState(route), 'add', this.core)));
+        convertible(routes, (route) => routeToRecord(route, 'add', this.core)));
       this.routeTables.set(key, listed);
     }
     const dst = record.dst ?? '';
@@ -53,7 +53,7 @@ export class KernelView {
     let listed = this.ruleFamilies.get(family);
     if (!listed) {
       listed = this.listRules(family).then((rules) =>
-        convertible(rules, (rule) => ruleToRecord(stripRuleState(rule), 'add', this.core.names)));
+        convertible(rules, (rule) => ruleToRecord(rule, 'add', this.core.names)));
       this.ruleFamilies.set(family, listed);
     }
     return listed;
@@ -116,16 +116,4 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function bigints(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
-}
-
-// Listed objects carry read-only state that an add does not take.
-export function stripState(route: Route): Route {
-  const { linkdown: _l, dead: _d, iif: _i, mark: _m, uid: _u, expires: _e, ...rest } = route;
-  if (rest.nexthops) rest.nexthops = rest.nexthops.map(({ dead: _hd, linkdown: _hl, ...hop }) => hop);
-  return rest;
-}
-
-export function stripRuleState(rule: Rule): Rule {
-  const { iifDetached: _i, oifDetached: _o, unresolved: _u, ...rest } = rule;
-  return rest;
 }

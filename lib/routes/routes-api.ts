@@ -13,7 +13,6 @@ import { deviceIndex, learnDevices, routeToRecord, routeType, tos, type RoutePur
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity } from './identity';
 import { reconcile, type ReconcileResult } from '../reconcile';
-import { stripState } from '../batch/kernel-view';
 import { packedDevices, unpackRoutes } from './unpack';
 
 /** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
@@ -180,13 +179,13 @@ export class Routes {
       return reconcile<Route, RouteSpec>({
         current: await this.listed(scope),
         desired,
-        identitiesOfCurrent: (route) => routeIdentities(routeToRecord(stripState(route), 'add', this.core)),
+        identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
         identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
         checkInScope: (spec, i) => {
           const outside = outsideScope(recordOf(spec), selector);
           if (outside) throw new ValidationError(`desired[${i}].${outside}`, (spec as Record<string, unknown>)[outside], 'lies outside the reconcile scope');
         },
-        remove: (batch, route) => batch.routes.delete(stripState(route)),
+        remove: (batch, route) => batch.routes.delete(route),
         add: (batch, spec) => batch.routes.add(spec),
       }, this.core.newBatch);
     });

@@ -3,6 +3,7 @@
 // validation happens here, before anything reaches the kernel.
 import { ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
 import { ValidationError } from '../errors';
+import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import type { LinkNames } from '../links';
 import { AF, type MetricsRecord, type NexthopRecord, type RouteRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
@@ -26,6 +27,7 @@ const KNOWN_KEYS = new Set<string>([
   'family', 'dst', 'type', 'src', 'from', 'via', 'dev', 'table', 'metric', 'scope', 'protocol',
   'tos', 'onlink', 'nexthops', 'metrics', 'pref', 'expires', 'nhid', 'realms',
 ]);
+const ROUTE_KEYS: SpecKeys = { object: 'route', aliases: ALIASES, state: STATE_KEYS, known: KNOWN_KEYS };
 // Types whose routes live in the local table unless a table is given.
 const LOCAL_TABLE_TYPES = new Set<RouteType>(['local', 'broadcast', 'nat', 'anycast']);
 
@@ -35,7 +37,7 @@ const LOCAL_TABLE_TYPES = new Set<RouteType>(['local', 'broadcast', 'nat', 'anyc
  * route of a batch.
  */
 export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: RouteContext): RouteRecord {
-  const spec = canonicalKeys(input);
+  const spec = canonicalRouteKeys(input);
   const type = routeType(spec.type);
   // Each address is parsed once: this runs for every route of every batch.
   const dst = spec.dst === undefined ? undefined : parseDestination('dst', spec.dst);
@@ -142,27 +144,11 @@ export function tos(value: unknown, family: Family, names: NameRegistry): number
   return byte;
 }
 
-function canonicalKeys(input: RouteSpec): RouteSpec {
+function canonicalRouteKeys(input: RouteSpec): RouteSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError('route', input, 'expected an object');
   }
-  // Most specs use the canonical names only and are used as they are.
-  const fields = input as Record<string, unknown>;
-  let renamed = false;
-  for (const key in fields) {
-    if (fields[key] === undefined) continue;
-    if (Object.hasOwn(ALIASES, key) || STATE_KEYS.has(key)) renamed = true;
-    else if (!KNOWN_KEYS.has(key)) throw new ValidationError(key, fields[key], 'unknown route field');
-  }
-  if (!renamed) return input;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined || STATE_KEYS.has(key)) continue;
-    const canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
-    if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
-    out[canonical] = value;
-  }
-  return out as RouteSpec;
+  return canonicalKeys(input, ROUTE_KEYS);
 }
 
 /** Like iproute2: the family of the first address given; IPv4 when there is none. */

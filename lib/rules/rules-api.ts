@@ -8,7 +8,7 @@ import { ruleToRecord } from './to-record';
 import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
 import { ruleIdentity } from './identity';
 import { reconcile, type ReconcileResult } from '../reconcile';
-import { ruleCovers, stripRuleState } from '../batch/kernel-view';
+import { ruleCovers } from '../batch/kernel-view';
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
 
@@ -84,14 +84,14 @@ export class Rules {
       return reconcile<Rule, RuleSpec>({
         current,
         desired,
-        identitiesOfCurrent: (rule) => [ruleIdentity(ruleToRecord(stripRuleState(rule), 'add', this.core.names))],
+        identitiesOfCurrent: (rule) => [ruleIdentity(ruleToRecord(rule, 'add', this.core.names))],
         identityOfDesired: (spec) => ruleIdentity(ruleToRecord(spec, 'add', this.core.names)),
         checkInScope: (spec, i) => {
           const record = ruleToRecord(spec, 'add', this.core.names);
           if (record.priority === undefined) throw new ValidationError(`desired[${i}].priority`, undefined, 'a reconciled rule needs its priority');
           if (!inScope(record)) throw new ValidationError(`desired[${i}]`, spec, 'lies outside the reconcile scope');
         },
-        remove: (batch, rule) => batch.rules.delete(stripRuleState(rule)),
+        remove: (batch, rule) => batch.rules.delete(rule),
         add: (batch, spec) => batch.rules.add(spec),
       }, this.core.newBatch);
     });

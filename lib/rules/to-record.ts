@@ -2,6 +2,7 @@
 // All validation happens here, before anything reaches the kernel.
 import { parseAddress, parsePrefix, type Family, type Prefix } from '../address';
 import { ValidationError } from '../errors';
+import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import { AF, type RuleRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
 import { boolean, deviceName, integer, numberOrName, range, realms, U16, U32, U8 } from '../validate';
@@ -27,12 +28,13 @@ const KNOWN_KEYS = new Set<string>([
   'table', 'action', 'goto', 'suppressPrefixlength', 'suppressIfgroup', 'uidrange', 'ipproto',
   'sport', 'dport', 'l3mdev', 'protocol', 'realms', 'tunId', 'flowlabel', 'flowlabelMask', 'nat',
 ]);
+const RULE_KEYS: SpecKeys = { object: 'rule', aliases: ALIASES, state: STATE_KEYS, known: KNOWN_KEYS };
 
 export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameRegistry): RuleRecord {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError('rule', input, 'expected an object');
   }
-  const spec = canonicalKeys(input);
+  const spec = canonicalKeys(input, RULE_KEYS);
   const record: RuleRecord = {};
   const from = selectorPrefix('from', spec.from);
   const to = selectorPrefix('to', spec.to);
@@ -78,26 +80,6 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   return record;
 }
 
-function canonicalKeys(input: RuleSpec): RuleSpec {
-  // Most specs use the canonical names only and are used as they are.
-  const fields = input as Record<string, unknown>;
-  let renamed = false;
-  for (const key in fields) {
-    if (fields[key] === undefined) continue;
-    if (Object.hasOwn(ALIASES, key) || STATE_KEYS.has(key)) renamed = true;
-    else if (!KNOWN_KEYS.has(key)) throw new ValidationError(key, fields[key], 'unknown rule field');
-  }
-  if (!renamed) return input;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined || STATE_KEYS.has(key)) continue;
-    const canonical = Object.hasOwn(ALIASES, key) ? ALIASES[key] : key;
-    if (!KNOWN_KEYS.has(canonical)) throw new ValidationError(key, value, 'unknown rule field');
-    if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
-    out[canonical] = value;
-  }
-  return out as RuleSpec;
-}
 
 const ALL = new Set(['all', 'any', 'default']);
 
