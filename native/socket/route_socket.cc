@@ -125,6 +125,23 @@ int wait_readable(int fd) {
     if (errno != EINTR) return errno;
   }
 }
+// Runs `attempt` (a non-blocking receive returning a count or -1 with errno) until it
+// gives something. The kernel answers a request inside sendmsg(), so the answer is
+// usually queued already: try first, and with Wait::Block wait only when there is
+// nothing yet. Returns the count, or -errno.
+template <typename Attempt>
+long receive_now_or_wait(int fd, bool block, Attempt attempt) {
+  for (;;) {
+    long n = attempt();
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && block) {
+      if (int err = wait_readable(fd)) return -err;
+      continue;
+    }
+    return -(errno == EWOULDBLOCK ? EAGAIN : errno);
+  }
+}
 }  // namespace
 
 int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
@@ -143,42 +160,24 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
     messages[i].msg_hdr.msg_iov = &vectors[i];
     messages[i].msg_hdr.msg_iovlen = 1;
   }
-  // The kernel answers a request inside sendmsg(), so its ACK is usually queued
-  // already: try first, and wait only when there is nothing yet.
-  for (;;) {
-    int n = ::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait == Wait::Block) {
-        if (int err = wait_readable(fd_)) return err;
-        continue;
-      }
-      return errno == EWOULDBLOCK ? EAGAIN : errno;
-    }
-    for (int i = 0; i < n; ++i) {
-      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
-      out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
-    }
-    return 0;
+  long n = receive_now_or_wait(fd_, wait == Wait::Block,
+                               [&] { return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr)); });
+  if (n < 0) return static_cast<int>(-n);
+  for (long i = 0; i < n; ++i) {
+    if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
+    out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
   }
+  return 0;
 }
 
 int RouteSocket::receive(wire::Bytes& out, Wait wait) {
-  // Try first: answers are often queued already; wait only when there is nothing.
-  for (;;) {
-    ssize_t n = ::recv(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait == Wait::Block) {
-        if (int err = wait_readable(fd_)) return err;
-        continue;
-      }
-      return errno == EWOULDBLOCK ? EAGAIN : errno;
-    }
-    if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
-    out = {receive_buffer_.data(), static_cast<size_t>(n)};
-    return 0;
-  }
+  long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
+    return static_cast<long>(::recv(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT));
+  });
+  if (n < 0) return static_cast<int>(-n);
+  if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
+  out = {receive_buffer_.data(), static_cast<size_t>(n)};
+  return 0;
 }
 
 }  // namespace nlroute::io

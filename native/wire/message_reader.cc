@@ -72,6 +72,14 @@ std::optional<uint64_t> read_be64(Bytes b) {
   return be64toh(*v);
 }
 
+bool read_address(Bytes b, Address& out, size_t expected_length) {
+  bool fits = expected_length ? b.size == expected_length : (b.size == 4 || b.size == 16);
+  if (!fits) return false;
+  out.length = static_cast<uint8_t>(b.size);
+  std::memcpy(out.bytes.data(), b.data, b.size);
+  return true;
+}
+
 std::string read_cstring(Bytes b) {
   size_t n = 0;
   while (n < b.size && b.data[n] != 0) ++n;

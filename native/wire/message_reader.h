@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "address.h"
+
 namespace nlroute::wire {
 
 struct Bytes {
@@ -69,6 +71,8 @@ std::optional<T> read_exact(Bytes b) {
 }
 std::optional<uint32_t> read_be32(Bytes b);
 std::optional<uint64_t> read_be64(Bytes b);
+// An address attribute: 4 or 16 bytes, or exactly `expected_length` when it is not 0.
+bool read_address(Bytes b, Address& out, size_t expected_length = 0);
 // A string attribute: stops at the first NUL or the payload end, whichever comes first.
 std::string read_cstring(Bytes b);
 

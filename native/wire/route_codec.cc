@@ -25,10 +25,6 @@ constexpr size_t kCacheinfoExpiresAt = 8;
 // The kernel reports rta_expires in USER_HZ ticks, which is 100 on every Linux ABI.
 constexpr int32_t kUserHz = 100;
 
-void put_address(MessageWriter& w, uint16_t type, const Address& a) {
-  w.put_attr(type, a.bytes.data(), a.length);
-}
-
 // RTA_VIA: struct rtvia { u16 family; u8 addr[]; }
 void put_via(MessageWriter& w, uint8_t family, const Address& a) {
   uint8_t payload[2 + 16] = {};
@@ -40,7 +36,7 @@ void put_via(MessageWriter& w, uint8_t family, const Address& a) {
 
 void put_gateway(MessageWriter& w, uint8_t via_family, const Address& a) {
   if (via_family) put_via(w, via_family, a);
-  else put_address(w, RTA_GATEWAY, a);
+  else w.put_address(RTA_GATEWAY, a);
 }
 
 void put_be16(MessageWriter& w, uint16_t type, uint16_t host_value) {
@@ -76,12 +72,9 @@ void put_multipath(MessageWriter& w, std::vector<uint8_t>& buffer, const std::ve
   w.end_nest(nest);
 }
 
-bool read_address(Bytes b, uint8_t family, Address& out) {
-  size_t want = family == FAMILY_INET6 ? 16 : 4;
-  if (b.size != want) return false;
-  out.length = static_cast<uint8_t>(want);
-  std::memcpy(out.bytes.data(), b.data, want);
-  return true;
+// An address of the route's family: 4 bytes for IPv4, 16 for IPv6.
+bool read_family_address(Bytes b, uint8_t family, Address& out) {
+  return read_address(b, out, family == FAMILY_INET6 ? 16 : 4);
 }
 
 bool read_via(Bytes b, uint8_t& family, Address& out) {
@@ -90,7 +83,7 @@ bool read_via(Bytes b, uint8_t& family, Address& out) {
   std::memcpy(&f, b.data, 2);
   if (f != FAMILY_INET && f != FAMILY_INET6) return false;
   family = static_cast<uint8_t>(f);
-  return read_address({b.data + 2, b.size - 2}, family, out);
+  return read_family_address({b.data + 2, b.size - 2}, family, out);
 }
 
 bool read_metrics(Bytes region, Metrics& m) {
@@ -127,7 +120,7 @@ bool read_multipath(Bytes region, uint8_t family, std::vector<Nexthop>& out) {
     AttrIterator it({region.data + kNexthopHeaderLen, h.len - kNexthopHeaderLen});
     AttrView a;
     while (it.next(a)) {
-      if (a.type == RTA_GATEWAY && !read_address(a.payload, family, hop.gateway)) return false;
+      if (a.type == RTA_GATEWAY && !read_family_address(a.payload, family, hop.gateway)) return false;
       if (a.type == RTA_VIA && !read_via(a.payload, hop.via_family, hop.gateway)) return false;
       if (a.type == RTA_FLOW) {
         auto v = read_exact<uint32_t>(a.payload);
@@ -201,10 +194,10 @@ void encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, u
   w.put_header(&h, sizeof h);
 
   // Attribute order follows iproute2's usual command order so golden bytes compare.
-  if (r.has(kRouteDst)) put_address(w, RTA_DST, r.dst);
-  if (r.has(kRouteSrc)) put_address(w, RTA_SRC, r.src);
-  if (r.has(kRoutePrefsrc)) put_address(w, RTA_PREFSRC, r.prefsrc);
-  if (r.has(kRouteGateway)) put_address(w, RTA_GATEWAY, r.gateway);
+  if (r.has(kRouteDst)) w.put_address(RTA_DST, r.dst);
+  if (r.has(kRouteSrc)) w.put_address(RTA_SRC, r.src);
+  if (r.has(kRoutePrefsrc)) w.put_address(RTA_PREFSRC, r.prefsrc);
+  if (r.has(kRouteGateway)) w.put_address(RTA_GATEWAY, r.gateway);
   if (r.has(kRouteVia)) put_via(w, r.via_family, r.gateway);
   if (r.has(kRoutePriority)) w.put_u32(RTA_PRIORITY, r.priority);
   if (!small_table) w.put_u32(RTA_TABLE, r.table);
@@ -262,7 +255,7 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
     else ok = false;
   };
   auto address = [&](Address& field, RouteField bit) {
-    ok = read_address(a.payload, r.family, field);
+    ok = read_family_address(a.payload, r.family, field);
     r.present |= bit;
   };
   while (ok && it.next(a)) {

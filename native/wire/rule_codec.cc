@@ -12,17 +12,6 @@ struct RuleHeader {
 };
 static_assert(sizeof(RuleHeader) == kRuleHeaderLen);
 
-void put_address(MessageWriter& w, uint16_t type, const Address& a) {
-  w.put_attr(type, a.bytes.data(), a.length);
-}
-
-bool read_address(Bytes b, Address& out) {
-  if (b.size != 4 && b.size != 16) return false;
-  out.length = static_cast<uint8_t>(b.size);
-  std::memcpy(out.bytes.data(), b.data, b.size);
-  return true;
-}
-
 // Prefixes compare by length and by the bytes the length covers; a rule "from all"
 // has length 0 and matches a filter "from all" only.
 bool same_prefix(uint8_t len_a, const Address& a, uint8_t len_b, const Address& b) {
@@ -51,8 +40,8 @@ void encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, ui
 
   // Attribute order follows iproute2's usual command order so golden bytes compare.
   if (r.has(kRulePriority)) w.put_u32(FRA_PRIORITY, r.priority);
-  if (r.has(kRuleSrc) && r.src.length) put_address(w, FRA_SRC, r.src);
-  if (r.has(kRuleDst) && r.dst.length) put_address(w, FRA_DST, r.dst);
+  if (r.has(kRuleSrc) && r.src.length) w.put_address(FRA_SRC, r.src);
+  if (r.has(kRuleDst) && r.dst.length) w.put_address(FRA_DST, r.dst);
   if (r.has(kRuleFwmark)) w.put_u32(FRA_FWMARK, r.fwmark);
   if (r.has(kRuleFwmask)) w.put_u32(FRA_FWMASK, r.fwmask);
   if (r.has(kRuleIifname)) w.put_cstring(FRA_IIFNAME, r.iifname);
@@ -71,7 +60,7 @@ void encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, ui
   if (r.has(kRuleDscp)) w.put_u8(FRA_DSCP, r.dscp);
   if (r.has(kRuleFlowlabel)) w.put_be32(FRA_FLOWLABEL, r.flowlabel);
   if (r.has(kRuleFlowlabelMask)) w.put_be32(FRA_FLOWLABEL_MASK, r.flowlabel_mask);
-  if (r.has(kRuleNatGateway)) put_address(w, FRA_NAT_GATEWAY, r.nat_gateway);
+  if (r.has(kRuleNatGateway)) w.put_address(FRA_NAT_GATEWAY, r.nat_gateway);
   if (r.has(kRuleTable) && !small_table) w.put_u32(FRA_TABLE, r.table);
 }
 
