@@ -17,6 +17,13 @@ export interface IpResult {
   stderr: string;
 }
 
+/** In a `before` hook: skips the suite, saying why, when the tests do not run as root. */
+export function skipUnlessRoot(context: Mocha.Context, title: string): void {
+  if (isRoot) return;
+  console.log(`      skipped "${title}": ${ROOT_REASON}`);
+  context.skip();
+}
+
 export class ScratchNamespace {
   private handleInstance?: Handle;
 
@@ -45,6 +52,17 @@ export class ScratchNamespace {
   async closeHandle(): Promise<void> {
     await this.handleInstance?.close();
     this.handleInstance = undefined;
+  }
+
+  /**
+   * The addresses the route tests build on: 10.1.0.1/24 and 2001:db8::5/64 on v0,
+   * 10.2.0.1/24 on v1, so that gateways in those subnets are reachable.
+   */
+  withTestAddresses(): this {
+    this.ip('addr add 10.1.0.1/24 dev v0');
+    this.ip('addr add 10.2.0.1/24 dev v1');
+    this.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
+    return this;
   }
 
   /** `ip -n <ns> ARGS`; throws with ip's stderr when it fails. */
@@ -97,10 +115,7 @@ export function describeInNamespace(
     let current: ScratchNamespace | undefined;
     let extra: ScratchNamespace[] = [];
     before(function () {
-      if (!isRoot) {
-        console.log(`      skipped "${title}": ${ROOT_REASON}`);
-        this.skip();
-      }
+      skipUnlessRoot(this, title);
     });
     beforeEach(function () {
       current = new ScratchNamespace();

@@ -8,12 +8,6 @@ import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
 import { ipRoutes } from '../helpers/route-witness';
 import { ipRules } from '../helpers/witness';
 
-function addressed(ns: ScratchNamespace): ScratchNamespace {
-  ns.ip('addr add 10.1.0.1/24 dev v0');
-  ns.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
-  return ns;
-}
-
 /** Everything the kernel holds that a batch could have changed, as ip shows it. */
 function kernelState(ns: ScratchNamespace): string {
   return [
@@ -27,7 +21,7 @@ const codeOf = (r: BatchResult) => ('error' in r && r.error instanceof NetlinkEr
 
 describeInNamespace('batch: results per operation', (ns, another) => {
   it('mixed rules and routes, successes and failures, each with its own result in order', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const results = await h.batch()
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.3' }) // same key: EEXIST
@@ -59,7 +53,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('ensure and remove are idempotent, and say when nothing had to change', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const once = () => h.batch()
       .routes.ensure({ dst: '198.51.100.7/32', via: '10.1.0.2', protocol: 'static' })
       .rules.ensure({ from: '10.0.0.5', table: 16, priority: 32768 })
@@ -77,7 +71,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('stop: nothing after the first failure is sent', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const results = await h.batch()
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
       .routes.ensure({ dst: '10.9.0.0/16', via: '10.1.0.2' }) // already there: not a failure
@@ -91,7 +85,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('stop and rollback send nothing when an operation is invalid', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const before = kernelState(ns());
     for (const onError of ['stop', 'rollback'] as const) {
       const results = await h.batch()
@@ -104,7 +98,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('rollback: adds, replaces, changes and deletes are undone, leaving an identical kernel state', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     n.ip('route add 10.20.0.0/16 via 10.1.0.2 metric 5');
     n.ip('route add 10.21.0.0/16 via 10.1.0.2');
     n.ip('route append 10.21.0.0/16 via 10.1.0.3');
@@ -138,7 +132,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('a 100k-operation batch: every result definite, the kernel agrees', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const adds = h.batch();
     for (let i = 0; i < 100_000; i++) adds.routes.add({ dst: `${20 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`, via: '10.1.0.2', table: 100 });
     const added = await adds.commit();
@@ -151,7 +145,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('lost ACKs (a tiny receive buffer, no limit on what is in flight) end in definite, verified results', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     const h = await open({ netns: n.name, receiveBufferBytes: 4096 });
     try {
       const batch = h.batch();
@@ -168,7 +162,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('concurrent batches on one handle and across handles in different namespaces', async () => {
-    const spaces = [addressed(ns()), addressed(another()), addressed(another())];
+    const spaces = [ns().withTestAddresses(), another().withTestAddresses(), another().withTestAddresses()];
     const handles: Handle[] = await Promise.all(spaces.map((s) => s.handle()));
     const routes = (k: number, j: number) => ({ dst: `10.${100 + k}.${j}.0/24`, via: '10.1.0.2' });
     const runs = handles.flatMap((h) => [0, 1, 2].map((k) => {
@@ -182,7 +176,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   });
 
   it('coalesced single calls: Promise.all over many adds, each with its own answer', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     const adds = Array.from({ length: 5000 }, (_, i) => h.routes.add({ dst: `172.16.${i >> 8}.${i & 255}/32`, via: '10.1.0.2', table: 16 }));
     const duplicate = h.routes.add({ dst: '172.16.0.7/32', via: '10.1.0.2', table: 16 });
     const rule = h.rules.add({ from: '10.0.0.5', table: 16, priority: 32768 });

@@ -7,14 +7,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { isRoot } from '../helpers/netns';
+import { skipUnlessRoot } from '../helpers/netns';
 
 describe('benchmark harness (smoke profile)', function () {
   before(function () {
-    if (!isRoot) {
-      console.log('      skipped "benchmark harness": needs root to build throwaway network namespaces');
-      this.skip();
-    }
+    skipUnlessRoot(this, 'benchmark harness');
   });
 
   it('measures every workload with every method and writes its results', function () {

@@ -7,17 +7,14 @@ import { open } from '../../lib';
 import { DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology, type Topology } from '../../scripts/dvr-topology';
 import { NodeChecker } from '../../scripts/dvr-verify';
-import { isRoot } from '../helpers/netns';
+import { skipUnlessRoot } from '../helpers/netns';
 
 describe('DVR driver', function () {
   let t: Topology | undefined;
   let node: DvrNode | undefined;
   let checker: NodeChecker | undefined;
   before(function () {
-    if (!isRoot) {
-      console.log('      skipped "DVR driver": needs root to build throwaway network namespaces');
-      this.skip();
-    }
+    skipUnlessRoot(this, 'DVR driver');
   });
   beforeEach(async () => {
     t = buildTopology({ name: 'test', routers: 2, fipsPerRouter: 3, subnets: 2 }, 'nlrt-dvr');

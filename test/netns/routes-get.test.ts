@@ -2,18 +2,13 @@
 // including the DVR lookup a floating IP depends on.
 import assert from 'node:assert/strict';
 
-import { NetlinkError, ValidationError, type Route } from '../../lib';
+import { ValidationError, type Route } from '../../lib';
+import { rejectsWithCode as rejectsWith } from '../helpers/assertions';
 import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
 import { ipRouteGet } from '../helpers/route-witness';
 
 const PICK = ['type', 'table', 'via', 'dev', 'src', 'iif', 'mark'] as const;
 const picked = (r: Route) => Object.fromEntries(PICK.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
-
-function addressed(ns: ScratchNamespace): ScratchNamespace {
-  ns.ip('addr add 10.1.0.1/24 dev v0');
-  ns.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
-  return ns;
-}
 
 /**
  * A qrouter namespace as Neutron's DVR builds it: internal port qr-x (10.0.0.1/24), the
@@ -34,18 +29,9 @@ function qrouter(ns: ScratchNamespace): ScratchNamespace {
   return ns;
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, check?: (e: NetlinkError) => void) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof NetlinkError, String(e));
-    assert.equal(e.code, code, e.message);
-    check?.(e);
-    return true;
-  });
-}
-
 describeInNamespace('routes: get', (ns) => {
   it('answers like ip route get, with the table the route came from (IPv4 and IPv6)', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     n.ip('route add 10.9.0.0/16 via 10.1.0.2 table 150');
     n.ip('rule add to 10.9.0.0/16 lookup 150');
     n.ip('-6 route add 2001:db8:70::/48 via 2001:db8::1 table 151');
@@ -62,8 +48,7 @@ describeInNamespace('routes: get', (ns) => {
   });
 
   it('uses mark, uid, oif and from, as policy rules see them', async () => {
-    const n = addressed(ns());
-    n.ip('addr add 10.2.0.1/24 dev v1');
+    const n = ns().withTestAddresses();
     n.ip('route add default via 10.1.0.2 table 150');
     n.ip('route add default via 10.2.0.2 table 151');
     n.ip('route add default via 10.1.0.3 table 152');
@@ -106,7 +91,7 @@ describeInNamespace('routes: get', (ns) => {
   });
 
   it('reports unreachable, prohibit and blackhole as the kernel does', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     n.ip('route add unreachable 10.11.0.0/16');
     n.ip('route add prohibit 10.12.0.0/16');
     n.ip('route add blackhole 10.13.0.0/16');
@@ -117,7 +102,7 @@ describeInNamespace('routes: get', (ns) => {
   });
 
   it('fibmatch returns the FIB entry; table looks in one table only', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     n.ip('route add 10.9.0.0/16 via 10.1.0.2 metric 5');
     n.ip('route add 10.9.0.0/16 via 10.1.0.3 metric 9 table 40');
     n.ip('route add 10.9.1.0/24 via 10.1.0.4 table 40');

@@ -4,17 +4,10 @@
 import assert from 'node:assert/strict';
 
 import type { Route, RouteSpec } from '../../lib';
-import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
+import { describeInNamespace } from '../helpers/netns';
 import { comparable, ipAllRoutes } from '../helpers/route-witness';
 
 /** Addresses that make gateways reachable: v0 is 10.1.0.1/24 and 2001:db8::5/64. */
-function addressed(ns: ScratchNamespace): ScratchNamespace {
-  ns.ip('addr add 10.1.0.1/24 dev v0');
-  ns.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
-  ns.ip('addr add 10.2.0.1/24 dev v1');
-  return ns;
-}
-
 // One spec per kind of route, with the fields nlroute must report back for it.
 const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
   ['gateway', { dst: '10.9.0.0/16', via: '10.1.0.2' }, { via: '10.1.0.2', dev: 'v0', protocol: 3, scope: 0 }],
@@ -53,7 +46,7 @@ const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
 
 describeInNamespace('routes: every type and attribute, both ways', (ns) => {
   it('what nlroute adds, nlroute and `ip -j route show table all` read back identically', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     for (const [what, spec] of SPECS) {
       await h.routes.add(spec).catch((e) => assert.fail(`${what}: ${e.message}`));
     }
@@ -74,7 +67,7 @@ describeInNamespace('routes: every type and attribute, both ways', (ns) => {
   });
 
   it('what `ip` adds, nlroute reads back as ip does', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     const commands = [
       'route add 10.9.0.0/16 via 10.1.0.2 proto bird metric 7',
       'route add 10.160.0.0/16 dev v0 metric 100 proto static table 1000 mtu lock 1400 advmss 1300 rtt 80 congctl lock cubic quickack 1 features ecn rto_min 30ms',
@@ -95,7 +88,7 @@ describeInNamespace('routes: every type and attribute, both ways', (ns) => {
   });
 
   it('a route from list() deletes exactly itself, and nothing else', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     for (const [, spec] of SPECS) await h.routes.add(spec);
     // Two aliases of one IPv4 key that differ only in gateway: each must delete itself.
     await h.routes.append({ dst: '10.9.0.0/16', via: '10.1.0.3' });

@@ -2,31 +2,16 @@
 // and IPv6, delete matching, flush, list filters, and the errors people get.
 import assert from 'node:assert/strict';
 
-import { NetlinkError, ValidationError, type Route } from '../../lib';
-import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
+import { ValidationError, type Route } from '../../lib';
+import { rejectsWithCode as rejectsWith } from '../helpers/assertions';
+import { describeInNamespace } from '../helpers/netns';
 import { ipRoutes } from '../helpers/route-witness';
-
-function addressed(ns: ScratchNamespace): ScratchNamespace {
-  ns.ip('addr add 10.1.0.1/24 dev v0');
-  ns.ip('addr add 10.2.0.1/24 dev v1');
-  ns.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
-  return ns;
-}
 
 const vias = (routes: Route[]) => routes.map((r) => r.via ?? r.nexthops?.map((h) => h.via).join('+'));
 
-async function rejectsWith(promise: Promise<unknown>, code: string, check?: (e: NetlinkError) => void) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof NetlinkError, String(e));
-    assert.equal(e.code, code, e.message);
-    check?.(e);
-    return true;
-  });
-}
-
 describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', (ns) => {
   it('add is exclusive on the key (prefix, tos, metric, table), whatever the gateway', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' });
     await rejectsWith(h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.3' }), 'EEXIST', (e) => {
       assert.equal(e.operation, 'route add');
@@ -38,7 +23,7 @@ describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', 
   });
 
   it('replace swaps the first alias or adds; change needs one to exist', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.replace({ dst: '10.9.0.0/16', via: '10.1.0.2' }); // creates
     await h.routes.replace({ dst: '10.9.0.0/16', via: '10.2.0.2' });
     assert.deepEqual(vias(await h.routes.list({ dst: '10.9.0.0/16' })), ['10.2.0.2']);
@@ -51,7 +36,7 @@ describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', 
   });
 
   it('append adds an alias after, prepend before; an identical alias is EEXIST', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' });
     await h.routes.append({ dst: '10.9.0.0/16', via: '10.1.0.3' });
     await h.routes.prepend({ dst: '10.9.0.0/16', via: '10.1.0.4' });
@@ -61,7 +46,7 @@ describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', 
   });
 
   it('test says whether a route with the key exists, and changes nothing', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' });
     assert.equal(await h.routes.test({ dst: '10.9.0.0/16', via: '10.1.0.3' }), true);
     assert.equal(await h.routes.test({ dst: '10.10.0.0/16', via: '10.1.0.3' }), false);
@@ -72,7 +57,7 @@ describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', 
 
 describeInNamespace('routes: IPv6 append, replace and multipath siblings', (ns) => {
   it('append joins a gateway route as a sibling; replace drops the siblings', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '2001:db8:70::/48', via: '2001:db8::1' });
     await h.routes.append({ dst: '2001:db8:70::/48', via: '2001:db8::2' });
     const [route] = await h.routes.list({ dst: '2001:db8:70::/48' });
@@ -84,7 +69,7 @@ describeInNamespace('routes: IPv6 append, replace and multipath siblings', (ns) 
   });
 
   it('delete with a gateway removes only that hop; without one, the route and its siblings', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '2001:db8:70::/48', nexthops: [1, 2, 3].map((i) => ({ via: `2001:db8::${i}`, dev: 'v0' })) });
     await h.routes.delete({ dst: '2001:db8:70::/48', via: '2001:db8::2' });
     assert.deepEqual((await h.routes.list({ dst: '2001:db8:70::/48' }))[0].nexthops?.map((n) => n.via), ['2001:db8::1', '2001:db8::3']);
@@ -99,7 +84,7 @@ describeInNamespace('routes: IPv6 append, replace and multipath siblings', (ns) 
 
 describeInNamespace('routes: delete matching and flush', (ns) => {
   it('delete({ dst }) removes the first alias whatever its metric, gateway or scope', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '10.9.0.0/16', dev: 'v0', metric: 3 }); // scope link
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2', metric: 5 });
     await h.routes.delete({ dst: '10.9.0.0/16' });
@@ -111,7 +96,7 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
   });
 
   it('a tos route needs its tos to be deleted; a missing table is ESRCH', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2', tos: 0x10 });
     await rejectsWith(h.routes.delete({ dst: '10.9.0.0/16' }), 'ESRCH');
     await h.routes.delete({ dst: '10.9.0.0/16', tos: 0x10 });
@@ -119,7 +104,7 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
   });
 
   it('flush deletes what the filter selects, by table and by protocol, and counts it', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     for (let i = 0; i < 50; i++) await h.routes.add({ dst: `10.100.${i}.0/24`, via: '10.1.0.2', table: 100 });
     for (let i = 0; i < 20; i++) await h.routes.add({ dst: `10.101.${i}.0/24`, via: '10.1.0.2', protocol: 'static' });
     await h.routes.add({ dst: '10.102.0.0/24', via: '10.1.0.2' });
@@ -132,7 +117,7 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
   });
 
   it('flush deletes exactly the alias it selected, not the first of its key', async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     ns().ip('route add 10.9.0.0/16 via 10.1.0.2');
     ns().ip('route append 10.9.0.0/16 via 10.1.0.3');
     assert.equal(await h.routes.flush({ via: '10.1.0.3' }), 1);
@@ -142,7 +127,7 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
 
 describeInNamespace('routes: list filters', (ns) => {
   async function populated() {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     const h = await n.handle();
     await h.routes.add({ dst: '10.0.0.0/8', via: '10.1.0.2', table: 'main' });
     await h.routes.add({ dst: '10.20.0.0/16', via: '10.1.0.2', metric: 20 });
@@ -190,7 +175,7 @@ describeInNamespace('routes: list filters', (ns) => {
 
 describeInNamespace('routes: kernel errors and names', (ns) => {
   it("carry the errno name and the kernel's extended ACK", async () => {
-    const h = await addressed(ns()).handle();
+    const h = await ns().withTestAddresses().handle();
     await rejectsWith(h.routes.add({ dst: '10.9.0.0/16', via: '10.77.0.1' }), 'ENETUNREACH', (e) => {
       assert.equal(e.extack, 'Nexthop has invalid gateway');
     });
@@ -218,7 +203,7 @@ describeInNamespace('routes: kernel errors and names', (ns) => {
   });
 
   it('resolves names from the namespace files, and devices created after the handle opened', async () => {
-    const n = addressed(ns());
+    const n = ns().withTestAddresses();
     n.writeIproute2File('rt_tables', '16 snat\n200 dvr_fip\n');
     n.writeIproute2File('rt_protos', '77 neutron\n');
     const h = await n.handle();

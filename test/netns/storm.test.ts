@@ -5,14 +5,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-import { isRoot } from '../helpers/netns';
+import { skipUnlessRoot } from '../helpers/netns';
 
 describe('FIP storm (smoke profile)', function () {
   before(function () {
-    if (!isRoot) {
-      console.log('      skipped "FIP storm": needs root to build throwaway network namespaces');
-      this.skip();
-    }
+    skipUnlessRoot(this, 'FIP storm');
   });
 
   it('runs every phase, checked, and cleans up', function () {
