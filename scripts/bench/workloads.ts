@@ -4,7 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-import { open, type Handle } from '../../lib';
+import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
 import { GATEWAY, inFreshNamespace, ipBatch, ipEach, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
@@ -89,54 +89,56 @@ function allDone(results: Array<{ status: string }>, what: string): void {
 
 const inNs = (run: (netns: string) => Promise<Sample> | Sample) => () => inFreshNamespace(async (netns) => run(netns));
 
-function ruleMethods(n: number, s: Sizes, raw: RawClient | undefined): Method[] {
-  const methods: Method[] = [
-    { name: 'nlroute batch', kind: 'nlroute', run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, async () => {
-      const adds = h.batch();
-      for (let i = 0; i < n; i++) adds.rules.add(ruleOf(i));
-      allDone(await adds.commit(), 'rule adds');
-      const dels = h.batch();
-      for (let i = 0; i < n; i++) dels.rules.delete(ruleOf(i));
-      allDone(await dels.commit(), 'rule deletes');
-    }))) },
-  ];
-  if (raw) {
-    for (const mode of ['pipe', 'sync', 'noack']) {
-      methods.push({ name: `raw C ${mode === 'pipe' ? 'pipelined' : mode === 'noack' ? 'ACK-last' : 'sync'}`, kind: 'raw',
-        run: inNs((netns) => raw.run(netns, ['rules', mode, String(n)], 'total')) });
-    }
-  }
-  methods.push(
-    { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, ruleLines(n)))) },
-    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, ruleLines(n), true))) },
-    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} rules`,
-      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, ruleLines(s.ipSample)))) },
-  );
-  return methods;
+/** What W1 and W2 (and W7) do with rules or routes: the same add+del in every method. */
+interface AddDelWork {
+  noun: 'rules' | 'routes';
+  /** Queues object i's add, and its delete, on a batch. */
+  add: (b: Batch, i: number) => void;
+  del: (b: Batch, i: number) => void;
+  /** The same as `ip` commands. */
+  lines: (n: number) => string[];
+  /** nlraw's arguments after the mode and count. */
+  rawArgs: string[];
 }
 
-function routeMethods(n: number, s: Sizes, raw: RawClient | undefined): Method[] {
+const RULE_WORK: AddDelWork = {
+  noun: 'rules',
+  add: (b, i) => b.rules.add(ruleOf(i)),
+  del: (b, i) => b.rules.delete(ruleOf(i)),
+  lines: (n) => ruleLines(n),
+  rawArgs: [],
+};
+
+const ROUTE_WORK: AddDelWork = {
+  noun: 'routes',
+  add: (b, i) => b.routes.add(routeOf(i)),
+  del: (b, i) => b.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE }),
+  lines: (n) => routeLines(n),
+  rawArgs: [`gw=${GATEWAY}`],
+};
+
+const RAW_MODES: Array<[string, string]> = [['pipe', 'pipelined'], ['sync', 'sync'], ['noack', 'ACK-last']];
+
+function addDelMethods(work: AddDelWork, n: number, s: Sizes, raw: RawClient | undefined): Method[] {
   const methods: Method[] = [
     { name: 'nlroute batch', kind: 'nlroute', run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, async () => {
       const adds = h.batch();
-      for (let i = 0; i < n; i++) adds.routes.add(routeOf(i));
-      allDone(await adds.commit(), 'route adds');
+      for (let i = 0; i < n; i++) work.add(adds, i);
+      allDone(await adds.commit(), `${work.noun}: adds`);
       const dels = h.batch();
-      for (let i = 0; i < n; i++) dels.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE });
-      allDone(await dels.commit(), 'route deletes');
+      for (let i = 0; i < n; i++) work.del(dels, i);
+      allDone(await dels.commit(), `${work.noun}: deletes`);
     }))) },
   ];
-  if (raw) {
-    for (const mode of ['pipe', 'sync', 'noack']) {
-      methods.push({ name: `raw C ${mode === 'pipe' ? 'pipelined' : mode === 'noack' ? 'ACK-last' : 'sync'}`, kind: 'raw',
-        run: inNs((netns) => raw.run(netns, ['routes', mode, String(n), `gw=${GATEWAY}`], 'total')) });
-    }
+  for (const [mode, name] of raw ? RAW_MODES : []) {
+    methods.push({ name: `raw C ${name}`, kind: 'raw',
+      run: inNs((netns) => raw!.run(netns, [work.noun, mode, String(n), ...work.rawArgs], 'total')) });
   }
   methods.push(
-    { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, routeLines(n)))) },
-    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, routeLines(n), true))) },
-    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} routes`,
-      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, routeLines(s.ipSample)))) },
+    { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n)))) },
+    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), true))) },
+    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} ${work.noun}`,
+      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, work.lines(s.ipSample)))) },
   );
   return methods;
 }
@@ -325,9 +327,9 @@ function pyroute2Method(kind: 'rules' | 'routes', n: number, python: string | un
 export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
   const python = pyroute2Python();
   const list: Workload[] = [
-    { id: 'W1', title: `${s.rules} rules add + del`, methods: [...ruleMethods(s.rules, s, raw), ...pyroute2Method('rules', s.rules, python)], reference: 'raw C pipelined',
+    { id: 'W1', title: `${s.rules} rules add + del`, methods: [...addDelMethods(RULE_WORK, s.rules, s, raw), ...pyroute2Method('rules', s.rules, python)], reference: 'raw C pipelined',
       targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.1, text: '≤ 1.1× raw pipelined' }], notes: [] },
-    { id: 'W2', title: `${s.routes} routes add + del`, methods: [...routeMethods(s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)], reference: 'raw C pipelined',
+    { id: 'W2', title: `${s.routes} routes add + del`, methods: [...addDelMethods(ROUTE_WORK, s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)], reference: 'raw C pipelined',
       targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }], notes: [] },
     { id: 'W3', title: `dump a ${s.dump}-route table into objects`, methods: dumpMethods(s.dump, raw, false), reference: 'raw C dump',
       targets: [
@@ -344,7 +346,7 @@ export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
       notes: ['nlroute open: the CPU columns cover the closes too (they are not separable); the wall time is the opens alone'] },
   ];
   for (const n of s.growth) {
-    list.push({ id: `W7/${n}`, title: `rules growth: ${n} rules add + del`, methods: ruleMethods(n, s, raw).filter((m) => m.name === 'nlroute batch' || m.name === 'raw C pipelined'),
+    list.push({ id: `W7/${n}`, title: `rules growth: ${n} rules add + del`, methods: addDelMethods(RULE_WORK, n, s, raw).filter((m) => m.name === 'nlroute batch' || m.name === 'raw C pipelined'),
       reference: 'raw C pipelined', targets: n <= 1000 ? [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw (1k rules)' }] : [], notes: [] });
   }
   list.push({ id: 'W8', title: `FIP storm bursts: ${s.storm.routers} routers × ${s.storm.fipsPerRouter} floating IPs associated and disassociated`,
