@@ -17,7 +17,8 @@ export interface Seen<T, R> {
 }
 
 export class KernelView {
-  private readonly routeTables = new Map<string, Promise<Seen<Route, RouteRecord>[]>>();
+  // Per family and table, the listed routes grouped by destination (kernel order kept).
+  private readonly routeTables = new Map<string, Promise<Map<string, Seen<Route, RouteRecord>[]>>>();
   private readonly ruleFamilies = new Map<number, Promise<Seen<Rule, RuleRecord>[]>>();
 
   constructor(
@@ -26,12 +27,6 @@ export class KernelView {
     private readonly listRules: (family: 4 | 6) => Promise<Rule[]>,
   ) {}
 
-  /** Forgets what was read (the kernel has changed since). */
-  clear(): void {
-    this.routeTables.clear();
-    this.ruleFamilies.clear();
-  }
-
   /** The routes of the record's table and family with the record's destination, in kernel order. */
   async routesAt(record: RouteRecord): Promise<Seen<Route, RouteRecord>[]> {
     const family = record.family === AF.INET6 ? 6 : 4;
@@ -39,13 +34,19 @@ export class KernelView {
     const key = `${family}/${table}`;
     let listed = this.routeTables.get(key);
     if (!listed) {
-      listed = this.listRoutes(family, table).then((routes) =>
-        convertible(routes, (route) => routeToRecord(route, 'add', this.core)));
+      listed = this.listRoutes(family, table).then((routes) => {
+        const byDestination = new Map<string, Seen<Route, RouteRecord>[]>();
+        for (const seen of convertible(routes, (route) => routeToRecord(route, 'add', this.core))) {
+          const at = destinationOf(seen.record);
+          const here = byDestination.get(at);
+          if (here) here.push(seen);
+          else byDestination.set(at, [seen]);
+        }
+        return byDestination;
+      });
       this.routeTables.set(key, listed);
     }
-    const dst = record.dst ?? '';
-    const dstLen = record.dstLen ?? 0;
-    return (await listed).filter((r) => (r.record.dst ?? '') === dst && (r.record.dstLen ?? 0) === dstLen);
+    return (await listed).get(destinationOf(record)) ?? [];
   }
 
   async rules(record: RuleRecord): Promise<Seen<Rule, RuleRecord>[]> {
@@ -93,6 +94,10 @@ export function ruleCovers(seen: RuleRecord, wanted: RuleRecord): boolean {
     if (!sameValue(seen[key], want)) return false;
   }
   return true;
+}
+
+function destinationOf(r: RouteRecord): string {
+  return `${r.dst ?? ''}/${r.dstLen ?? 0}`;
 }
 
 /** Each listed object with its record; one that cannot be expressed as an add is left out. */
