@@ -11,6 +11,7 @@ import {
 } from '../lib/dvr';
 import { NodeChecker } from './dvr-verify';
 import { buildTopology, PROFILES, type Topology } from './dvr-topology';
+import { pushTo } from './push-to';
 
 const args = process.argv.slice(2);
 const profile = PROFILES[args.find((a) => !a.startsWith('--')) ?? 'smoke'];
@@ -49,7 +50,7 @@ function failuresOf(results: Array<{ ok: boolean; floatingIp: string }>, phase: 
 // The same operations as `ip` commands, per namespace: what a forking agent runs.
 function ipCommands(t: Topology, priorities: Map<FloatingIp, number>, fips: FloatingIp[], associate: boolean): Map<string, string[]> {
   const byNs = new Map<string, string[]>();
-  const add = (ns: string, line: string) => byNs.set(ns, [...(byNs.get(ns) ?? []), line]);
+  const add = (ns: string, line: string) => pushTo(byNs, ns, line);
   const routers = new Map(t.routers.map((r) => [r.id, r]));
   for (const f of fips) {
     const r = routers.get(f.routerId)!;
@@ -227,7 +228,7 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
   const pick = () => fips[Math.floor(random() * fips.length)];
   const routers = new Map(t.routers.map((r) => [r.id, r]));
   const byNs = new Map<string, string[]>();
-  const add = (ns: string, line: string) => byNs.set(ns, [...(byNs.get(ns) ?? []), line]);
+  const add = (ns: string, line: string) => pushTo(byNs, ns, line);
   const touched = new Set<string>();
   for (let i = 0; i < count; i++) {
     const gone = pick(); // its rule goes missing (the route stays: Neutron would not repair this)

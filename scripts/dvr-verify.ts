@@ -4,6 +4,7 @@
 import { open, type Handle } from '../lib';
 import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, routerTable, snatIndex, type FloatingIp } from '../lib/dvr';
 import { EXTERNAL_GATEWAY, type Topology } from './dvr-topology';
+import { pushTo } from './push-to';
 
 export class NodeChecker {
   private readonly handles = new Map<string, Promise<Handle>>();
@@ -25,7 +26,7 @@ export class NodeChecker {
     const problems: string[] = [];
     const seen = new Map<number, string>();
     const byRouter = new Map<string, FloatingIp[]>();
-    for (const f of fips) byRouter.set(f.routerId, [...(byRouter.get(f.routerId) ?? []), f]);
+    for (const f of fips) pushTo(byRouter, f.routerId, f);
 
     await Promise.all(this.t.routers.map(async (r) => {
       const q = await this.handle(r.namespace);

@@ -8,6 +8,7 @@ import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
 import { GATEWAY, inFreshNamespace, ipBatch, ipEach, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+import { pushTo } from '../push-to';
 
 export interface Sizes {
   rules: number; // W1
@@ -288,7 +289,7 @@ function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method
     for (const f of fips) priorities.set(f, p++);
     const byNs = (associate: boolean) => {
       const lines = new Map<string, string[]>();
-      const put = (ns: string, line: string) => lines.set(ns, [...(lines.get(ns) ?? []), line]);
+      const put = (ns: string, line: string) => pushTo(lines, ns, line);
       for (const f of fips) {
         const r = t.routers.find((x) => x.id === f.routerId)!;
         const rfp = linkLocalPair(r.linkLocalIndex).rfp;
