@@ -125,3 +125,25 @@ export function ipv4HostBitsSet(prefix: Prefix): boolean {
   const value = prefix.address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
   return value % 2 ** (32 - prefix.length) !== 0;
 }
+
+/**
+ * The family that a spec's `family` field and its addresses agree on, undefined when
+ * none of them says. `addresses` lists [field, its value, its family or undefined] in
+ * the order iproute2 would read them; the first that disagrees is a ValidationError.
+ */
+export function agreedFamily(given: unknown, addresses: Array<[string, unknown, Family | undefined]>): Family | undefined {
+  let family: Family | undefined;
+  let decidedBy = '';
+  if (given !== undefined) {
+    if (given !== 4 && given !== 6) throw new ValidationError('family', given, 'must be 4 or 6');
+    family = given;
+    decidedBy = 'family';
+  }
+  for (const [field, value, f] of addresses) {
+    if (f === undefined) continue;
+    if (family !== undefined && f !== family) throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
+    family = f;
+    decidedBy = field;
+  }
+  return family;
+}

@@ -1,7 +1,7 @@
 // RouteSpec (what people type) -> RouteRecord (what the native codec encodes), with
 // iproute2's defaults (ip/iproute.c iproute_modify) filled in exactly. All
 // validation happens here, before anything reaches the kernel.
-import { ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
+import { agreedFamily, ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
 import { ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import type { LinkNames } from '../links';
@@ -158,22 +158,7 @@ function resolveFamily(
   from: { family: Family } | undefined,
   src: { family: Family } | undefined,
 ): Family {
-  let family: Family | undefined;
-  let decidedBy = '';
-  if (spec.family !== undefined) {
-    if (spec.family !== 4 && spec.family !== 6) throw new ValidationError('family', spec.family, 'must be 4 or 6');
-    family = spec.family;
-    decidedBy = 'family';
-  }
-  const agree = (field: 'dst' | 'from' | 'src', f: Family | undefined) => {
-    if (f === undefined) return;
-    if (family !== undefined && f !== family) throw new ValidationError(field, spec[field], `is IPv${f} but ${decidedBy} says IPv${family}`);
-    family = f;
-    decidedBy = field;
-  };
-  agree('dst', dst?.family);
-  agree('from', from?.family);
-  agree('src', src?.family);
+  const family = agreedFamily(spec.family, [['dst', spec.dst, dst?.family], ['from', spec.from, from?.family], ['src', spec.src, src?.family]]);
   if (family !== undefined) return family;
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
   const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];

@@ -1,6 +1,6 @@
 // RuleSpec (what people type) -> RuleRecord (what the native codec encodes).
 // All validation happens here, before anything reaches the kernel.
-import { parseAddress, parsePrefix, type Family, type Prefix } from '../address';
+import { agreedFamily, parseAddress, parsePrefix, type Family, type Prefix } from '../address';
 import { ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import { AF, type RuleRecord } from '../native';
@@ -100,21 +100,8 @@ function resolveFamily(
   nat: { family: Family } | undefined,
   purpose: RulePurpose,
 ): Family | undefined {
-  let family: Family | undefined;
-  let decidedBy = '';
-  if (spec.family !== undefined) {
-    if (spec.family !== 4 && spec.family !== 6) throw new ValidationError('family', spec.family, 'must be 4 or 6');
-    family = spec.family;
-    decidedBy = 'family';
-  }
-  for (const [field, parsed] of [['from', from], ['to', to], ['nat', nat]] as const) {
-    if (parsed === undefined || parsed === 'all') continue;
-    if (family !== undefined && parsed.family !== family) {
-      throw new ValidationError(field, spec[field], `is IPv${parsed.family} but ${decidedBy} says IPv${family}`);
-    }
-    family = parsed.family;
-    decidedBy = field;
-  }
+  const familyOf = (parsed: Selector | { family: Family }) => (parsed === undefined || parsed === 'all' ? undefined : parsed.family);
+  let family = agreedFamily(spec.family, [['from', spec.from, familyOf(from)], ['to', spec.to, familyOf(to)], ['nat', spec.nat, nat?.family]]);
   if (spec.flowlabel !== undefined || spec.flowlabelMask !== undefined) {
     if (family === 4) throw new ValidationError('flowlabel', spec.flowlabel ?? spec.flowlabelMask, 'is IPv6 only');
     family = 6;
