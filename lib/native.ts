@@ -103,6 +103,8 @@ export interface RouteFilterRecord {
   priority?: number;
   scope?: number;
   tos?: number;
+  /** Report ENOENT for a table that does not exist instead of an empty listing. */
+  missingTableIsError?: boolean;
 }
 
 /** Routes packed by native/addon/route_pack.h; lib/routes/unpack.ts reads them. */

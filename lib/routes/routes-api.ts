@@ -26,6 +26,7 @@ export const ROUTE_FIELD_OF_ATTRIBUTE: Record<string, string> = {
 
 const FILTER_KEYS = new Set([
   'family', 'table', 'protocol', 'proto', 'type', 'dev', 'dst', 'root', 'match', 'via', 'src', 'metric', 'scope', 'tos',
+  'missingTable',
 ]);
 const GET_KEYS = new Set(['from', 'iif', 'oif', 'mark', 'uid', 'ipproto', 'sport', 'dport', 'tos', 'fibmatch', 'table']);
 
@@ -150,8 +151,12 @@ export class Routes {
         throw error;
       }
       const [route] = await this.unpack(reply);
-      // IPv6 answers carry `from ::/128` when no source was given: the query's, not the route's.
-      if (options.from === undefined) delete route.from;
+      // IPv6 answers carry `from ::/128` when no source was given: the query's, not the
+      // route's, so it is kept apart (a `from` would make the answer a source route).
+      if (options.from === undefined && route.from !== undefined) {
+        route.lookupFrom = route.from;
+        delete route.from;
+      }
       return route;
     });
   }
@@ -255,6 +260,10 @@ export class Routes {
     if (filter.metric !== undefined) record.priority = integer('metric', filter.metric, 0, U32);
     if (filter.scope !== undefined) record.scope = numberOrName('scope', filter.scope, names.scopes, U8, 'scope');
     if (filter.tos !== undefined) record.tos = numberOrName('tos', filter.tos, names.dsfields, U8, 'dsfield');
+    if (filter.missingTable !== undefined && filter.missingTable !== 'empty') {
+      if (filter.missingTable !== 'error') throw new ValidationError('missingTable', filter.missingTable, "must be 'empty' or 'error'");
+      record.missingTableIsError = true;
+    }
     return record;
   }
 

@@ -22,7 +22,7 @@ const ALIASES: Record<string, keyof RouteSpec> = {
   priority: 'metric', preference: 'metric', proto: 'protocol', dsfield: 'tos',
 };
 // Read-only state that list() and get() report; accepted so a listed route can be deleted as is.
-const STATE_KEYS = new Set(['linkdown', 'dead', 'iif', 'mark', 'uid']);
+const STATE_KEYS = new Set(['linkdown', 'dead', 'iif', 'mark', 'uid', 'cacheFlags', 'lookupFrom']);
 const KNOWN_KEYS = new Set<string>([
   'family', 'dst', 'type', 'src', 'from', 'via', 'dev', 'table', 'metric', 'scope', 'protocol',
   'tos', 'onlink', 'nexthops', 'metrics', 'pref', 'expires', 'nhid', 'realms',

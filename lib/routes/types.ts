@@ -141,6 +141,17 @@ export interface Route {
   iif?: string | number;
   mark?: number;
   uid?: number;
+  /**
+   * `get()` answers for IPv4 only: the lookup answered with a cached clone, and these
+   * are its RTCF_* flags (the high 16 bits of rtm_flags; `ip route get` prints them
+   * as `cache <local>`). Ignored on input.
+   */
+  cacheFlags?: number;
+  /**
+   * `get()` answers only: the source the kernel says the lookup used when none was
+   * given (IPv6 answers `::/128`; `ip route get` prints it as `from ::`). Ignored on input.
+   */
+  lookupFrom?: string;
 }
 
 /**
@@ -167,6 +178,12 @@ export interface RouteFilter {
   metric?: number;
   scope?: number | string;
   tos?: number | string;
+  /**
+   * A table that was never created lists as empty (`'empty'`, the default), or fails
+   * with the kernel's ENOENT "FIB table does not exist" (`'error'`, as `ip route show`
+   * does). The kernel tells only in a listing of one family.
+   */
+  missingTable?: 'empty' | 'error';
 }
 
 /** What `get()` looks up with, like `ip route get ADDRESS from ... iif ...`. */

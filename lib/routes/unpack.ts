@@ -4,7 +4,7 @@
 // object once. The layout is documented in
 // route_pack.h; the two files change together.
 import { AF, type MetricsRecord, type NexthopRecord, type RoutePack } from '../native';
-import { FIELD, METRIC_NAMES, PREF_NAMES, ROUTE_TYPE_NAMES, RTAX_FEATURE_ECN, RTNH_F } from './codes';
+import { FIELD, METRIC_NAMES, PREF_NAMES, ROUTE_TYPE_NAMES, RTAX_FEATURE_ECN, RTM_F, RTNH_F } from './codes';
 import type { MetricName, Nexthop, Route, RouteMetrics } from './types';
 
 /** Maps an ifindex to the name the handle knows, or back to the index when it knows none. */
@@ -59,6 +59,7 @@ export function unpackRoutes(pack: RoutePack, deviceName: DeviceNamer): Route[] 
       if (flags & RTNH_F.LINKDOWN) route.linkdown = true;
       if (flags & RTNH_F.DEAD) route.dead = true;
     }
+    if (flags & RTM_F.CLONED) route.cacheFlags = (flags & 0xffff0000) >>> 0;
     if (present & FIELD.PREF) route.pref = PREF_NAMES.get(bytes[at + 7]) ?? 'medium';
     const extra = view.getInt32(at + 28, true);
     if (extra >= 0) unpackExtras(route, pack.extras[extra], deviceName);

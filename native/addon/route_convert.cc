@@ -116,6 +116,7 @@ RouteFilter route_filter_from_js(const Napi::Value& value) {
   if (given("priority")) w.priority = read_uint(env, v, "priority", kU32), f.fields |= kFilterPriority;
   if (given("scope")) w.scope = static_cast<uint8_t>(read_uint(env, v, "scope", kU8)), f.fields |= kFilterScope;
   if (given("tos")) w.tos = static_cast<uint8_t>(read_uint(env, v, "tos", kU8)), f.fields |= kFilterTos;
+  f.missing_table_is_error = given("missingTableIsError") && v.ToBoolean().Value();
   return f;
 }
 

@@ -28,7 +28,7 @@ io::Outcome dump_matching(io::RouteSocket& sock, const RouteFilter& filter,
       restart);
   // The kernel answers a dump of a table that was never created with ENOENT
   // ("FIB table does not exist"); for a listing that is simply no routes.
-  if (o.error == ENOENT && filter.has(kFilterTable)) return io::Outcome{};
+  if (o.error == ENOENT && filter.has(kFilterTable) && !filter.missing_table_is_error) return io::Outcome{};
   return o;
 }
 }  // namespace

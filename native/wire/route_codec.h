@@ -56,6 +56,9 @@ struct RouteFilter {
   uint32_t fields = 0;
   RouteRecord want;  // the values the selected fields must have
   DstMatch dst_match = DstMatch::Exact;
+  // A dump of a table that was never created fails with ENOENT; by default that is
+  // an empty listing, with this set it is the listing's error (as for `ip route show`).
+  bool missing_table_is_error = false;
   bool has(RouteFilterField f) const { return (fields & f) != 0; }
 };
 

@@ -41,9 +41,16 @@ describeInNamespace('routes: get', (ns) => {
     assert.equal(v4.table, 150);
     assert.equal(v4.dst, '10.9.1.1/32');
     assert.deepEqual(picked(v4), picked(ipRouteGet(n, 4, '10.9.1.1')));
+    // IPv4 answers are cached clones: their RTCF flags are kept (none for a forwarded route).
+    assert.equal(v4.cacheFlags, 0);
+    assert.equal((await h.routes.get('10.1.0.1')).cacheFlags, 0x80000000); // RTCF_LOCAL
     const v6 = await h.routes.get('2001:db8:70::9');
     assert.equal(v6.table, 151);
+    assert.equal(v6.cacheFlags, undefined);
+    // The source IPv6 says the lookup used is not the route's own `from`.
     assert.equal(v6.from, undefined);
+    assert.equal(n.ipJson<Array<{ from?: string }>>('-6 route get 2001:db8:70::9')[0].from, '::');
+    assert.equal(v6.lookupFrom, '::/128');
     assert.deepEqual(picked(v6), picked(ipRouteGet(n, 6, '2001:db8:70::9')));
   });
 

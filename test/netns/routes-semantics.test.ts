@@ -149,6 +149,10 @@ describeInNamespace('routes: list filters', (ns) => {
     const all = await h.routes.list({ table: 'all' });
     assert.ok(all.some((r) => r.table === 255) && all.some((r) => r.table === 40));
     assert.deepEqual(await h.routes.list({ table: 4242 }), []); // never created: no routes
+    // ...unless asked to tell "never created" from "empty", as `ip route show table N` does
+    await rejectsWith(h.routes.list({ family: 4, table: 4242, missingTable: 'error' }), 'ENOENT', (e) => assert.match(e.extack ?? '', /does not exist/));
+    await rejectsWith(h.routes.list({ family: 6, table: 4242, missingTable: 'error' }), 'ENOENT');
+    assert.deepEqual(dsts(await h.routes.list({ table: 40, missingTable: 'error' })), ['10.40.0.0/16']);
   });
 
   it('by protocol, type, dev and family (in the kernel), as ip shows them', async () => {
