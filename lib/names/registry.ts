@@ -115,7 +115,9 @@ function readProtocols(file: string): IdNameEntries {
     if (fields.length < 2) continue;
     const id = Number(fields[1]);
     if (!Number.isInteger(id) || id < 0 || id > 255) continue;
-    for (const name of [fields[0], ...fields.slice(2)]) entries.push([id, name]);
+    // Aliases first: the last name given for an id is the one printed, and
+    // getprotobynumber() answers the official (first) name.
+    for (const name of [...fields.slice(2), fields[0]]) entries.push([id, name]);
   }
   return entries;
 }

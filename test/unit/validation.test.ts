@@ -110,4 +110,12 @@ describe('prefixes and names', () => {
       fs.rmSync(dir, { recursive: true });
     }
   });
+
+  it('IP protocols: every name resolves, the official one is printed (as getprotobynumber answers)', function () {
+    if (!fs.existsSync('/etc/protocols')) this.skip(); // no netbase on this machine
+    const protocols = new NameRegistry().ipProtocols;
+    assert.equal(protocols.id('tcp'), 6);
+    assert.equal(protocols.id('TCP'), 6);
+    assert.equal(protocols.name(6), 'tcp');
+  });
 });
