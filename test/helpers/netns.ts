@@ -72,8 +72,9 @@ export class ScratchNamespace {
     return r.stdout;
   }
 
-  ipTry(args: string): IpResult {
-    const r = spawnSync('ip', ['-n', this.name, ...args.trim().split(/\s+/)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  /** `ip -n <ns> ARGS`, whatever its exit status; `input` is its standard input (for `-batch -`). */
+  ipTry(args: string, input?: string): IpResult {
+    const r = spawnSync('ip', ['-n', this.name, ...args.trim().split(/\s+/)], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 

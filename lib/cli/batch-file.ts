@@ -1,0 +1,175 @@
+// `-batch FILE`: one command per line, run through the batch engine. Consecutive
+// changes go to the kernel together (pipelined); a show, get, test or flush line
+// first waits for the changes before it. As in iproute2, the first failure stops the
+// batch unless -force, and a syntax error always stops it: the lines before it have
+// run, the lines after it have not. Unlike iproute2, a line may begin with -4 or -6.
+import type { Family } from '../address';
+import type { Handle } from '../handle';
+import { isChange, parseCommand, type Command } from './command';
+import { execute, type OutputMode } from './execute';
+import { describeFailure } from './report';
+import type { RouteModifyVerb } from './route-grammar';
+
+export interface BatchLine {
+  /** 1-based line number in the file. */
+  number: number;
+  words: string[];
+}
+
+export interface BatchOptions extends OutputMode {
+  family?: Family;
+  force: boolean;
+  /** The file name as given, for messages (`-` is standard input). */
+  source: string;
+}
+
+export interface BatchIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Splits a batch file into lines of words: blank lines and `#` comments are dropped, "quotes" group words. */
+export function readBatchLines(text: string): BatchLine[] {
+  const lines: BatchLine[] = [];
+  let number = 0;
+  for (const line of text.split('\n')) {
+    number++;
+    const words = lineWords(line);
+    if (words.length) lines.push({ number, words });
+  }
+  return lines;
+}
+
+// Big batch files are mostly plain words: split those directly, and keep the
+// pattern for lines with quotes.
+function lineWords(line: string): string[] {
+  if (!line.includes('"') && !line.includes("'")) {
+    const hash = line.indexOf('#');
+    const text = (hash < 0 ? line : commentFree(line, hash)).trim();
+    return text ? text.split(/\s+/) : [];
+  }
+  const words: string[] = [];
+  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
+    if (match[3]?.startsWith('#')) break; // a comment runs to the end of the line
+    words.push(match[1] ?? match[2] ?? match[3]);
+  }
+  return words;
+}
+
+// A `#` starts a comment only at the start of a word.
+function commentFree(line: string, hash: number): string {
+  for (let at = hash; at >= 0; at = line.indexOf('#', at + 1)) {
+    if (at === 0 || /\s/.test(line[at - 1])) return line.slice(0, at);
+  }
+  return line;
+}
+
+interface Pending {
+  line: BatchLine;
+  command: Command;
+}
+
+// Changes go to the kernel in chunks of this many lines: a big file is never held
+// whole as requests, and the kernel can work on one chunk while the next is read.
+const CHUNK = 1024;
+
+/**
+ * Sends a batch file's changes in order, a chunk at a time, one chunk in flight.
+ * In stop mode a chunk is sent only once the one before it went through.
+ */
+class ChangeSender {
+  private pending: Pending[] = [];
+  private inFlight: Promise<boolean> = Promise.resolve(true);
+
+  constructor(
+    private readonly handle: Handle,
+    private readonly force: boolean,
+    private readonly fail: (line: BatchLine, error: unknown) => void,
+  ) {}
+
+  /** Queues a change; false when an earlier change failed and the batch must stop. */
+  async add(change: Pending): Promise<boolean> {
+    this.pending.push(change);
+    if (this.pending.length < CHUNK) return true;
+    return this.sendPending();
+  }
+
+  /** Sends everything queued and waits for all of it; false when the batch must stop. */
+  async settle(): Promise<boolean> {
+    if (!(await this.sendPending())) return false;
+    return this.inFlight;
+  }
+
+  // Waits for the chunk in flight, then puts the queued changes in flight.
+  private async sendPending(): Promise<boolean> {
+    if (!(await this.inFlight)) return false;
+    const sent = this.pending;
+    this.pending = [];
+    if (sent.length) this.inFlight = this.commit(sent);
+    return true;
+  }
+
+  private async commit(sent: Pending[]): Promise<boolean> {
+    const batch = this.handle.batch();
+    for (const { command } of sent) addToBatch(batch, command);
+    const results = await batch.commit({ onError: this.force ? 'continue' : 'stop' });
+    let ok = true;
+    results.forEach((result, i) => {
+      if (result.status !== 'failed') return;
+      this.fail(sent[i].line, result.error);
+      ok = false;
+    });
+    return ok || this.force;
+  }
+}
+
+/** Runs the lines; resolves to the exit status (0, 1 when a line failed, 255 for bad syntax). */
+export async function runBatch(handle: Handle, lines: BatchLine[], options: BatchOptions, io: BatchIo): Promise<number> {
+  let failed = false;
+  const fail = (line: BatchLine, error: unknown) => {
+    failed = true;
+    io.stderr(`nlroute: ${options.source}:${line.number}: ${line.words.join(' ')}: ${describeFailure(error)}\n`);
+  };
+  const changes = new ChangeSender(handle, options.force, fail);
+
+  for (const line of lines) {
+    let family = options.family;
+    let words = line.words;
+    while (words[0] === '-4' || words[0] === '-6') {
+      family = words[0] === '-4' ? 4 : 6;
+      words = words.slice(1);
+    }
+    let command: Command;
+    try {
+      command = parseCommand(words, handle.names, family);
+    } catch (error) {
+      // The lines before it run; if one of them stops the batch, iproute2 never reads this one.
+      if (!(await changes.settle())) return 1;
+      fail(line, error);
+      return 255;
+    }
+    if (isChange(command)) {
+      if (!(await changes.add({ line, command }))) return 1;
+      continue;
+    }
+    if (!(await changes.settle())) return 1;
+    try {
+      io.stdout(await execute(handle, command, options));
+    } catch (error) {
+      fail(line, error);
+      if (!options.force) return 1;
+    }
+  }
+  await changes.settle();
+  return failed ? 1 : 0;
+}
+
+function addToBatch(batch: ReturnType<Handle['batch']>, command: Command): void {
+  if (command.object === 'rule') {
+    if (command.verb === 'add' || command.verb === 'delete') batch.rules[command.verb](command.spec);
+    return;
+  }
+  const verb = command.verb as Exclude<RouteModifyVerb, 'test'>;
+  if ('spec' in command) batch.routes[verb](command.spec);
+}

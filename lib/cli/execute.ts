@@ -1,0 +1,85 @@
+// Runs one parsed command on a handle and returns what it prints.
+import * as os from 'node:os';
+
+import { NetlinkError } from '../errors';
+import type { Handle } from '../handle';
+import type { Route } from '../routes/types';
+import type { Command } from './command';
+import { PrintNames } from './names';
+import { Output } from './output';
+import { printRoute } from './print-route';
+import { printRule } from './print-rule';
+import { shownFilter, shownRoutes } from './route-show';
+import { shownRules } from './rule-show';
+
+export interface OutputMode {
+  json: boolean;
+  pretty: boolean;
+}
+
+export async function execute(handle: Handle, command: Command, mode: OutputMode): Promise<string> {
+  const names = new PrintNames(handle.names);
+  if (command.object === 'rule') {
+    switch (command.verb) {
+      case 'add':
+        await handle.rules.add(command.spec);
+        return '';
+      case 'delete':
+        await handle.rules.delete(command.spec);
+        return '';
+      case 'list': {
+        const out = new Output(mode);
+        for (const rule of await shownRules(handle, command.filter)) printRule(out, rule, names);
+        return out.finish();
+      }
+      case 'flush':
+        await deleteAll(handle, 'rule', (await shownRules(handle, command.filter)).filter((rule) => rule.priority !== 0));
+        return '';
+    }
+  }
+  switch (command.verb) {
+    case 'list': {
+      const out = new Output(mode);
+      const shown = shownFilter(command.filter);
+      for (const route of await shownRoutes(handle, command.filter)) printRoute(out, route, names, shown);
+      return out.finish();
+    }
+    case 'flush':
+      await deleteAll(handle, 'route', await shownRoutes(handle, command.filter));
+      return '';
+    case 'get': {
+      const out = new Output(mode);
+      printRoute(out, await handle.routes.get(command.address, command.options), names);
+      return out.finish();
+    }
+    case 'test': {
+      // `ip route test` always fails: EEXIST when the key exists, ENOENT when not. The
+      // exit status is iproute2's; the message says which.
+      const exists = await handle.routes.test(command.spec);
+      throw new NetlinkError({
+        errno: exists ? os.constants.errno.EEXIST : os.constants.errno.ENOENT,
+        operation: 'route test',
+        extack: exists ? 'a route with this key exists' : 'no route with this key exists',
+      });
+    }
+    default:
+      await handle.routes[command.verb](command.spec);
+      return '';
+  }
+}
+
+/**
+ * A flush deletes what a show with the same selector lists (rules other than
+ * priority 0, which iproute2 never flushes), in one batch; the first failure is
+ * the command's error.
+ */
+async function deleteAll(handle: Handle, object: 'rule' | 'route', listed: Array<object>): Promise<void> {
+  const batch = handle.batch();
+  for (const item of listed) {
+    if (object === 'rule') batch.rules.delete(item);
+    else batch.routes.delete(item as Route);
+  }
+  const results = await batch.commit({ onError: 'continue' });
+  const failed = results.find((result) => result.status === 'failed');
+  if (failed && failed.status === 'failed') throw failed.error;
+}

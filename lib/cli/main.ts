@@ -1,0 +1,117 @@
+// The `nlroute` command: iproute2's `ip rule` / `ip route` language on top of the
+// library, one command from the arguments or many from -batch.
+import * as fs from 'node:fs';
+
+import { open, type Handle } from '../handle';
+import { NameRegistry } from '../names/registry';
+import { readBatchLines, runBatch, type BatchIo } from './batch-file';
+import { parseCommand } from './command';
+import { execute } from './execute';
+import { parseOptions, type Options } from './options';
+import { describeFailure, exitStatusOf } from './report';
+
+const USAGE = `Usage: nlroute [ OPTIONS ] rule { add | del | list | show | flush } SELECTOR ACTION
+       nlroute [ OPTIONS ] route { add | del | change | replace | append | prepend | test } ROUTE
+       nlroute [ OPTIONS ] route { list | show | flush } SELECTOR
+       nlroute [ OPTIONS ] route get ADDRESS [ from ADDRESS ] [ iif DEV ] [ oif DEV ] ...
+       nlroute [ OPTIONS ] -batch FILE|-
+OPTIONS := { -4 | -6 | -n[etns] NAME | -j[son] | -p[retty] | -force | -h[elp] | -V[ersion] }
+The grammar is iproute2's (see "man ip-rule", "man ip-route"); README.md lists what differs.
+`;
+
+export interface MainIo extends BatchIo {
+  readStdin(): string;
+}
+
+const processIo: MainIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: () => fs.readFileSync(0, 'utf8'),
+};
+
+/** Runs one invocation; resolves to its exit status. Never throws. */
+export async function main(argv: readonly string[], io: MainIo = processIo): Promise<number> {
+  let options: Options;
+  let rest: string[];
+  try {
+    ({ options, rest } = parseOptions(argv));
+  } catch (error) {
+    io.stderr(`nlroute: ${describeFailure(error)}\n`);
+    return exitStatusOf(error);
+  }
+  if (options.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (options.version) {
+    io.stdout(`nlroute ${version()}\n`);
+    return 0;
+  }
+  if (options.batch !== undefined) return batchMain(options, options.batch, io);
+  if (rest.length === 0) {
+    io.stderr(USAGE);
+    return 255;
+  }
+
+  const what = rest.join(' ');
+  let command;
+  try {
+    // Bad syntax (names too) never reaches the kernel: the command is read before a socket is opened.
+    command = parseCommand(rest, NameRegistry.forNamespace(options.netns), options.family);
+  } catch (error) {
+    io.stderr(`nlroute: ${what}: ${describeFailure(error)}\n`);
+    return exitStatusOf(error);
+  }
+  return withHandle(options, io, async (handle) => {
+    try {
+      io.stdout(await execute(handle, command, options));
+      return 0;
+    } catch (error) {
+      io.stderr(`nlroute: ${what}: ${describeFailure(error)}\n`);
+      return exitStatusOf(error);
+    }
+  });
+}
+
+async function batchMain(options: Options, file: string, io: MainIo): Promise<number> {
+  let text: string;
+  try {
+    text = file === '-' ? io.readStdin() : fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    io.stderr(`nlroute: cannot read batch file ${file}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const lines = readBatchLines(text);
+  return withHandle(options, io, (handle) => runBatch(handle, lines, { ...options, source: file }, io));
+}
+
+async function withHandle(options: Options, io: MainIo, body: (handle: Handle) => Promise<number>): Promise<number> {
+  let handle: Handle;
+  try {
+    handle = await open(options.netns === undefined ? {} : { netns: options.netns });
+  } catch (error) {
+    const where = options.netns === undefined ? 'the current namespace' : `namespace "${options.netns}"`;
+    io.stderr(`nlroute: cannot open ${where}: ${describeFailure(error)}\n`);
+    return 1;
+  }
+  try {
+    return await body(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The bin entry: runs main() on the process's arguments and sets the exit status. */
+export function run(): void {
+  main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
+}

@@ -1,0 +1,69 @@
+// Prefix arithmetic for show filters, with iproute2's meanings: `root P` keeps what
+// lies inside P, `match P` what contains P, `exact P` what is P.
+import { splitPrefix } from './names';
+import type { ParsedPrefix } from './numbers';
+
+/** The address as a number of its family's width. */
+function bits(address: string): bigint {
+  if (!address.includes(':')) return address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+  const [head, tail = ''] = address.split('::');
+  const groups = (text: string) => (text ? text.split(':') : []);
+  const left = groups(head);
+  const right = groups(tail);
+  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
+  const expand = (list: string[]) => list.flatMap((g) => (g.includes('.') ? ipv4Groups(g) : [g]));
+  const l = expand(left);
+  const r = expand(right);
+  const all = address.includes('::') ? [...l, ...Array(8 - l.length - r.length).fill('0'), ...r] : l;
+  return all.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group || '0', 16)), 0n);
+}
+
+function ipv4Groups(text: string): string[] {
+  const value = Number(bits(text));
+  return [(value >>> 16).toString(16), (value & 0xffff).toString(16)];
+}
+
+/** Do the first `length` bits of the two addresses agree? */
+function samePrefix(a: string, b: string, length: number): boolean {
+  const width = a.includes(':') ? 128n : 32n;
+  const shift = width - BigInt(length);
+  return bits(a) >> shift === bits(b) >> shift;
+}
+
+/** A prefix of a route or rule, as the kernel reported it (`undefined` is the whole space). */
+function asPrefix(text: string | undefined, familyWidth: number): { address?: string; length: number } {
+  if (text === undefined || text === 'default') return { length: 0 };
+  const { address, length } = splitPrefix(text);
+  return { address, length: Math.min(length, familyWidth) };
+}
+
+function widthOf(filter: ParsedPrefix): number {
+  return filter.family === 6 ? 128 : 32;
+}
+
+/** `root`: the object's prefix lies inside the filter's. */
+export function insidePrefix(object: string | undefined, filter: ParsedPrefix): boolean {
+  const it = asPrefix(object, widthOf(filter));
+  if (filter.length > it.length) return false;
+  if (filter.length === 0) return true;
+  return it.address !== undefined && familyOf(it.address) === filter.family && samePrefix(it.address, filter.address!, filter.length);
+}
+
+/** `match`: the object's prefix contains the filter's. */
+export function containsPrefix(object: string | undefined, filter: ParsedPrefix): boolean {
+  const it = asPrefix(object, widthOf(filter));
+  if (it.length > filter.length) return false;
+  if (it.length === 0) return true;
+  return filter.address !== undefined && it.address !== undefined && familyOf(it.address) === filter.family
+    && samePrefix(it.address, filter.address, it.length);
+}
+
+export function selectorMatches(object: string | undefined, selector: { kind: 'exact' | 'root' | 'match'; prefix: ParsedPrefix }): boolean {
+  if (selector.kind === 'root') return insidePrefix(object, selector.prefix);
+  if (selector.kind === 'match') return containsPrefix(object, selector.prefix);
+  return insidePrefix(object, selector.prefix) && containsPrefix(object, selector.prefix);
+}
+
+function familyOf(address: string): 4 | 6 {
+  return address.includes(':') ? 6 : 4;
+}

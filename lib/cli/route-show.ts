@@ -1,0 +1,56 @@
+// `ip route show SELECTOR` and `ip route flush SELECTOR`: what the library can ask
+// the kernel to filter (table, protocol, type, device, tos, scope, metric, the
+// destination) goes to list(); the rest is kept here with iproute2's meanings.
+import type { Family } from '../address';
+import type { Handle } from '../handle';
+import type { Route, RouteFilter } from '../routes/types';
+import type { ShownFilter } from './print-route';
+import { insidePrefix, selectorMatches } from './prefix-match';
+import type { RouteShowFilter } from './route-grammar';
+
+export async function shownRoutes(handle: Handle, filter: RouteShowFilter): Promise<Route[]> {
+  // Like iproute2: one table means IPv4 unless -6 says otherwise; `table all` means both.
+  const family: Family | undefined = filter.family ?? (filter.table === 'all' ? undefined : 4);
+  // A gateway may be of the other family (RTA_VIA); the other selectors may not.
+  for (const selector of [filter.dst?.prefix, filter.from?.prefix, filter.src]) {
+    if (selector?.family !== undefined && family !== undefined && selector.family !== family) return [];
+  }
+  // As `ip route show table 1000` does, a table that was never created is an error.
+  const query: RouteFilter = { family, table: filter.table ?? 'main', missingTable: 'error' };
+  if (filter.protocol !== undefined) query.protocol = filter.protocol;
+  if (filter.scope !== undefined) query.scope = filter.scope;
+  if (filter.type !== undefined) query.type = filter.type;
+  if (filter.dev !== undefined) query.dev = filter.dev;
+  if (filter.tos !== undefined) query.tos = filter.tos;
+  if (filter.metric !== undefined) query.metric = filter.metric;
+  const routes = await handle.routes.list(query);
+  return routes.filter((route) => {
+    // The kernel's device filter also keeps multipath routes with a hop on it; iproute2 does not.
+    if (filter.dev !== undefined && route.dev !== filter.dev) return false;
+    if (filter.dst && !selectorMatches(route.dst, filter.dst)) return false;
+    if (filter.from && !selectorMatches(route.from, filter.from)) return false;
+    if (filter.via && (route.via === undefined || !insidePrefix(route.via, filter.via))) return false;
+    if (filter.src && (route.src === undefined || !insidePrefix(route.src, filter.src))) return false;
+    if (filter.realms !== undefined && !sameRealms(route.realms ?? 0, filter.realms, filter.realmsBoth)) return false;
+    return true;
+  });
+}
+
+/** The fields iproute2 leaves out of each line because the filter fixed them. */
+export function shownFilter(filter: RouteShowFilter): ShownFilter {
+  return {
+    table: filter.table !== undefined && filter.table !== 'all',
+    dev: filter.dev !== undefined,
+    protocol: filter.protocol !== undefined,
+    scope: filter.scope !== undefined,
+    tos: filter.tos !== undefined,
+    viaHost: filter.via?.host === true,
+    srcHost: filter.src?.host === true,
+    realms: filter.realmsBoth === true,
+  };
+}
+
+// `realms TO` compares the low 16 bits, `realms FROM/TO` all 32, as iproute2 does.
+function sameRealms(realms: number, wanted: number, both = false): boolean {
+  return both ? realms >>> 0 === wanted >>> 0 : (realms & 0xffff) === (wanted & 0xffff);
+}
