@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { NetlinkError } from '../errors';
 import type { Handle } from '../handle';
 import type { Route } from '../routes/types';
+import type { Rule } from '../rules/types';
 import type { Command } from './command';
 import { PrintNames } from './names';
 import { Output } from './output';
@@ -33,7 +34,7 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
         return out.finish();
       }
       case 'flush':
-        await deleteAll(handle, 'rule', (await shownRules(handle, command.filter)).filter((rule) => rule.priority !== 0));
+        await deleteAll(handle, { rules: (await shownRules(handle, command.filter)).filter((rule) => rule.priority !== 0) });
         return '';
     }
   }
@@ -45,7 +46,7 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
       return out.finish();
     }
     case 'flush':
-      await deleteAll(handle, 'route', await shownRoutes(handle, command.filter));
+      await deleteAll(handle, { routes: await shownRoutes(handle, command.filter) });
       return '';
     case 'get': {
       const out = new Output(mode);
@@ -73,13 +74,10 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
  * priority 0, which iproute2 never flushes), in one batch; the first failure is
  * the command's error.
  */
-async function deleteAll(handle: Handle, object: 'rule' | 'route', listed: Array<object>): Promise<void> {
+async function deleteAll(handle: Handle, listed: { rules?: Rule[]; routes?: Route[] }): Promise<void> {
   const batch = handle.batch();
-  for (const item of listed) {
-    if (object === 'rule') batch.rules.delete(item);
-    else batch.routes.delete(item as Route);
-  }
+  for (const rule of listed.rules ?? []) batch.rules.delete(rule);
+  for (const route of listed.routes ?? []) batch.routes.delete(route);
   const results = await batch.commit({ onError: 'continue' });
-  const failed = results.find((result) => result.status === 'failed');
-  if (failed && failed.status === 'failed') throw failed.error;
+  for (const result of results) if (result.status === 'failed') throw result.error;
 }

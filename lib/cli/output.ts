@@ -20,7 +20,7 @@ export class Output {
 
   /** A field: `text` in text mode (nothing when undefined), `key: value` in JSON mode. */
   field(key: string, value: JsonValue, text: string | undefined): this {
-    if (this.json) this.json.key(key), this.write(value);
+    if (this.json) this.member(key, value);
     else if (text !== undefined) this.text += text;
     return this;
   }
@@ -33,7 +33,7 @@ export class Output {
 
   /** A JSON member with no text counterpart. */
   jsonOnly(key: string, value: JsonValue): this {
-    if (this.json) this.json.key(key), this.write(value);
+    if (this.json) this.member(key, value);
     return this;
   }
 
@@ -67,6 +67,11 @@ export class Output {
     const text = this.text;
     this.text = '';
     return text;
+  }
+
+  private member(key: string, value: JsonValue): void {
+    this.json!.key(key);
+    this.write(value);
   }
 
   private write(value: JsonValue): void {

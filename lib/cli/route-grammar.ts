@@ -88,16 +88,14 @@ class FamilyTracker {
     return parsed.address;
   }
 
-  /** `via [inet|inet6] ADDRESS`: a named family other than the route's is RTA_VIA. */
+  /**
+   * `via [inet|inet6] ADDRESS`. A named family may differ from the route's (an IPv6
+   * gateway of an IPv4 route, sent as RTA_VIA) and does not decide the route's family.
+   */
   gateway(words: Words): string {
-    let text = words.argument('via');
-    let family: Family | undefined = this.family;
-    if (text === 'inet' || text === 'inet6') {
-      family = text === 'inet' ? 4 : 6;
-      text = words.argument('via');
-      return address('via', text, family).address;
-    }
-    return this.address('via', text, family);
+    const text = words.argument('via');
+    if (text === 'inet' || text === 'inet6') return address('via', words.argument('via'), text === 'inet' ? 4 : 6).address;
+    return this.address('via', text);
   }
 }
 
