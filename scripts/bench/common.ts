@@ -76,6 +76,13 @@ export function ipBatch(netns: string, lines: string[], force = false): void {
   if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr}`);
 }
 
+/** The nlroute CLI (bin/nlroute.js) given the same batch file as `ip -batch`: a process per run, like ip. */
+export function nlrouteBatch(netns: string, lines: string[], force = false): void {
+  const bin = path.join(__dirname, '..', '..', '..', 'bin', 'nlroute.js');
+  const r = spawnSync(process.execPath, [bin, '-n', netns, ...(force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`nlroute -batch: ${r.stderr}`);
+}
+
 export function ipEach(netns: string, lines: string[]): void {
   for (const line of lines) {
     const r = spawnSync('ip', ['-n', netns, ...line.split(' ')], { encoding: 'utf8' });

@@ -62,8 +62,9 @@ export function markdown(r: Results): string {
       out.push(`| ${c.workload} ${c.title} | ${c.method} | skipped: ${c.skipped} | | | | |`);
       continue;
     }
-    const raw = c.kind === 'nlroute' ? ratio(r.cells, c, r.references[c.workload]) : undefined;
-    const batch = c.kind === 'nlroute' ? ratio(r.cells, c, r.cells.find((x) => x.workload === c.workload && x.kind === 'ip-batch')?.method) : undefined;
+    const ours = c.kind === 'nlroute' || c.kind === 'cli';
+    const raw = ours ? ratio(r.cells, c, r.references[c.workload]) : undefined;
+    const batch = ours ? ratio(r.cells, c, r.cells.find((x) => x.workload === c.workload && x.kind === 'ip-batch')?.method) : undefined;
     out.push(`| ${c.workload} ${c.title} | ${c.method}${c.note ? ` (${c.note})` : ''} | ${range(c)} | ${cpu(c)} | ${perOpMicros(c).toFixed(2)} | ${raw ? `${raw.toFixed(2)}×` : ''} | ${batch ? `${batch.toFixed(2)}×` : ''} |`);
   }
   out.push('', '## Targets', '', '| workload | target | measured | |', '|---|---|---:|---|');
@@ -87,7 +88,7 @@ export function markdown(r: Results): string {
   return out.join('\n') + '\n';
 }
 
-const COLORS: Record<string, string> = { nlroute: '#1f77b4', raw: '#2ca02c', 'ip-batch': '#ff7f0e', ip: '#d62728', peer: '#9467bd' };
+const COLORS: Record<string, string> = { nlroute: '#1f77b4', cli: '#17becf', raw: '#2ca02c', 'ip-batch': '#ff7f0e', ip: '#d62728', peer: '#9467bd' };
 
 /** Horizontal bars of µs per operation, log scale, grouped by workload. */
 export function svg(r: Results): string {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
-import { GATEWAY, inFreshNamespace, ipBatch, ipEach, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+import { GATEWAY, inFreshNamespace, ipBatch, ipEach, nlrouteBatch, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
 import { pushTo } from '../push-to';
 
 export interface Sizes {
@@ -23,7 +23,7 @@ export interface Sizes {
 
 export interface Method {
   name: string;
-  kind: 'nlroute' | 'raw' | 'ip-batch' | 'ip' | 'peer';
+  kind: 'nlroute' | 'cli' | 'raw' | 'ip-batch' | 'ip' | 'peer';
   run: () => Promise<Sample>;
   note?: string;
 }
@@ -136,6 +136,9 @@ function addDelMethods(work: AddDelWork, n: number, s: Sizes, raw: RawClient | u
       run: inNs((netns) => raw!.run(netns, [work.noun, mode, String(n), ...work.rawArgs], 'total')) });
   }
   methods.push(
+    // The CLI reads the same file as ip -batch, node's start-up included.
+    { name: 'nlroute CLI -batch', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n)))) },
+    { name: 'nlroute CLI -batch -force', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n), true))) },
     { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n)))) },
     { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), true))) },
     { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} ${work.noun}`,
