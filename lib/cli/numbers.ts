@@ -81,7 +81,9 @@ function addressOf(text: string): { family: Family; address: string } | undefine
 }
 
 // One to four parts, each strtoul(…, 0) of 0..255; missing parts are zero. A
-// character loop: batch files bring tens of thousands of these.
+// character loop: batch files bring tens of thousands of these. (The library's own
+// reader takes decimal parts only; octal and hex parts are iproute2's command-line
+// reading, so they are the CLI's.)
 function ipv4(text: string): string | undefined {
   let parts = 0;
   let value = 0;

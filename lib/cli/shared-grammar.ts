@@ -1,7 +1,20 @@
-// Argument forms that rule and route commands share.
+// Argument forms that rule and route commands share. Where the library already
+// checks a value (device names, names from the name files, realms), its check is
+// used, and its ValidationError becomes bad syntax naming the keyword.
+import { ValidationError } from '../errors';
 import type { NameTable } from '../names/name-table';
+import { deviceName as checkedDeviceName, numberOrName, realms } from '../validate';
 import { parseBase0, unsigned } from './numbers';
 import { invalidArgument } from './words';
+
+function asSyntax<T>(keyword: string, text: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ValidationError) throw invalidArgument(keyword, text, error.reason);
+    throw error;
+  }
+}
 
 /** rtnl_dsfield_a2n(): a name from rt_dsfield, or a number read as hex (`tos 10` is 0x10). */
 export function dsfield(keyword: string, text: string, names: NameTable): number {
@@ -13,12 +26,9 @@ export function dsfield(keyword: string, text: string, names: NameTable): number
   return value;
 }
 
-/** A device name as the kernel takes it: 1..15 bytes, no '/' or whitespace. */
+/** A device name as the kernel takes it: 1..15 characters, no '/' or whitespace. */
 export function deviceName(keyword: string, text: string): string {
-  if (text.length === 0 || Buffer.byteLength(text) > 15 || /[\s/]/.test(text)) {
-    throw invalidArgument(keyword, text, 'not a valid device name');
-  }
-  return text;
+  return asSyntax(keyword, text, () => checkedDeviceName(keyword, text));
 }
 
 /** `N` or `N-M` of 16-bit ports. */
@@ -54,13 +64,10 @@ export function zeroOrOne(keyword: string, text: string): boolean {
  * unknown name is bad syntax as in iproute2 and never reaches the kernel.
  */
 export function nameOrNumber(keyword: string, text: string, table: NameTable, max: number): number {
-  const id = table.id(text) ?? parseBase0(text);
-  if (id === undefined || id > max) throw invalidArgument(keyword, text, `"${keyword}" value is invalid`);
-  return id;
+  return asSyntax(keyword, text, () => numberOrName(keyword, text, table, max, keyword));
 }
 
 /** `FROM/TO` or `TO` realms, names or numbers, as one 32-bit value. */
 export function realmsValue(keyword: string, text: string, table: NameTable): number {
-  const [from, to] = text.includes('/') ? text.split('/', 2) : ['0', text];
-  return ((nameOrNumber(keyword, from, table, 0xffff) << 16) | nameOrNumber(keyword, to, table, 0xffff)) >>> 0;
+  return asSyntax(keyword, text, () => realms(keyword, text, table));
 }

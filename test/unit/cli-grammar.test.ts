@@ -84,7 +84,7 @@ describe('cli: rule grammar', () => {
     usageError('rule add from 300.1.1.1', /"300.1.1.1"/);
     usageError('rule add from 10.0.0.0/8 to 2001:db8::/32', /inet prefix.*"2001:db8::\/32"/);
     usageError('rule add uidrange 5', /range/);
-    usageError('rule add table nosuch', /"nosuch".*"table" value is invalid/);
+    usageError('rule add table nosuch', /"nosuch" of "table" is wrong: unknown table name/);
     usageError('rule add tos 0x100', /"0x100"/);
     usageError('rule del', /requires arguments/);
     usageError('rule bogus', /"bogus" is unknown/);
