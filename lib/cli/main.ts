@@ -3,9 +3,10 @@
 import * as fs from 'node:fs';
 
 import { open, type Handle } from '../handle';
+import { validNamespaceName } from '../namespace-target';
 import { NameRegistry } from '../names/registry';
 import { readBatchLines, runBatch, type BatchIo } from './batch-file';
-import { parseCommand } from './command';
+import { parseCommand, type Command } from './command';
 import { execute } from './execute';
 import { parseOptions, type Options } from './options';
 import { describeFailure, exitStatusOf } from './report';
@@ -35,6 +36,8 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   let rest: string[];
   try {
     ({ options, rest } = parseOptions(argv));
+    // Checked before its /etc/netns overlay is read for names.
+    if (options.netns !== undefined) validNamespaceName(options.netns);
   } catch (error) {
     io.stderr(`nlroute: ${describeFailure(error)}\n`);
     return exitStatusOf(error);
@@ -47,14 +50,20 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     io.stdout(`nlroute ${version()}\n`);
     return 0;
   }
-  if (options.batch !== undefined) return batchMain(options, options.batch, io);
+  if (options.batch !== undefined) {
+    if (rest.length) {
+      io.stderr(`nlroute: -batch reads its commands from the file; "${rest.join(' ')}" is left over\n`);
+      return 255;
+    }
+    return batchMain(options, options.batch, io);
+  }
   if (rest.length === 0) {
     io.stderr(USAGE);
     return 255;
   }
 
   const what = rest.join(' ');
-  let command;
+  let command: Command;
   try {
     // Bad syntax (names too) never reaches the kernel: the command is read before a socket is opened.
     command = parseCommand(rest, NameRegistry.forNamespace(options.netns), options.family);
