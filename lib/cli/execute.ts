@@ -6,7 +6,7 @@ import type { Handle } from '../handle';
 import type { Route } from '../routes/types';
 import type { Rule } from '../rules/types';
 import type { Command } from './command';
-import { PrintNames } from './names';
+import { PrintStyle } from './print-style';
 import { Output } from './output';
 import { printRoute } from './print-route';
 import { printRule } from './print-rule';
@@ -16,10 +16,14 @@ import { shownRules } from './rule-show';
 export interface OutputMode {
   json: boolean;
   pretty: boolean;
+  /** -d */
+  details?: boolean;
+  /** -N */
+  numeric?: boolean;
 }
 
 export async function execute(handle: Handle, command: Command, mode: OutputMode): Promise<string> {
-  const names = new PrintNames(handle.names);
+  const style = new PrintStyle(handle.names, mode);
   if (command.object === 'rule') {
     switch (command.verb) {
       case 'add':
@@ -30,7 +34,7 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
         return '';
       case 'list': {
         const out = new Output(mode);
-        for (const rule of await shownRules(handle, command.filter)) printRule(out, rule, names);
+        for (const rule of await shownRules(handle, command.filter)) printRule(out, rule, style);
         return out.finish();
       }
       case 'flush':
@@ -42,7 +46,7 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
     case 'list': {
       const out = new Output(mode);
       const shown = shownFilter(command.filter);
-      for (const route of await shownRoutes(handle, command.filter)) printRoute(out, route, names, shown);
+      for (const route of await shownRoutes(handle, command.filter)) printRoute(out, route, style, shown);
       return out.finish();
     }
     case 'flush':
@@ -50,7 +54,7 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
       return '';
     case 'get': {
       const out = new Output(mode);
-      printRoute(out, await handle.routes.get(command.address, command.options), names);
+      printRoute(out, await handle.routes.get(command.address, command.options), style);
       return out.finish();
     }
     case 'test': {

@@ -1,5 +1,6 @@
 // The global options before the object, iproute2's subset that nlroute speaks:
-// -4, -6, -f[amily], -n[etns], -j[son], -p[retty], -b[atch], -force, -h[elp], -V[ersion].
+// -4, -6, -f[amily], -n[etns], -j[son], -p[retty], -d[etails], -N[umeric], -b[atch],
+// -force, -h[elp], -V[ersion].
 import type { Family } from '../address';
 import { matches, UsageError } from './words';
 
@@ -8,6 +9,8 @@ export interface Options {
   netns?: string;
   json: boolean;
   pretty: boolean;
+  details: boolean;
+  numeric: boolean;
   batch?: string;
   force: boolean;
   help: boolean;
@@ -15,7 +18,7 @@ export interface Options {
 }
 
 export function parseOptions(argv: readonly string[]): { options: Options; rest: string[] } {
-  const options: Options = { json: false, pretty: false, force: false, help: false, version: false };
+  const options: Options = { json: false, pretty: false, details: false, numeric: false, force: false, help: false, version: false };
   let at = 0;
   const argument = (option: string): string => {
     const value = argv[++at];
@@ -36,6 +39,8 @@ export function parseOptions(argv: readonly string[]): { options: Options; rest:
     else if (word === '-force') options.force = true;
     else if (matches(word, '-batch')) options.batch = argument(option);
     else if (matches(word, '-netns')) options.netns = argument(option);
+    else if (word === '-N' || matches(word, '-Numeric')) options.numeric = true;
+    else if (matches(word, '-details')) options.details = true;
     else if (matches(word, '-json')) options.json = true;
     else if (matches(word, '-pretty')) options.pretty = true;
     else if (matches(word, '-help')) options.help = true;

@@ -1,6 +1,6 @@
 // Prefix arithmetic for show filters, with iproute2's meanings: `root P` keeps what
 // lies inside P, `match P` what contains P, `exact P` what is P.
-import { splitPrefix } from './names';
+import { splitPrefix } from './print-style';
 import type { ParsedPrefix } from './numbers';
 
 /** The address as a number of its family's width. */

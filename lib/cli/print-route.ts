@@ -2,7 +2,7 @@
 // Text words each end in a space, as iproute2's "%s " formats do; `pref` does not.
 import { METRIC_SLOTS } from '../routes/codes';
 import type { MetricName, Nexthop, Route, RouteMetrics } from '../routes/types';
-import { splitPrefix, type PrintNames } from './names';
+import { splitPrefix, type PrintStyle } from './print-style';
 import type { Output } from './output';
 
 /**
@@ -36,40 +36,43 @@ const CACHE_FLAGS: Array<[number, string]> = [
 
 const METRIC_WORDS: Partial<Record<MetricName, string>> = { rtoMin: 'rto_min', fastopenNoCookie: 'fastopen_no_cookie' };
 
-export function printRoute(out: Output, route: Route, names: PrintNames, shown: ShownFilter = {}): void {
+export function printRoute(out: Output, route: Route, style: PrintStyle, shown: ShownFilter = {}): void {
   // Cached clones are what IPv4 `route get` answers with: no proto or scope, a cache line.
   const cloned = route.cacheFlags !== undefined;
   out.object(undefined, () => {
-    if (route.type !== 'unicast') out.field('type', route.type, `${route.type} `);
+    if (route.type !== 'unicast' || style.details) {
+      const type = style.routeType(route.type);
+      out.field('type', type, `${type} `);
+    }
     const dst = route.dst === 'default' ? 'default' : shortPrefix(route.dst);
     out.field('dst', dst, `${dst} `);
     const from = route.from ?? route.lookupFrom;
     if (from !== undefined) out.field('from', shortPrefix(from), `from ${shortPrefix(from)} `);
     if (route.nhid !== undefined) out.field('nhid', route.nhid, `nhid ${route.nhid} `);
-    if (route.tos && !shown.tos) out.field('tos', names.dsfield(route.tos), `tos ${names.dsfield(route.tos)} `);
+    if (route.tos && !shown.tos) out.field('tos', style.dsfield(route.tos), `tos ${style.dsfield(route.tos)} `);
     if (route.via !== undefined) printGateway(out, route.family, route.via, shown.viaHost);
     if (route.dev !== undefined && !shown.dev) out.field('dev', String(route.dev), `dev ${route.dev} `);
-    if (route.table && route.table !== RT_TABLE_MAIN && !shown.table) {
-      out.field('table', names.table(route.table), `table ${names.table(route.table)} `);
+    if (route.table && (route.table !== RT_TABLE_MAIN || style.details) && !shown.table) {
+      out.field('table', style.table(route.table), `table ${style.table(route.table)} `);
     }
     if (!cloned) {
-      if (route.protocol !== RTPROT_BOOT && !shown.protocol) {
-        out.field('protocol', names.protocol(route.protocol), `proto ${names.protocol(route.protocol)} `);
+      if ((route.protocol !== RTPROT_BOOT || style.details) && !shown.protocol) {
+        out.field('protocol', style.protocol(route.protocol), `proto ${style.protocol(route.protocol)} `);
       }
-      if (route.scope !== 0 && !shown.scope) out.field('scope', names.scope(route.scope), `scope ${names.scope(route.scope)} `);
+      if ((route.scope !== 0 || style.details) && !shown.scope) out.field('scope', style.scope(route.scope), `scope ${style.scope(route.scope)} `);
     }
     if (route.src !== undefined && !shown.srcHost) out.field('prefsrc', route.src, `src ${route.src} `);
     if (route.metric !== undefined) out.field('metric', route.metric, `metric ${route.metric} `);
     printFlags(out, route);
     if (route.mark) out.field('mark', route.mark, route.mark >= 16 ? `mark 0x${route.mark.toString(16)} ` : `mark ${route.mark} `);
-    if (route.realms !== undefined && !shown.realms) printRealms(out, route.realms, names);
+    if (route.realms !== undefined && !shown.realms) printRealms(out, route.realms, style);
     if (route.uid !== undefined) out.field('uid', route.uid, `uid ${route.uid} `);
     if (cloned) printCacheFlags(out, route.cacheFlags!);
     if (route.expires !== undefined && route.expires !== 0) out.field('expires', route.expires, `expires ${route.expires}sec `);
     if (route.metrics) printMetrics(out, route.metrics);
     if (route.iif !== undefined) out.field('iif', String(route.iif), `iif ${route.iif} `);
     if (route.pref !== undefined) out.field('pref', route.pref, `pref ${route.pref}`);
-    if (route.nexthops) printNexthops(out, route, names);
+    if (route.nexthops) printNexthops(out, route, style);
   });
   out.plain('\n');
 }
@@ -104,14 +107,14 @@ function printFlags(out: Output, flags: { dead?: true; onlink?: true; linkdown?:
   });
 }
 
-function printRealms(out: Output, realms: number, names: PrintNames): void {
+function printRealms(out: Output, realms: number, style: PrintStyle): void {
   const from = realms >>> 16;
-  const to = names.realm(realms & 0xffff);
+  const to = style.realm(realms & 0xffff);
   out.object('flow', () => {
-    if (from) out.jsonOnly('from', names.realm(from));
+    if (from) out.jsonOnly('from', style.realm(from));
     out.jsonOnly('to', to);
   });
-  out.plain(from ? `realms ${names.realm(from)}/${to} ` : `realm ${to} `);
+  out.plain(from ? `realms ${style.realm(from)}/${to} ` : `realm ${to} `);
 }
 
 function printCacheFlags(out: Output, flags: number): void {
@@ -167,13 +170,13 @@ function printMetricValue(out: Output, name: MetricName, word: string, value: un
   out.field(word, n, `${n} `);
 }
 
-function printNexthops(out: Output, route: Route, names: PrintNames): void {
+function printNexthops(out: Output, route: Route, style: PrintStyle): void {
   out.array('nexthops', () => {
     for (const hop of route.nexthops as Nexthop[]) {
       out.plain('\n\tnexthop ');
       out.object(undefined, () => {
         if (hop.via !== undefined) printGateway(out, route.family, hop.via);
-        if (hop.realms !== undefined) printRealms(out, hop.realms, names);
+        if (hop.realms !== undefined) printRealms(out, hop.realms, style);
         if (hop.dev !== undefined) out.field('dev', String(hop.dev), `dev ${hop.dev} `);
         out.field('weight', hop.weight, `weight ${hop.weight} `);
         printFlags(out, hop);

@@ -1,12 +1,13 @@
 // `ip rule show` output, text and JSON, field for field in iproute2 6.x's order.
 import type { Rule } from '../rules/types';
-import { hex, splitPrefix, type PrintNames } from './names';
+import type { RouteType } from '../routes/types';
+import { hex, splitPrefix, type PrintStyle } from './print-style';
 import type { Output } from './output';
 
 const RTPROT_KERNEL = 2;
 const NO_SUPPRESSION = 0xffffffff; // the kernel reports -1 for "not set"
 
-export function printRule(out: Output, rule: Rule, names: PrintNames): void {
+export function printRule(out: Output, rule: Rule, style: PrintStyle): void {
   // Text is "PRIO:\t" and then words joined by single spaces.
   const words: string[] = [];
   const field = (key: string, value: string | number | bigint | null, text: string) => {
@@ -19,7 +20,7 @@ export function printRule(out: Output, rule: Rule, names: PrintNames): void {
     if (rule.from === undefined) field('src', 'all', 'from all');
     else printSelector(out, rule.from, 'src', 'from', field);
     if (rule.to !== undefined) printSelector(out, rule.to, 'dst', 'to', field);
-    if (rule.tos) field('tos', names.dsfield(rule.tos), `tos ${names.dsfield(rule.tos)}`);
+    if (rule.tos) field('tos', style.dsfield(rule.tos), `tos ${style.dsfield(rule.tos)}`);
     if (rule.dscp !== undefined) field('dscp', String(rule.dscp), `dscp ${rule.dscp}`);
     if (rule.fwmark !== undefined || rule.fwmask !== undefined) {
       const mark = rule.fwmark ?? 0;
@@ -43,30 +44,30 @@ export function printRule(out: Output, rule: Rule, names: PrintNames): void {
       out.field('uid_start', rule.uidrange[0], undefined);
       field('uid_end', rule.uidrange[1], `uidrange ${rule.uidrange[0]}-${rule.uidrange[1]}`);
     }
-    if (rule.ipproto !== undefined) field('ipproto', names.ipProtocol(rule.ipproto), `ipproto ${names.ipProtocol(rule.ipproto)}`);
+    if (rule.ipproto !== undefined) field('ipproto', style.ipProtocol(rule.ipproto), `ipproto ${style.ipProtocol(rule.ipproto)}`);
     printPortRange(rule.sport, 'sport', field, out);
     printPortRange(rule.dport, 'dport', field, out);
     if (rule.tunId !== undefined) field('tun_id', rule.tunId, `tun_id ${rule.tunId}`);
     if (rule.table) {
-      field('table', names.table(rule.table), `lookup ${names.table(rule.table)}`);
+      field('table', style.table(rule.table), `lookup ${style.table(rule.table)}`);
       const prefixlength = rule.suppressPrefixlength;
       if (prefixlength !== undefined && prefixlength !== NO_SUPPRESSION) {
         field('suppress_prefixlen', prefixlength, `suppress_prefixlength ${prefixlength}`);
       }
       const group = rule.suppressIfgroup;
       if (group !== undefined && group !== NO_SUPPRESSION) {
-        field('suppress_ifgroup', names.group(group), `suppress_ifgroup ${names.group(group)}`);
+        field('suppress_ifgroup', style.group(group), `suppress_ifgroup ${style.group(group)}`);
       }
     }
     if (rule.realms !== undefined) {
       const from = rule.realms >>> 16;
       const to = rule.realms & 0xffff;
-      if (from) out.field('flow_from', names.realm(from), undefined);
-      field('flow_to', names.realm(to), `realms ${from ? names.realm(from) + '/' : ''}${names.realm(to)}`);
+      if (from) out.field('flow_from', style.realm(from), undefined);
+      field('flow_to', style.realm(to), `realms ${from ? style.realm(from) + '/' : ''}${style.realm(to)}`);
     }
-    printAction(rule, field);
-    if (rule.protocol && rule.protocol !== RTPROT_KERNEL) {
-      field('protocol', names.protocol(rule.protocol), `proto ${names.protocol(rule.protocol)}`);
+    printAction(rule, field, style);
+    if ((rule.protocol && rule.protocol !== RTPROT_KERNEL) || style.details) {
+      field('protocol', style.protocol(rule.protocol), `proto ${style.protocol(rule.protocol)}`);
     }
   });
   out.plain(`${rule.priority}:\t${words.join(' ')}\n`);
@@ -89,7 +90,7 @@ function printPortRange(range: [number, number] | undefined, key: string, field:
   field(`${key}_end`, range[1], `${key} ${range[0]}-${range[1]}`);
 }
 
-function printAction(rule: Rule, field: FieldWriter): void {
+function printAction(rule: Rule, field: FieldWriter, style: PrintStyle): void {
   switch (rule.action) {
     case 'nat':
       if (rule.nat !== undefined) field('nat_gateway', rule.nat, `map-to ${rule.nat}`);
@@ -104,7 +105,10 @@ function printAction(rule: Rule, field: FieldWriter): void {
       return;
     case 'lookup':
       return;
-    default:
-      field('action', rule.action, rule.action);
+    default: {
+      // blackhole, unreachable, prohibit: the kernel numbers them as route types
+      const action = style.routeType(rule.action as RouteType);
+      field('action', action, action);
+    }
   }
 }

@@ -39,7 +39,8 @@ export async function shownRoutes(handle: Handle, filter: RouteShowFilter): Prom
 /** The fields iproute2 leaves out of each line because the filter fixed them. */
 export function shownFilter(filter: RouteShowFilter): ShownFilter {
   return {
-    table: filter.table !== undefined && filter.table !== 'all',
+    // every table but `all`, main included: `ip -d route show` prints no `table main`
+    table: filter.table !== 'all',
     dev: filter.dev !== undefined,
     protocol: filter.protocol !== undefined,
     scope: filter.scope !== undefined,

@@ -3,7 +3,7 @@
 // (every rule and route of both families, as `ip -j -d` reads them) and succeed or
 // fail alike, given one by one, as one -batch file, and as one -batch -force file.
 // On the namespace nlroute changed, its `show` output must be iproute2's, byte for
-// byte, as text and as -j / -j -p JSON.
+// byte, as text and as -j / -j -p JSON, also with -d (details) and -N (numbers).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -216,7 +216,7 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
       }
       assert.equal(kernelState(nlNs), kernelState(ipNs));
       for (const show of SHOWS) {
-        for (const format of ['', '-j', '-j -p']) {
+        for (const format of ['', '-j', '-j -p', '-d', '-d -j', '-N -d -j']) {
           const args = [...words(format), ...words(show)].filter(Boolean);
           const ip = nlNs.ipTry(args.join(' '));
           const nl = nlroute(['-n', nlNs.name, ...args]);

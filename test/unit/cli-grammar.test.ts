@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { readBatchLines } from '../../lib/cli/batch-file';
 import { parseCommand } from '../../lib/cli/command';
 import { JsonWriter } from '../../lib/cli/json-writer';
-import { PrintNames } from '../../lib/cli/names';
+import { PrintStyle } from '../../lib/cli/print-style';
 import { parseOptions } from '../../lib/cli/options';
 import { Output } from '../../lib/cli/output';
 import { printRoute } from '../../lib/cli/print-route';
@@ -169,12 +169,13 @@ describe('cli: route grammar', () => {
 describe('cli: options and batch files', () => {
   it("reads iproute2's global options, abbreviated or not", () => {
     const { options, rest } = parseOptions(['-n', 'qrouter-1', '-6', '-j', '-p', '-force', 'route', 'show']);
-    assert.deepEqual(options, { family: 6, netns: 'qrouter-1', json: true, pretty: true, force: true, help: false, version: false });
+    assert.deepEqual(options, { family: 6, netns: 'qrouter-1', json: true, pretty: true, details: false, numeric: false, force: true, help: false, version: false });
     assert.deepEqual(rest, ['route', 'show']);
     assert.equal(parseOptions(['-netns', 'x', '-json', '-pretty', 'rule']).options.netns, 'x');
     assert.equal(parseOptions(['-b', 'file.txt']).options.batch, 'file.txt');
     assert.equal(parseOptions(['-batch', '-']).options.batch, '-');
     assert.equal(parseOptions(['-family', 'inet6']).options.family, 6);
+    assert.deepEqual([parseOptions(['-d', '-N']).options.details, parseOptions(['-details', '-Numeric']).options.numeric], [true, true]);
     assert.throws(() => parseOptions(['-x']), UsageError);
     assert.throws(() => parseOptions(['-n']), UsageError);
   });
@@ -190,7 +191,7 @@ describe('cli: options and batch files', () => {
 });
 
 describe('cli: output forms', () => {
-  const names = new PrintNames(new NameRegistry({ configDir: '/nonexistent' }));
+  const style = new PrintStyle(new NameRegistry({ configDir: '/nonexistent' }));
 
   it("writes JSON as iproute2's json_writer does, compact and pretty", () => {
     const write = (pretty: boolean) => {
@@ -222,23 +223,23 @@ describe('cli: output forms', () => {
     printRule(text, {
       family: 4, priority: 101, not: true, from: '10.1.0.5/32', to: '192.168.0.0/16', tos: 16, fwmark: 16, fwmask: 255,
       iif: 'v0', table: 1000, action: 'lookup', protocol: 3,
-    }, names);
-    printRule(text, { family: 4, priority: 103, uidrange: [100, 200], sport: [80, 80], dport: [1000, 2000], action: 'prohibit', protocol: 4 }, names);
+    }, style);
+    printRule(text, { family: 4, priority: 103, uidrange: [100, 200], sport: [80, 80], dport: [1000, 2000], action: 'prohibit', protocol: 4 }, style);
     assert.equal(text.finish(), [
       '101:\tnot from 10.1.0.5 to 192.168.0.0/16 tos 0x10 fwmark 0x10/0xff iif v0 lookup 1000 proto boot',
       '103:\tfrom all uidrange 100-200 sport 80 dport 1000-2000 prohibit proto static',
       '',
     ].join('\n'));
     const json = new Output({ json: true, pretty: false });
-    printRule(json, { family: 4, priority: 104, action: 'goto', goto: 200, unresolved: true, protocol: 2 }, names);
+    printRule(json, { family: 4, priority: 104, action: 'goto', goto: 200, unresolved: true, protocol: 2 }, style);
     assert.equal(json.finish(), '[{"priority":104,"src":"all","goto":200,"unresolved":null}]\n');
   });
 
   it('prints routes as ip route show does, trailing spaces and all', () => {
     const text = new Output({ json: false, pretty: false });
-    printRoute(text, { family: 4, type: 'unicast', table: 1000, dst: '10.160.0.0/16', dev: 'v0', protocol: 4, scope: 253, metric: 100, metrics: { mtu: 1400, advmss: 1360, lock: ['mtu'] } }, names);
-    printRoute(text, { family: 6, type: 'unicast', table: 254, dst: '2001:db8:72::/48', protocol: 3, scope: 0, metric: 1024, pref: 'medium', nexthops: [{ via: '2001:db8::2', dev: 'v0', weight: 1 }] }, names);
-    printRoute(text, { family: 4, type: 'local', table: 255, dst: '10.1.0.1/32', dev: 'lo', protocol: 2, scope: 254, src: '10.1.0.1', uid: 0, cacheFlags: 0x80000000 }, names);
+    printRoute(text, { family: 4, type: 'unicast', table: 1000, dst: '10.160.0.0/16', dev: 'v0', protocol: 4, scope: 253, metric: 100, metrics: { mtu: 1400, advmss: 1360, lock: ['mtu'] } }, style);
+    printRoute(text, { family: 6, type: 'unicast', table: 254, dst: '2001:db8:72::/48', protocol: 3, scope: 0, metric: 1024, pref: 'medium', nexthops: [{ via: '2001:db8::2', dev: 'v0', weight: 1 }] }, style);
+    printRoute(text, { family: 4, type: 'local', table: 255, dst: '10.1.0.1/32', dev: 'lo', protocol: 2, scope: 254, src: '10.1.0.1', uid: 0, cacheFlags: 0x80000000 }, style);
     assert.equal(text.finish(), [
       '10.160.0.0/16 dev v0 table 1000 proto static scope link metric 100 mtu lock 1400 advmss 1360 ',
       '2001:db8:72::/48 metric 1024 pref medium',
@@ -247,8 +248,21 @@ describe('cli: output forms', () => {
       '    cache <local> ',
       '',
     ].join('\n'));
+    // -d prints the defaults too, -N prints numbers for names
+    const details = new Output({ json: false, pretty: false });
+    const registry = new NameRegistry({ configDir: '/nonexistent' });
+    const route = { family: 4, type: 'unicast', table: 254, dst: '10.9.0.0/16', via: '10.1.0.2', dev: 'v0', protocol: 3, scope: 0 } as const;
+    printRoute(details, route, new PrintStyle(registry, { details: true }));
+    printRoute(details, route, new PrintStyle(registry, { details: true, numeric: true }));
+    printRule(details, { family: 4, priority: 5, action: 'prohibit', protocol: 0 }, new PrintStyle(registry, { details: true, numeric: true }));
+    assert.equal(details.finish(), [
+      'unicast 10.9.0.0/16 via 10.1.0.2 dev v0 table main proto boot scope global ',
+      '1 10.9.0.0/16 via 10.1.0.2 dev v0 table 254 proto 3 scope 0 ',
+      '5:\tfrom all 8 proto 0',
+      '',
+    ].join('\n'));
     const json = new Output({ json: true, pretty: false });
-    printRoute(json, { family: 4, type: 'unicast', table: 254, dst: '10.206.0.0/16', via: '2001:db8::2', dev: 'v0', protocol: 3, scope: 0, realms: 0x10002 }, names);
+    printRoute(json, { family: 4, type: 'unicast', table: 254, dst: '10.206.0.0/16', via: '2001:db8::2', dev: 'v0', protocol: 3, scope: 0, realms: 0x10002 }, style);
     assert.equal(json.finish(), '[{"dst":"10.206.0.0/16","via":{"family":"inet6","host":"2001:db8::2"},"dev":"v0","flags":[],"flow":{"from":"1","to":"2"}}]\n');
   });
 });
