@@ -172,7 +172,8 @@ function parseRouteSpec(words: Words, names: NameRegistry, givenFamily?: Family)
 }
 
 function setDestination(spec: RouteSpec, family: FamilyTracker, text: string): void {
-  if (spec.dst !== undefined) throw new UsageError(`duplicate destination: "${text}" after "${spec.dst}"`);
+  // iproute2: 'either "to" is duplicate, or "X" is a garbage'
+  if (spec.dst !== undefined) throw new UsageError(`"${text}" is not a keyword, and the destination is already ${spec.dst}`);
   spec.dst = family.prefix('to', text).prefix ?? 'default';
 }
 
@@ -318,7 +319,7 @@ function parseRouteGet(words: Words, names: NameRegistry, givenFamily?: Family):
       throw new UsageError(`"${word}" is not supported by nlroute route get`);
     } else {
       const text = word === 'to' ? words.argument(word) : word;
-      if (destination !== undefined) throw new UsageError(`duplicate destination: "${text}" after "${destination}"`);
+      if (destination !== undefined) throw new UsageError(`"${text}" is not a keyword, and the address is already ${destination}`);
       const parsed = family.prefix('to', text);
       if (parsed.address === undefined) throw invalidArgument('to', text, 'route get needs an address');
       destination = parsed.address;

@@ -152,7 +152,8 @@ describe('cli: route grammar', () => {
     usageError('route add 10.0.0.0/8 via nowhere', /address is expected rather than "nowhere"/);
     usageError('route add 10.0.0.0/40 dev v0', /"10.0.0.0\/40"/);
     usageError('route add 10.0.0.0/8 via 2001:db8::1', /inet address.*"2001:db8::1"/);
-    usageError('route add 10.0.0.0/8 10.1.0.0/16', /duplicate destination/);
+    usageError('route add 10.0.0.0/8 10.1.0.0/16', /"10.1.0.0\/16" is not a keyword, and the destination is already 10.0.0.0\/8/);
+    usageError('route add 10.0.0.0/8 dev v0 bogus', /"bogus" is not a keyword/);
     usageError('route add 10.0.0.0/8 nexthop via 10.1.0.2 mtu 1400', /"nexthop" or end of line is expected instead of "mtu"/);
     usageError('route add 10.0.0.0/8 nexthop weight 0', /weight/);
     usageError('route add 10.0.0.0/8 hoplimit 300', /"hoplimit"/);
