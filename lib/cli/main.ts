@@ -1,6 +1,7 @@
 // The `nlroute` command: iproute2's `ip rule` / `ip route` language on top of the
 // library, one command from the arguments or many from -batch.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 import { open, type Handle } from '../handle';
 import { validNamespaceName } from '../namespace-target';
@@ -120,6 +121,14 @@ function version(): string {
 
 /** The bin entry: runs main() on the process's arguments and sets the exit status. */
 export function run(): void {
+  // `nlroute route show | head`: when the reader goes away, stop as `ip` does (killed by
+  // SIGPIPE, which Node ignores), with the shell's status for it and without a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(128 + os.constants.signals.SIGPIPE);
+      throw error;
+    });
+  }
   main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

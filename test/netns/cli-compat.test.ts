@@ -5,11 +5,12 @@
 // On the namespace nlroute changed, its `show` output must be iproute2's, byte for
 // byte, as text and as -j / -j -p JSON, also with -d (details) and -N (numbers).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { kernelState, nlroute, withoutLinkLocal } from '../helpers/cli';
+import { kernelState, NLROUTE_BIN, nlroute, withoutLinkLocal } from '../helpers/cli';
 import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
 
 interface CompatCase {
@@ -297,6 +298,22 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
     const v4 = ns.ipJson<Array<{ priority: number; table: string }>>('-4 rule show');
     assert.deepEqual(v6.map((x) => x.table), ['60']);
     assert.deepEqual(v4.filter((x) => x.priority >= 60 && x.priority <= 61).map((x) => x.table), ['61', '62']);
+  });
+
+  it('a reader that goes away (| head) ends it as SIGPIPE ends ip: status 141, no stack trace', async () => {
+    const ns = prepared({ title: '', lines: [] });
+    // ~600 kB of output: far more than a pipe holds once the reader has gone.
+    const adds = Array.from({ length: 20000 }, (_, i) => `route add 10.${60 + (i >> 8)}.${i & 255}.0/24 dev v0 table 60`);
+    assert.equal(nlroute(['-n', ns.name, '-batch', '-'], adds.join('\n')).status, 0);
+    for (const command of [['ip', '-n', ns.name], [process.execPath, NLROUTE_BIN, '-n', ns.name]]) {
+      const child = spawn(command[0], [...command.slice(1), 'route', 'show', 'table', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.stdout.once('data', () => child.stdout.destroy()); // like head after its first lines
+      const [status, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+      assert.ok(status === 141 || signal === 'SIGPIPE', `${command[0]}: status ${status}, signal ${signal}`);
+      assert.equal(stderr, '', command[0]);
+    }
   });
 
   it('kernel errors carry the extended ACK and exit 2; usage errors exit 255 and send nothing', () => {
