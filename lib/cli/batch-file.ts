@@ -155,7 +155,7 @@ export async function runBatch(handle: Handle, lines: BatchLine[], options: Batc
     }
     if (!(await changes.settle())) return 1;
     try {
-      io.stdout(await execute(handle, command, options));
+      io.stdout(await execute(handle, command, { ...options, inBatch: true }));
     } catch (error) {
       fail(line, error);
       if (!options.force) return 1;

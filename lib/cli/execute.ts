@@ -22,7 +22,13 @@ export interface OutputMode {
   numeric?: boolean;
 }
 
-export async function execute(handle: Handle, command: Command, mode: OutputMode): Promise<string> {
+export interface ExecuteOptions extends OutputMode {
+  /** A line of a -batch file: a table that was never created lists as empty, as in `ip -batch`. */
+  inBatch?: boolean;
+}
+
+export async function execute(handle: Handle, command: Command, mode: ExecuteOptions): Promise<string> {
+  const missingTable = mode.inBatch ? 'empty' : 'error';
   const style = new PrintStyle(handle.names, mode);
   if (command.object === 'rule') {
     switch (command.verb) {
@@ -46,11 +52,11 @@ export async function execute(handle: Handle, command: Command, mode: OutputMode
     case 'list': {
       const out = new Output(mode);
       const shown = shownFilter(command.filter);
-      for (const route of await shownRoutes(handle, command.filter)) printRoute(out, route, style, shown);
+      for (const route of await shownRoutes(handle, command.filter, missingTable)) printRoute(out, route, style, shown);
       return out.finish();
     }
     case 'flush':
-      await deleteAll(handle, { routes: await shownRoutes(handle, command.filter) });
+      await deleteAll(handle, { routes: await shownRoutes(handle, command.filter, missingTable) });
       return '';
     case 'get': {
       const out = new Output(mode);

@@ -8,15 +8,18 @@ import type { ShownFilter } from './print-route';
 import { insidePrefix, selectorMatches } from './prefix-match';
 import type { RouteShowFilter } from './route-grammar';
 
-export async function shownRoutes(handle: Handle, filter: RouteShowFilter): Promise<Route[]> {
+/**
+ * `missingTable`: a table that was never created fails the command (`ip route show
+ * table N`), or lists as empty (what `ip -batch` does with the same line).
+ */
+export async function shownRoutes(handle: Handle, filter: RouteShowFilter, missingTable: 'error' | 'empty'): Promise<Route[]> {
   // Like iproute2: one table means IPv4 unless -6 says otherwise; `table all` means both.
   const family: Family | undefined = filter.family ?? (filter.table === 'all' ? undefined : 4);
   // A gateway may be of the other family (RTA_VIA); the other selectors may not.
   for (const selector of [filter.dst?.prefix, filter.from?.prefix, filter.src]) {
     if (selector?.family !== undefined && family !== undefined && selector.family !== family) return [];
   }
-  // As `ip route show table 1000` does, a table that was never created is an error.
-  const query: RouteFilter = { family, table: filter.table ?? 'main', missingTable: 'error' };
+  const query: RouteFilter = { family, table: filter.table ?? 'main', missingTable };
   if (filter.protocol !== undefined) query.protocol = filter.protocol;
   if (filter.scope !== undefined) query.scope = filter.scope;
   if (filter.type !== undefined) query.type = filter.type;

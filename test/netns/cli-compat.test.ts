@@ -120,6 +120,28 @@ const CASES: CompatCase[] = [
       'route show dev v1',
       'route show type unreachable',
       'route show proto 99 table all',
+      'route show realms 1/2',
+      'route show realms 2',
+      'route show via inet6 2001:db8::2',
+      'route show src 10.1.0.1',
+      'route show tos 0x10',
+      'route show exact 10.205.0.0/16',
+      'route show scope link',
+      'route show table all type local',
+      'route show table all dev lo',
+      '-6 route show root 2001:db8::/32',
+      '-6 route show match 2001:db8:70::1',
+      '-6 route show from 2001:db8:5::/64',
+      '-6 route show table 30',
+      'route get 10.9.1.1',
+      'route get 10.1.0.7 from 10.1.0.1',
+      'route get 10.205.1.1 tos 0x10',
+      'route get 10.1.0.1',
+      'route get 10.9.1.1 fibmatch',
+      'route get 10.1.0.7 mark 5 uid 7',
+      'route get 10.161.0.9 oif v1',
+      '-6 route get 2001:db8:70::1',
+      '-6 route get 2001:db8:70::1 fibmatch',
     ],
   },
   {
@@ -232,12 +254,14 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
         const [ipNs, nlNs] = [prepared(c), prepared(c)];
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlroute-batch-'));
         try {
-          // ip takes no options on a batch line: there, the family comes from the addresses.
+          // ip takes no options on a batch line: there, the family comes from the addresses
+          // (and a show without -6 lists IPv4). nlroute reads the same lines, with a
+          // comment and a blank line; its per-line -6 has a test of its own below.
+          const lines = c.lines.map((l) => l.replace(/^-[46] /, ''));
           const ipFile = path.join(dir, 'ip.batch');
-          fs.writeFileSync(ipFile, c.lines.map((l) => l.replace(/^-[46] /, '')).join('\n') + '\n');
-          // nlroute's file keeps the per-line -6, and has a comment and a blank line.
+          fs.writeFileSync(ipFile, lines.join('\n') + '\n');
           const nlFile = path.join(dir, 'nlroute.batch');
-          fs.writeFileSync(nlFile, ['# the same commands', '', ...c.lines].join('\n') + '\n');
+          fs.writeFileSync(nlFile, ['# the same commands', '', ...lines].join('\n') + '\n');
           const forced = [...(c.family ? [`-${c.family}`] : []), ...(force ? ['-force'] : [])];
           const ip = ipNs.ipTry([...forced, '-batch', ipFile].join(' '));
           const nl = nlroute(['-n', nlNs.name, ...forced, '-batch', nlFile]);
