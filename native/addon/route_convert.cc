@@ -63,12 +63,7 @@ RouteRecord route_from_js(const Napi::Object& object) {
   RouteRecord r;
   uint32_t count;
   const FieldSpec* fields = route_fields(count);
-  // Only the properties that are there are visited (see rule_convert.cc).
-  Napi::Array names = object.GetPropertyNames();
-  for (uint32_t i = 0; i < names.Length(); ++i) {
-    std::string key = names.Get(i).As<Napi::String>().Utf8Value();
-    Napi::Value v = object.Get(key);
-    if (v.IsUndefined()) continue;
+  for_each_given(object, [&](const std::string& key, const Napi::Value& v) {
     if (key == "metrics") {
       r.metrics = metrics_from_js(env, v.As<Napi::Object>());
       r.present |= kRouteMetrics;
@@ -82,7 +77,7 @@ RouteRecord route_from_js(const Napi::Object& object) {
     } else {
       throw Napi::TypeError::New(env, "route record: unknown field " + key);
     }
-  }
+  });
   finish_route(r);
   return r;
 }

@@ -14,17 +14,11 @@ RuleRecord rule_from_js(const Napi::Object& object) {
   r.family = FAMILY_UNSPEC;
   uint32_t count;
   const FieldSpec* fields = rule_fields(count);
-  // Only the properties that are there are visited: a record rarely has more than a
-  // handful, and one Get per possible field would cost more than the encoding.
-  Napi::Array names = object.GetPropertyNames();
-  for (uint32_t i = 0; i < names.Length(); ++i) {
-    std::string key = names.Get(i).As<Napi::String>().Utf8Value();
-    Napi::Value v = object.Get(key);
-    if (v.IsUndefined()) continue;
+  for_each_given(object, [&](const std::string& key, const Napi::Value& v) {
     auto id = rule_field_id(key);
     if (!id) throw Napi::TypeError::New(env, "rule record: unknown field " + key);
     set_rule_field(r, *id, read_field(env, v, fields[*id]));
-  }
+  });
   if (!(r.present & kRuleFamily)) r.family = FAMILY_INET;
   return r;
 }
