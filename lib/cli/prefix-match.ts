@@ -1,26 +1,13 @@
 // Prefix arithmetic for show filters, with iproute2's meanings: `root P` keeps what
 // lies inside P, `match P` what contains P, `exact P` what is P.
+import { IPv4, IPv6 } from 'ip-num';
+
 import { splitPrefix } from './print-style';
 import type { ParsedPrefix } from './numbers';
 
 /** The address as a number of its family's width. */
 function bits(address: string): bigint {
-  if (!address.includes(':')) return address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-  const [head, tail = ''] = address.split('::');
-  const groups = (text: string) => (text ? text.split(':') : []);
-  const left = groups(head);
-  const right = groups(tail);
-  // An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
-  const expand = (list: string[]) => list.flatMap((g) => (g.includes('.') ? ipv4Groups(g) : [g]));
-  const l = expand(left);
-  const r = expand(right);
-  const all = address.includes('::') ? [...l, ...Array(8 - l.length - r.length).fill('0'), ...r] : l;
-  return all.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group || '0', 16)), 0n);
-}
-
-function ipv4Groups(text: string): string[] {
-  const value = Number(bits(text));
-  return [(value >>> 16).toString(16), (value & 0xffff).toString(16)];
+  return address.includes(':') ? IPv6.fromString(address).getValue() : IPv4.fromString(address).getValue();
 }
 
 /** Do the first `length` bits of the two addresses agree? */

@@ -1,6 +1,7 @@
-// `ip route show SELECTOR` and `ip route flush SELECTOR`: what the library can ask
-// the kernel to filter (table, protocol, type, device, tos, scope, metric, the
-// destination) goes to list(); the rest is kept here with iproute2's meanings.
+// `ip route show SELECTOR` and `ip route flush SELECTOR`: what list() can select
+// (table, protocol, type, device, tos, scope and metric in the kernel, the
+// destination's exact/root/match natively) goes to list(); the rest is kept here
+// with iproute2's meanings (source prefixes, gateway and src prefixes, realms).
 import type { Family } from '../address';
 import type { Handle } from '../handle';
 import type { Route, RouteFilter } from '../routes/types';
@@ -26,11 +27,11 @@ export async function shownRoutes(handle: Handle, filter: RouteShowFilter, missi
   if (filter.dev !== undefined) query.dev = filter.dev;
   if (filter.tos !== undefined) query.tos = filter.tos;
   if (filter.metric !== undefined) query.metric = filter.metric;
+  if (filter.dst) query[filter.dst.kind === 'exact' ? 'dst' : filter.dst.kind] = filter.dst.prefix.prefix ?? 'default';
   const routes = await handle.routes.list(query);
   return routes.filter((route) => {
     // The kernel's device filter also keeps multipath routes with a hop on it; iproute2 does not.
     if (filter.dev !== undefined && route.dev !== filter.dev) return false;
-    if (filter.dst && !selectorMatches(route.dst, filter.dst)) return false;
     if (filter.from && !selectorMatches(route.from, filter.from)) return false;
     if (filter.via && (route.via === undefined || !insidePrefix(route.via, filter.via))) return false;
     if (filter.src && (route.src === undefined || !insidePrefix(route.src, filter.src))) return false;
