@@ -1,7 +1,7 @@
 // Error text for stderr and the exit status iproute2 would give for the same failure.
 import { getSystemErrorMap } from 'node:util';
 
-import { FlushError, NetlinkError, NlrouteError, ValidationError } from '../errors';
+import { FlushError, NetlinkError, ValidationError } from '../errors';
 import { UsageError } from './words';
 
 /** `EEXIST: file already exists` or the kernel's extended ACK, with nlroute's hint. */
@@ -25,6 +25,5 @@ export function describeFailure(error: unknown): string {
 export function exitStatusOf(error: unknown): number {
   if (error instanceof UsageError) return 255;
   if (error instanceof NetlinkError) return 2;
-  if (error instanceof NlrouteError) return 1;
   return 1;
 }

@@ -115,6 +115,7 @@ function parseRouteSpec(words: Words, names: NameRegistry, givenFamily?: Family)
   };
   while (!words.done) {
     const word = words.take();
+    const plain = plainMetric(word);
     // Most words of a big batch file are destinations: no keyword starts with a digit.
     if (startsWithDigit(word)) setDestination(spec, family, word);
     else if (word === 'src') spec.src = family.address(word, words.argument(word));
@@ -126,12 +127,8 @@ function parseRouteSpec(words: Words, names: NameRegistry, givenFamily?: Family)
     else if (matches(word, 'metric') || matches(word, 'priority') || word === 'preference') {
       spec.metric = unsigned('metric', words.argument(word));
     } else if (word === 'scope') spec.scope = nameOrNumber(word, words.argument(word), names.scopes, 0xff);
-    else if (word === 'mtu' || word === 'advmss' || word === 'hoplimit' || matches(word, 'reordering')
-      || matches(word, 'window') || matches(word, 'cwnd') || matches(word, 'initcwnd') || matches(word, 'initrwnd')
-      || matches(word, 'ssthresh')) {
-      const name = plainMetric(word);
-      const value = unsigned(name, metricArgument(word, name), name === 'hoplimit' ? 255 : 0xffffffff);
-      metrics[name as 'mtu'] = value;
+    else if (plain !== undefined) {
+      metrics[plain] = unsigned(plain, metricArgument(word, plain), plain === 'hoplimit' ? 255 : 0xffffffff);
     } else if (word === 'rtt' || matches(word, 'rttvar')) {
       const name: MetricName = word === 'rtt' ? 'rtt' : 'rttvar';
       metrics[name] = rttTime(word, metricArgument(word, name), name === 'rtt' ? 8 : 4);
@@ -182,14 +179,15 @@ function startsWithDigit(word: string): boolean {
   return c >= 48 && c <= 57;
 }
 
-function plainMetric(word: string): MetricName {
+type PlainMetric = 'mtu' | 'advmss' | 'hoplimit' | 'reordering' | 'window' | 'cwnd' | 'initcwnd' | 'initrwnd' | 'ssthresh';
+
+/** The metric a word names when it takes `[lock] NUMBER`, with iproute2's abbreviations. */
+function plainMetric(word: string): PlainMetric | undefined {
   if (word === 'mtu' || word === 'advmss' || word === 'hoplimit') return word;
-  if (matches(word, 'reordering')) return 'reordering';
-  if (matches(word, 'window')) return 'window';
-  if (matches(word, 'cwnd')) return 'cwnd';
-  if (matches(word, 'initcwnd')) return 'initcwnd';
-  if (matches(word, 'initrwnd')) return 'initrwnd';
-  return 'ssthresh';
+  for (const name of ['reordering', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'ssthresh'] as const) {
+    if (matches(word, name)) return name;
+  }
+  return undefined;
 }
 
 // A type word: a route type's name (never a number, which would be a prefix).
