@@ -19,17 +19,26 @@ namespace nlroute::addon {
 class LoopSpinner {
  public:
   explicit LoopSpinner(Napi::Env env);
-  ~LoopSpinner();
+  // close() must have been called (and its callback may still be pending).
+  ~LoopSpinner() = default;
   LoopSpinner(const LoopSpinner&) = delete;
   LoopSpinner& operator=(const LoopSpinner&) = delete;
 
   void kick();  // a request was submitted: stay awake for a while
   void stop();  // nothing is pending any more
+  // Closes the loop handle; `done(arg)` runs from the loop once it is closed (at
+  // once when there is no handle). Called once, while the environment tears down.
+  void close(void (*done)(void*), void* arg);
 
  private:
   static void on_idle(uv_idle_t* handle);
 
-  uv_idle_t* idle_ = nullptr;  // freed by uv_close's callback, which may come after us
+  struct Idle {
+    uv_idle_t handle;
+    void (*done)(void*) = nullptr;
+    void* arg = nullptr;
+  };
+  Idle* idle_ = nullptr;  // freed by uv_close's callback
   uint64_t until_ns_ = 0;
   bool running_ = false;
 };

@@ -2,15 +2,15 @@
 #include <napi.h>
 
 #include "codec_exports.h"
+#include "env_context.h"
 #include "native_handle.h"
-#include "thread_cache.h"
 
 namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("NativeHandle", nlroute::addon::NativeHandle::Define(env));
+  // One context per environment (main thread, each Worker): see env_context.h.
+  nlroute::addon::EnvContext* context = nlroute::addon::EnvContext::create(env);
+  exports.Set("NativeHandle", nlroute::addon::NativeHandle::Define(env, context));
   nlroute::addon::export_codec(env, exports);
-  // Kept I/O threads are stopped before the environment goes away.
-  napi_add_env_cleanup_hook(env, [](void*) { nlroute::addon::drain_io_threads(); }, nullptr);
   return exports;
 }
 }  // namespace

@@ -16,7 +16,6 @@
 #include "route_convert.h"
 #include "route_pack.h"
 #include "rule_convert.h"
-#include "thread_cache.h"
 
 namespace nlroute::addon {
 
@@ -75,14 +74,25 @@ wire::RuleRecord filter_from_js(const Napi::Value& v) {
 }
 }  // namespace
 
-struct NativeHandle::Job {
+struct NativeHandle::Job : Completion {
+  Job(Napi::Env env, Work w, Finish f, NativeHandle* o)
+      : deferred(Napi::Promise::Deferred::New(env)), work(std::move(w)), finish(std::move(f)), owner(o) {}
   Napi::Promise::Deferred deferred;
   Work work;
   Finish finish;
   NativeHandle* owner;
+
+  void complete(Napi::Env env) override {
+    try {
+      deferred.Resolve(finish(env));
+    } catch (const Napi::Error& e) {
+      deferred.Reject(e.Value());
+    }
+    owner->finished(env);
+  }
 };
 
-Napi::Function NativeHandle::Define(Napi::Env env) {
+Napi::Function NativeHandle::Define(Napi::Env env, EnvContext* context) {
   return DefineClass(env, "NativeHandle",
                      {
                          InstanceMethod("open", &NativeHandle::Open),
@@ -95,70 +105,81 @@ Napi::Function NativeHandle::Define(Napi::Env env) {
                          InstanceMethod("linkGet", &NativeHandle::LinkGet),
                          InstanceMethod("linkDump", &NativeHandle::LinkDump),
                          InstanceMethod("close", &NativeHandle::Close),
-                     });
+                     },
+                     context);
 }
 
 // new NativeHandle({ path?: string, fd?: number, rcvbuf?: number })
-NativeHandle::NativeHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeHandle>(info) {
+NativeHandle::NativeHandle(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<NativeHandle>(info), context_(static_cast<EnvContext*>(info.Data())) {
   Napi::Env env = info.Env();
   Napi::Object options = info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
   Napi::Value path = options.Get("path"), fd = options.Get("fd"), rcvbuf = options.Get("rcvbuf");
   if (path.IsString()) namespace_path_ = path.As<Napi::String>().Utf8Value();
-  if (fd.IsNumber()) namespace_fd_ = fd.As<Napi::Number>().Int32Value();
+  if (fd.IsNumber()) {
+    io::NamespaceFdProblem problem;
+    namespace_fd_ = io::duplicate_namespace_fd(fd.As<Napi::Number>().Int32Value(), problem);
+    if (namespace_fd_ < 0) {
+      // lib/ turns these codes into a ValidationError naming netnsFd.
+      Napi::Error error = Napi::Error::New(env, "netnsFd is not a usable network namespace descriptor");
+      error.Set("code", problem == io::NamespaceFdProblem::NotOpen        ? "EBADF"
+                        : problem == io::NamespaceFdProblem::NotNamespace ? "ENOTNSFS"
+                                                                          : "EWRONGNS");
+      throw error;
+    }
+  }
   rcvbuf_bytes_ = rcvbuf.IsNumber() ? rcvbuf.As<Napi::Number>().Int32Value() : kDefaultRcvbuf;
-  to_js_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
-                                         "nlroute-io", 0, 1);
-  // An idle handle must not keep the process alive; a pending operation does.
-  to_js_.Unref(env);
-  io_ = take_io_thread();
-  spinner_ = std::make_unique<LoopSpinner>(env);
+  io_ = context_->threads().take();
+  context_->add(this);
 }
 
-NativeHandle::~NativeHandle() { shut_down(); }
+NativeHandle::~NativeHandle() {
+  if (namespace_fd_ >= 0) ::close(namespace_fd_);  // never opened
+  if (!context_) return;  // the environment ended first and took everything down
+  context_->remove(this);
+  shut_down();
+}
 
 void NativeHandle::shut_down() {
   if (!io_) return;
   if (closed_) {
-    give_io_thread(std::move(io_));  // close() ran last: the thread holds no socket now
+    context_->threads().give(std::move(io_));  // close() ran last: the thread holds no socket now
   } else {
     io_->stop_and_join();  // closes the socket after any queued work
     io_.reset();
   }
-  to_js_.Release();
+}
+
+void NativeHandle::environment_ending() {
+  if (io_) io_->cancel_and_join();
+  io_.reset();
+  context_ = nullptr;
 }
 
 Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish) {
-  auto* job = new Job{Napi::Promise::Deferred::New(env), std::move(work), std::move(finish), this};
-  Napi::Promise promise = job->deferred.Promise();
-  if (!io_ || closed_) {
-    delete job;
+  if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
     return deferred.Promise();
   }
+  auto* job = new Job(env, std::move(work), std::move(finish), this);
+  Napi::Promise promise = job->deferred.Promise();
   Ref();  // the JavaScript object lives until its last operation settles
-  if (pending_++ == 0) to_js_.Ref(env);
-  spinner_->kick();
-  Napi::ThreadSafeFunction to_js = to_js_;
-  io_->post([job, to_js](std::unique_ptr<io::RouteSocket>& sock) mutable {
+  ++pending_;
+  context_->work_started(env);
+  EnvContext* context = context_;  // outlives every I/O thread (see env_context.h)
+  io_->post([job, context](std::unique_ptr<io::RouteSocket>& sock) {
     job->work(sock);
-    to_js.NonBlockingCall(job, &NativeHandle::complete);
+    context->deliver(job);
   });
   return promise;
 }
 
-void NativeHandle::complete(Napi::Env env, Napi::Function, Job* job) {
-  NativeHandle* self = job->owner;
-  try {
-    job->deferred.Resolve(job->finish(env));
-  } catch (const Napi::Error& e) {
-    job->deferred.Reject(e.Value());
-  }
-  delete job;
-  if (--self->pending_ == 0 && self->io_) self->to_js_.Unref(env);
-  if (self->pending_ == 0 && self->spinner_) self->spinner_->stop();
-  if (self->closed_ && self->pending_ == 0) self->shut_down();
-  self->Unref();
+void NativeHandle::finished(Napi::Env env) {
+  --pending_;
+  if (context_) context_->work_finished(env);
+  if (closed_ && pending_ == 0 && context_) shut_down();
+  Unref();
 }
 
 Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
@@ -169,7 +190,8 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
   };
   auto state = std::make_shared<State>();
   std::string path = namespace_path_;
-  int given_fd = namespace_fd_;
+  int given_fd = namespace_fd_;  // ours (a duplicate): the open task closes it
+  namespace_fd_ = -1;
   int rcvbuf = rcvbuf_bytes_;
   io::IoThread* thread = io_.get();
   return submit(
@@ -179,6 +201,11 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
         if (!path.empty()) {
           ns_fd = io::open_namespace_file(path, state->err);
           if (ns_fd < 0) return;
+          if (io::namespace_fd_problem(ns_fd) != io::NamespaceFdProblem::None) {
+            ::close(ns_fd);
+            state->err = {EINVAL, "open(" + path + "): not a network namespace file"};
+            return;
+          }
         }
         if (ns_fd >= 0) {
           state->ns = io::namespace_id_of_fd(ns_fd);
@@ -189,7 +216,8 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
         }
         bool stranded = false;
         sock = io::RouteSocket::open(ns_fd, rcvbuf, state->err, stranded);
-        if (!path.empty()) ::close(ns_fd);  // the socket holds the namespace from now on
+        if (ns_fd >= 0) ::close(ns_fd);  // the socket holds the namespace from now on
+        if (sock) sock->set_cancel_flag(&thread->cancelled());
         if (sock) state->features = sock->features();
         if (stranded) {
           sock.reset();
@@ -391,7 +419,7 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
           Napi::Object result = Napi::Object::New(env);
           io::RequestBatch sent;  // rebuilt so an extended-ACK offset can name its attribute
           sent.starts.push_back(0);
-          wire::encode_route(sent.bytes, wire::RTM_GETROUTE, wire::NLM_F_REQUEST, 0, state->query);
+          (void)wire::encode_route(sent.bytes, wire::RTM_GETROUTE, wire::NLM_F_REQUEST, 0, state->query);
           result.Set("error", route_outcome(env, state->status, sent, 0));
           return result;
         }

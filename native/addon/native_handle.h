@@ -11,13 +11,13 @@
 #include <string>
 
 #include "../socket/io_thread.h"
-#include "loop_spin.h"
+#include "env_context.h"
 
 namespace nlroute::addon {
 
-class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
+class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident {
  public:
-  static Napi::Function Define(Napi::Env env);
+  static Napi::Function Define(Napi::Env env, EnvContext* context);
   explicit NativeHandle(const Napi::CallbackInfo& info);
   ~NativeHandle() override;
 
@@ -39,15 +39,15 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.
   Napi::Promise submit(Napi::Env env, Work work, Finish finish);
-  static void complete(Napi::Env env, Napi::Function, Job* job);
+  void finished(Napi::Env env);
   void shut_down();
+  void environment_ending() override;
 
   std::string namespace_path_;  // empty: use namespace_fd_, or the current namespace
-  int namespace_fd_ = -1;       // caller's fd, never closed by us
+  int namespace_fd_ = -1;       // our duplicate of the caller's fd, until open() takes it
   int rcvbuf_bytes_;
+  EnvContext* context_;  // null once the environment has ended
   std::unique_ptr<io::IoThread> io_;
-  Napi::ThreadSafeFunction to_js_;
-  std::unique_ptr<LoopSpinner> spinner_;
   int pending_ = 0;
   bool closed_ = false;
 };

@@ -1,50 +1,30 @@
 #include "thread_cache.h"
 
-#include <mutex>
-#include <vector>
-
 namespace nlroute::addon {
 
 namespace {
 constexpr size_t kMaxKept = 16;
-
-std::mutex cache_mutex;
-std::vector<std::unique_ptr<io::IoThread>>& kept() {
-  static auto* threads = new std::vector<std::unique_ptr<io::IoThread>>();  // never destroyed: see drain
-  return *threads;
-}
 }  // namespace
 
-std::unique_ptr<io::IoThread> take_io_thread() {
-  {
-    std::lock_guard<std::mutex> lock(cache_mutex);
-    if (!kept().empty()) {
-      auto thread = std::move(kept().back());
-      kept().pop_back();
-      return thread;
-    }
-  }
-  return std::make_unique<io::IoThread>();
+std::unique_ptr<io::IoThread> ThreadCache::take() {
+  if (kept_.empty()) return std::make_unique<io::IoThread>();
+  auto thread = std::move(kept_.back());
+  kept_.pop_back();
+  return thread;
 }
 
-void give_io_thread(std::unique_ptr<io::IoThread> thread) {
+void ThreadCache::give(std::unique_ptr<io::IoThread> thread) {
   if (!thread) return;
-  if (!thread->retired()) {
-    std::lock_guard<std::mutex> lock(cache_mutex);
-    if (kept().size() < kMaxKept) {
-      kept().push_back(std::move(thread));
-      return;
-    }
+  if (!thread->retired() && kept_.size() < kMaxKept) {
+    kept_.push_back(std::move(thread));
+    return;
   }
   thread->stop_and_join();
 }
 
-void drain_io_threads() {
+void ThreadCache::drain() {
   std::vector<std::unique_ptr<io::IoThread>> threads;
-  {
-    std::lock_guard<std::mutex> lock(cache_mutex);
-    threads.swap(kept());
-  }
+  threads.swap(kept_);
   for (auto& t : threads) t->stop_and_join();
 }
 

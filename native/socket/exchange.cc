@@ -100,6 +100,13 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
 
   size_t next = 0;
   while (next < batch.size()) {
+    if (sock.cancelled()) {
+      for (size_t i = next; i < batch.size(); ++i) {
+        outcomes[i] = local_failure(ECANCELED, "sendmsg");
+        outcomes[i].state = Outcome::State::NotSent;
+      }
+      return;
+    }
     // Pack as many whole messages as fit in one sendmsg and whose ACKs fit in rcvbuf.
     size_t end = next, bytes = 0;
     while (end < batch.size() && end - next < max_in_flight &&
@@ -138,6 +145,7 @@ Outcome dump(RouteSocket& sock, const std::function<void(std::vector<uint8_t>&, 
 
     bool interrupted = false;
     for (bool done = false; !done;) {
+      if (sock.cancelled()) return local_failure(ECANCELED, "recv");
       wire::Bytes datagram;
       int err = sock.receive(datagram, RouteSocket::Wait::Block);
       if (err == ENOBUFS) {

@@ -60,6 +60,11 @@ void IoThread::stop_and_join() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
+void IoThread::cancel_and_join() {
+  cancelled_.store(true, std::memory_order_relaxed);
+  stop_and_join();
+}
+
 void IoThread::loop() {
   for (;;) {
     Task task;
@@ -76,16 +81,20 @@ void IoThread::loop() {
       queue_.pop_front();
       queued_.store(queue_.size(), std::memory_order_release);
     }
-    task(socket_);
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (retired_) {
+    // Once cancelled, queued tasks run without the socket: they answer at once.
+    std::unique_ptr<RouteSocket> none;
+    task(cancelled_.load(std::memory_order_relaxed) ? none : socket_);
+    std::deque<Task> rest;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!retired_) continue;
       // Tasks queued behind the one that retired us still get an answer (no socket).
-      std::deque<Task> rest;
+      // They run outside the lock: one of them may post(), retire() or ask retired().
       rest.swap(queue_);
-      std::unique_ptr<RouteSocket> none;
-      for (auto& t : rest) t(none);
-      break;
+      queued_.store(0, std::memory_order_release);
     }
+    for (auto& t : rest) t(none);
+    break;
   }
   socket_.reset();  // closes the fd on this thread, after the last task
 }

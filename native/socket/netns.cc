@@ -1,7 +1,10 @@
 #include "netns.h"
 
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/vfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +22,29 @@ int open_namespace_file(const std::string& path, SysError& err) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) err = {errno, "open(" + path + ")"};
   return fd;
+}
+
+NamespaceFdProblem namespace_fd_problem(int fd) {
+  constexpr long kNsfsMagic = 0x6e736673;  // NSFS_MAGIC
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return NamespaceFdProblem::NotOpen;
+  if (fs.f_type != kNsfsMagic) return NamespaceFdProblem::NotNamespace;
+  if (::ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) return NamespaceFdProblem::OtherNamespaceType;
+  return NamespaceFdProblem::None;
+}
+
+int duplicate_namespace_fd(int fd, NamespaceFdProblem& problem) {
+  int own = fd < 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (own < 0) {
+    problem = NamespaceFdProblem::NotOpen;
+    return -1;
+  }
+  problem = namespace_fd_problem(own);
+  if (problem != NamespaceFdProblem::None) {
+    ::close(own);
+    return -1;
+  }
+  return own;
 }
 
 void run_in_namespace(int target_ns_fd, const std::function<void()>& body, SysError& err,

@@ -13,6 +13,16 @@ namespace nlroute::io {
 // Opens a namespace file (/run/netns/NAME, /proc/PID/ns/net, ...) read-only and close-on-exec.
 int open_namespace_file(const std::string& path, SysError& err);
 
+// Why a caller's descriptor cannot be used as a network namespace: 0 when it can.
+enum class NamespaceFdProblem { None, NotOpen, NotNamespace, OtherNamespaceType };
+// Checks `fd` (an nsfs file of type CLONE_NEWNET) and returns a close-on-exec
+// duplicate the caller owns, or -1 with the problem. Working on a duplicate means a
+// caller that closes its fd, and a number the process reuses meanwhile, can never make
+// the library enter another namespace than the one checked.
+int duplicate_namespace_fd(int fd, NamespaceFdProblem& problem);
+// The problem with using `fd` (ours) as a network namespace, if any.
+NamespaceFdProblem namespace_fd_problem(int fd);
+
 // Switches this thread into `target_ns_fd`, runs `body`, and switches back.
 // target_ns_fd < 0 runs `body` where the thread already is. If switching back fails,
 // `stranded` is set: the caller must end this thread rather than keep using it.

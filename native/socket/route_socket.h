@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <atomic>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -32,6 +34,11 @@ class RouteSocket {
   RouteSocket& operator=(const RouteSocket&) = delete;
 
   const SocketFeatures& features() const { return features_; }
+
+  // A flag owned by the socket's thread: when it turns true, exchanges stop between
+  // kernel round trips (the environment that asked for them is going away).
+  void set_cancel_flag(const std::atomic<bool>* flag) { cancel_ = flag; }
+  bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
   uint32_t next_seq() { return ++seq_; }
 
   // The largest datagram the kernel accepts from us (sk_sndbuf - 32).
@@ -59,6 +66,7 @@ class RouteSocket {
 
   int fd_;
   uint32_t seq_ = 0;
+  const std::atomic<bool>* cancel_ = nullptr;
   SocketFeatures features_;
   std::vector<uint8_t> receive_buffer_;
   std::vector<uint8_t> ack_slots_;  // allocated on first use

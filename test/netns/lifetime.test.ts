@@ -1,0 +1,99 @@
+// How native resources end: a process that exits with handles still open, handles
+// in Worker threads (opened and closed, terminated mid-batch, several at once). Each
+// case runs in its own process, since a failure here is a crash at teardown.
+import assert from 'node:assert/strict';
+
+import { describeExit, runChild } from '../helpers/child';
+import { describeInNamespace } from '../helpers/netns';
+
+function assertCleanExit(script: string, expectedOutput: RegExp): void {
+  const r = runChild(script);
+  assert.equal(r.signal, null, describeExit(r));
+  assert.equal(r.status, 0, describeExit(r));
+  assert.match(r.stdout, expectedOutput, describeExit(r));
+}
+
+describeInNamespace('process and Worker teardown with native resources', (ns) => {
+  for (const count of [1, 2, 5]) {
+    it(`a process that exits with ${count} handle(s) still open exits 0`, function () {
+      assertCleanExit(
+        `const { open } = require(LIB);
+         (async () => {
+           const handles = [];
+           for (let i = 0; i < ${count}; i++) handles.push(await open({ netns: '${ns().name}' }));
+           await Promise.all(handles.map((h) => h.rules.list()));
+           console.log('open', handles.length);
+         })();`,
+        new RegExp(`open ${count}`),
+      );
+    });
+  }
+
+  it('a process that exits while a batch is in flight exits 0', function () {
+    assertCleanExit(
+      `const { open } = require(LIB);
+       (async () => {
+         const h = await open({ netns: '${ns().name}' });
+         const b = h.batch();
+         for (let i = 0; i < 20000; i++) b.routes.add({ dst: '10.' + (i >> 8 & 255) + '.' + (i & 255) + '.0/24', type: 'blackhole', table: 100 });
+         b.commit();
+         console.log('left running');
+         setTimeout(() => process.exit(0), 5);
+       })();`,
+      /left running/,
+    );
+  });
+
+  it('a Worker that opens, uses and closes a handle, and the process, exit 0', function () {
+    assertCleanExit(
+      `const { Worker } = require('node:worker_threads');
+       const w = new Worker(\`const { open } = require(\${JSON.stringify(LIB)});
+         (async () => { const h = await open({ netns: '${ns().name}' }); await h.rules.list(); await h.close(); })();\`, { eval: true });
+       w.on('exit', (code) => console.log('worker exit', code));`,
+      /worker exit 0/,
+    );
+  });
+
+  it("a Worker that exits with handles open leaves the main thread's handles working", function () {
+    assertCleanExit(
+      `const { Worker } = require('node:worker_threads');
+       const { open } = require(LIB);
+       (async () => {
+         const mine = await open({ netns: '${ns().name}' });
+         await new Promise((resolve) => {
+           const w = new Worker(\`const { open } = require(\${JSON.stringify(LIB)});
+             (async () => { for (let i = 0; i < 3; i++) await open({ netns: '${ns().name}' }); })();\`, { eval: true });
+           w.on('exit', resolve);
+         });
+         const rules = await mine.rules.list();
+         console.log('main still works', rules.length > 0);
+         await mine.close();
+       })();`,
+      /main still works true/,
+    );
+  });
+
+  it('two Workers terminated in the middle of 100k-operation batches: the process exits 0', function () {
+    this.timeout(120_000);
+    assertCleanExit(
+      `const { Worker } = require('node:worker_threads');
+       const body = \`const { open } = require(\${JSON.stringify(LIB)});
+         const { parentPort, workerData } = require('node:worker_threads');
+         (async () => {
+           const h = await open({ netns: '${ns().name}' });
+           const b = h.batch();
+           for (let i = 0; i < 100000; i++) b.routes.add({ dst: '10.' + (i >> 16) + '.' + ((i >> 8) & 255) + '.' + (i & 255) + '/32', type: 'blackhole', table: workerData });
+           parentPort.postMessage('committing');
+           await b.commit();
+           parentPort.postMessage('finished');
+         })();\`;
+       let exited = 0;
+       for (const table of [100, 101]) {
+         const w = new Worker(body, { eval: true, workerData: table });
+         w.on('message', (m) => { if (m === 'committing') setTimeout(() => w.terminate(), 20 + table - 100); });
+         w.on('exit', () => { if (++exited === 2) console.log('both terminated'); });
+       }`,
+      /both terminated/,
+    );
+  });
+});
