@@ -26,7 +26,9 @@ Napi::Value EncodeRule(const Napi::CallbackInfo& info) {
   uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
   uint32_t seq = info[2].As<Napi::Number>().Uint32Value();
   std::vector<uint8_t> out;
-  wire::encode_rule(out, type, flags, seq, rule_from_js(info[3].As<Napi::Object>()));
+  if (!wire::encode_rule(out, type, flags, seq, rule_from_js(info[3].As<Napi::Object>()))) {
+    throw Napi::RangeError::New(env, "rule: an attribute is longer than netlink's 16-bit length");
+  }
   return Napi::Buffer<uint8_t>::Copy(env, out.data(), out.size());
 }
 
@@ -66,8 +68,10 @@ Napi::Value EncodeRoute(const Napi::CallbackInfo& info) {
   uint16_t type = kind == "delete" ? wire::RTM_DELROUTE : kind == "get" ? wire::RTM_GETROUTE : wire::RTM_NEWROUTE;
   uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
   std::vector<uint8_t> out;
-  wire::encode_route(out, type, flags, info[2].As<Napi::Number>().Uint32Value(),
-                     route_from_js(info[3].As<Napi::Object>()));
+  if (!wire::encode_route(out, type, flags, info[2].As<Napi::Number>().Uint32Value(),
+                          route_from_js(info[3].As<Napi::Object>()))) {
+    throw Napi::RangeError::New(info.Env(), "route: an attribute is longer than netlink's 16-bit length");
+  }
   return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
 }
 

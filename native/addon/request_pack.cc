@@ -53,6 +53,15 @@ std::string slice(const Napi::Env& env, const std::u16string& text, uint32_t off
   return out;
 }
 
+// lib/ checks every length before packing; this is the last line, so a request the
+// kernel would read with a wrapped length is never sent whatever reaches us.
+Napi::Error too_long(const Napi::Env& env, size_t index) {
+  Napi::Error e = Napi::RangeError::New(env, "request " + std::to_string(index) +
+                                                 ": an attribute is longer than netlink's 16-bit length (65535 bytes)");
+  e.Set("code", "EMSGSIZE");
+  return e;
+}
+
 FieldValue read_packed_field(const Napi::Env& env, WordReader& in, const std::u16string& text, const FieldSpec& spec) {
   FieldValue v;
   switch (spec.kind) {
@@ -125,7 +134,7 @@ void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& 
         }
         if (!(r.present & kRuleFamily)) r.family = FAMILY_INET;
       }
-      ops::append_rule(batch, remove, flags, tolerated, r);
+      if (!ops::append_rule(batch, remove, flags, tolerated, r)) throw too_long(env, batch.size() - 1);
     } else {
       RouteRecord r;
       if (fields == kSideRecord) {
@@ -138,7 +147,7 @@ void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& 
         }
         finish_route(r);
       }
-      ops::append_route(batch, remove, flags, tolerated, r);
+      if (!ops::append_route(batch, remove, flags, tolerated, r)) throw too_long(env, batch.size() - 1);
     }
     is_rule.push_back(rule);
   }

@@ -14,9 +14,12 @@ namespace nlroute::ops {
 
 // Append one RTM_NEWRULE/RTM_DELRULE (or route) request to `batch`, with sequence
 // number 0 until send_encoded numbers it. `tolerated`: an errno that does not stop a
-// stop-at-first-error run (EEXIST for an idempotent add), or 0.
-void append_rule(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated, const wire::RuleRecord& rule);
-void append_route(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated, const wire::RouteRecord& route);
+// stop-at-first-error run (EEXIST for an idempotent add), or 0. False when the request
+// does not fit netlink's 16-bit lengths (see MessageWriter::fits).
+[[nodiscard]] bool append_rule(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated,
+                               const wire::RuleRecord& rule);
+[[nodiscard]] bool append_route(io::RequestBatch& batch, bool remove, uint16_t flags, int tolerated,
+                                const wire::RouteRecord& route);
 
 // Gives the requests consecutive sequence numbers from the socket and transacts
 // them: one outcome per request, in order.

@@ -60,7 +60,12 @@ io::Outcome get_route(io::RouteSocket& sock, const RouteRecord& query, std::opti
   std::vector<uint8_t> request, reply;
   uint32_t seq = sock.next_seq();
   // No NLM_F_ACK: the answer is the route itself (or an NLMSG_ERROR).
-  encode_route(request, RTM_GETROUTE, NLM_F_REQUEST, seq, query);
+  if (!encode_route(request, RTM_GETROUTE, NLM_F_REQUEST, seq, query)) {
+    io::Outcome too_long;
+    too_long.error = EMSGSIZE;
+    too_long.syscall = "encode";
+    return too_long;
+  }
   io::Outcome o = io::request_reply(sock, request, seq, reply);
   if (o.error) return o;
   MessageIterator it({reply.data(), reply.size()});

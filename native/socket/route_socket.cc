@@ -13,14 +13,6 @@
 namespace nlroute::io {
 
 namespace {
-// struct sockaddr_nl and NETLINK_ROUTE, spelled out so that <linux/netlink.h>'s macros
-// (NLMSG_ERROR, ...) never meet the constants of the same names in wire/constants.h.
-struct NetlinkAddress {
-  sa_family_t nl_family;
-  unsigned short nl_pad;
-  uint32_t nl_pid;
-  uint32_t nl_groups;
-};
 constexpr int kNetlinkRoute = 0;
 
 // Dump datagrams are capped near 32 KiB by the kernel; twice that never truncates.
@@ -155,29 +147,52 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
   if (ack_slots_.empty()) ack_slots_.resize(kAckSlots * kAckSlotBytes);
   mmsghdr messages[kAckSlots] = {};
   iovec vectors[kAckSlots];
+  NetlinkAddress senders[kAckSlots];
   for (size_t i = 0; i < kAckSlots; ++i) {
     vectors[i] = {ack_slots_.data() + i * kAckSlotBytes, kAckSlotBytes};
     messages[i].msg_hdr.msg_iov = &vectors[i];
     messages[i].msg_hdr.msg_iovlen = 1;
+    messages[i].msg_hdr.msg_name = &senders[i];
   }
-  long n = receive_now_or_wait(fd_, wait == Wait::Block,
-                               [&] { return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr)); });
-  if (n < 0) return static_cast<int>(-n);
-  for (long i = 0; i < n; ++i) {
-    if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
-    out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
+  for (;;) {
+    for (size_t i = 0; i < kAckSlots; ++i) messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+    long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
+      return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr));
+    });
+    if (n < 0) return static_cast<int>(-n);
+    for (long i = 0; i < n; ++i) {
+      if (!from_kernel(senders[i], messages[i].msg_hdr.msg_namelen)) continue;
+      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
+      out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
+    }
+    if (!out.empty()) return 0;
+    // Everything that came was from another sender: wait for the kernel's answer.
   }
-  return 0;
 }
 
 int RouteSocket::receive(wire::Bytes& out, Wait wait) {
-  long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
-    return static_cast<long>(::recv(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT));
-  });
-  if (n < 0) return static_cast<int>(-n);
-  if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
-  out = {receive_buffer_.data(), static_cast<size_t>(n)};
-  return 0;
+  for (;;) {
+    NetlinkAddress sender{};
+    socklen_t sender_len = sizeof sender;
+    long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
+      return static_cast<long>(::recvfrom(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT,
+                                          reinterpret_cast<sockaddr*>(&sender), &sender_len));
+    });
+    if (n < 0) return static_cast<int>(-n);
+    if (!from_kernel(sender, sender_len)) continue;
+    if (static_cast<size_t>(n) > receive_buffer_.size()) return EMSGSIZE;
+    out = {receive_buffer_.data(), static_cast<size_t>(n)};
+    return 0;
+  }
+}
+
+bool RouteSocket::from_kernel(const NetlinkAddress& sender, socklen_t length) {
+  // Another process in the namespace with CAP_NET_ADMIN there can send to our port
+  // id; its "ACKs" and "dump replies" would be taken as the kernel's. Only port 0 is
+  // the kernel.
+  if (length >= sizeof sender && sender.nl_family == AF_NETLINK && sender.nl_pid == 0) return true;
+  ++foreign_dropped_;
+  return false;
 }
 
 }  // namespace nlroute::io

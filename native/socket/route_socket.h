@@ -2,6 +2,7 @@
 // plain send/receive. It knows nothing of rules or routes.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -14,6 +15,15 @@
 #include "sys_error.h"
 
 namespace nlroute::io {
+
+// struct sockaddr_nl, spelled out so that <linux/netlink.h>'s macros (NLMSG_ERROR, ...)
+// never meet the constants of the same names in wire/constants.h.
+struct NetlinkAddress {
+  sa_family_t nl_family;
+  unsigned short nl_pad;
+  uint32_t nl_pid;
+  uint32_t nl_groups;
+};
 
 struct SocketFeatures {
   bool ext_ack = false;      // NETLINK_EXT_ACK: error text and attribute offsets
@@ -60,13 +70,18 @@ class RouteSocket {
   // socket's buffers until the next call. Errors as for receive().
   int receive_acks(std::vector<wire::Bytes>& out, Wait wait);
 
+  // Datagrams dropped because they did not come from the kernel (port id 0).
+  uint64_t foreign_dropped() const { return foreign_dropped_; }
+
  private:
   explicit RouteSocket(int fd) : fd_(fd) {}
   void configure(int rcvbuf_bytes);
+  bool from_kernel(const NetlinkAddress& sender, socklen_t length);
 
   int fd_;
   uint32_t seq_ = 0;
   const std::atomic<bool>* cancel_ = nullptr;
+  uint64_t foreign_dropped_ = 0;
   SocketFeatures features_;
   std::vector<uint8_t> receive_buffer_;
   std::vector<uint8_t> ack_slots_;  // allocated on first use

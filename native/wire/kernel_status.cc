@@ -1,16 +1,33 @@
 #include "kernel_status.h"
 
+#include <cerrno>
+#include <string>
+
 #include "constants.h"
 
 namespace nlroute::wire {
 
 namespace {
+// The error field of NLMSG_ERROR / NLMSG_DONE is 0 or a negative errno (the kernel's
+// errnos stop at 4095, MAX_ERRNO). Anything else is not something the kernel sends:
+// read it as a protocol error, without negating INT32_MIN (undefined behaviour).
+constexpr int32_t kMaxErrno = 4095;
+
+void set_error(int32_t wire_value, KernelStatus& status) {
+  if (wire_value <= 0 && wire_value >= -kMaxErrno) {
+    status.error = -wire_value;
+    return;
+  }
+  status.error = EPROTO;
+  status.message = "malformed answer: error code " + std::to_string(wire_value) + " is not 0 or a negative errno";
+}
+
 void read_ack_tlvs(Bytes tlvs, KernelStatus& status) {
   AttrIterator it(tlvs);
   AttrView attr;
   while (it.next(attr)) {
     if (attr.type == NLMSGERR_ATTR_MSG) {
-      status.message = read_cstring(attr.payload);
+      if (status.message.empty()) status.message = read_cstring(attr.payload);
     } else if (attr.type == NLMSGERR_ATTR_OFFS) {
       status.offset = read_exact<uint32_t>(attr.payload);
     }
@@ -23,9 +40,9 @@ std::optional<KernelStatus> parse_error_message(const MessageView& msg) {
   // unless NLM_F_CAPPED), then TLVs when NLM_F_ACK_TLVS.
   if (msg.payload.size < 4 + kNlmsgHeaderLen) return std::nullopt;
   KernelStatus status;
-  int32_t negative;
-  std::memcpy(&negative, msg.payload.data, 4);
-  status.error = -negative;
+  int32_t wire_value;
+  std::memcpy(&wire_value, msg.payload.data, 4);
+  set_error(wire_value, status);
   uint32_t inner_len;
   std::memcpy(&inner_len, msg.payload.data + 4, 4);
   std::memcpy(&status.request_seq, msg.payload.data + 4 + 8, 4);
@@ -43,9 +60,9 @@ std::optional<KernelStatus> parse_done_message(const MessageView& msg) {
   status.request_seq = msg.seq;
   // A DONE without a payload is a plain end of dump (some kernels' NLMSG_DONE).
   if (msg.payload.size < 4) return status;
-  int32_t negative;
-  std::memcpy(&negative, msg.payload.data, 4);
-  status.error = -negative;
+  int32_t wire_value;
+  std::memcpy(&wire_value, msg.payload.data, 4);
+  set_error(wire_value, status);
   if ((msg.flags & NLM_F_ACK_TLVS) && msg.payload.size > 4) {
     read_ack_tlvs({msg.payload.data + 4, msg.payload.size - 4}, status);
   }

@@ -50,7 +50,15 @@ uint32_t MessageWriter::length() const { return static_cast<uint32_t>(buffer_.si
 
 void MessageWriter::put_header(const void* header, uint32_t length) { grow_padded(header, length); }
 
+namespace {
+constexpr size_t kMaxLength16 = 0xffff;
+}  // namespace
+
 void MessageWriter::put_attr(uint16_t type, const void* payload, uint32_t length) {
+  if (length > kMaxLength16 - kAttrHeaderLen) {
+    fits_ = false;
+    return;
+  }
   AttrHeader header{static_cast<uint16_t>(kAttrHeaderLen + length), type};
   size_t at = buffer_.size();
   buffer_.resize(at + kAttrHeaderLen + align(length), 0);
@@ -81,9 +89,13 @@ size_t MessageWriter::begin_nest(uint16_t type) {
   return token;
 }
 
-void MessageWriter::end_nest(size_t token) {
-  uint16_t len = static_cast<uint16_t>(buffer_.size() - token);
-  std::memcpy(buffer_.data() + token, &len, sizeof len);
+void MessageWriter::end_nest(size_t token) { patch_u16_length(token); }
+
+void MessageWriter::patch_u16_length(size_t at) {
+  size_t written = buffer_.size() - at;
+  if (written > kMaxLength16) fits_ = false;
+  uint16_t len = static_cast<uint16_t>(written);
+  std::memcpy(buffer_.data() + at, &len, sizeof len);
   // Nests may hold raw records (RTA_MULTIPATH's rtnexthop) appended by the caller.
   patch_message_length();
 }

@@ -37,9 +37,18 @@ class MessageWriter {
   size_t begin_nest(uint16_t type);
   void end_nest(size_t token);
 
+  // Patches a 16-bit length field at `at` (an rtnexthop's rtnh_len) to the bytes
+  // written since `at`; a length that does not fit marks the message as not fitting.
+  void patch_u16_length(size_t at);
+
   // Offset of this message inside the shared buffer, and its final length.
   size_t offset() const { return start_; }
   uint32_t length() const;
+
+  // False once any attribute, nest or record was longer than its 16-bit length field
+  // can say (65535 bytes, header included): such a message must not be sent, since
+  // the kernel would read a wrapped length and so a different request.
+  bool fits() const { return fits_; }
 
  private:
   void grow_padded(const void* data, uint32_t length);
@@ -47,6 +56,7 @@ class MessageWriter {
 
   std::vector<uint8_t>& buffer_;
   size_t start_;
+  bool fits_ = true;
 };
 
 }  // namespace nlroute::wire

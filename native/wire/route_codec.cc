@@ -66,8 +66,7 @@ void put_multipath(MessageWriter& w, std::vector<uint8_t>& buffer, const std::ve
     buffer.insert(buffer.end(), reinterpret_cast<uint8_t*>(&h), reinterpret_cast<uint8_t*>(&h) + sizeof h);
     if (hop.gateway.length) put_gateway(w, hop.via_family, hop.gateway);
     if (hop.has_flow) w.put_u32(RTA_FLOW, hop.flow);
-    uint16_t len = static_cast<uint16_t>(buffer.size() - at);
-    std::memcpy(buffer.data() + at, &len, 2);
+    w.patch_u16_length(at);
   }
   w.end_nest(nest);
 }
@@ -120,6 +119,9 @@ bool read_multipath(Bytes region, uint8_t family, std::vector<Nexthop>& out) {
     AttrIterator it({region.data + kNexthopHeaderLen, h.len - kNexthopHeaderLen});
     AttrView a;
     while (it.next(a)) {
+      // One gateway per hop, as RTA_GATEWAY or RTA_VIA: the kernel never sends both
+      // (it refuses a route that has both), and a record holds one.
+      if ((a.type == RTA_GATEWAY || a.type == RTA_VIA) && hop.gateway.length) return false;
       if (a.type == RTA_GATEWAY && !read_family_address(a.payload, family, hop.gateway)) return false;
       if (a.type == RTA_VIA && !read_via(a.payload, hop.via_family, hop.gateway)) return false;
       if (a.type == RTA_FLOW) {
@@ -175,7 +177,7 @@ bool Metrics::operator==(const Metrics& o) const {
   return congctl == o.congctl;
 }
 
-void encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
+bool encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
                   const RouteRecord& r) {
   MessageWriter w(buffer, type, flags, seq);
   RouteHeader h{};
@@ -214,6 +216,7 @@ void encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, u
   if (r.has(kRouteDport)) put_be16(w, RTA_DPORT, r.dport);
   if (r.has(kRouteMetrics)) put_metrics(w, r.metrics);
   if (r.has(kRouteMultipath)) put_multipath(w, buffer, r.nexthops);
+  return w.fits();
 }
 
 void encode_route_dump(std::vector<uint8_t>& buffer, uint32_t seq, const RouteDumpRequest& q) {
@@ -263,8 +266,18 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
       case RTA_DST: address(r.dst, kRouteDst); break;
       case RTA_SRC: address(r.src, kRouteSrc); break;
       case RTA_PREFSRC: address(r.prefsrc, kRoutePrefsrc); break;
-      case RTA_GATEWAY: address(r.gateway, kRouteGateway); break;
+      // A record holds one gateway (RTA_GATEWAY or RTA_VIA, never both, as the kernel
+      // refuses both): a message with two, or one twice, does not decode, so that
+      // decode -> encode -> decode gives back the same record for every input.
+      case RTA_GATEWAY:
+        if (r.has(kRouteGateway) || r.has(kRouteVia)) ok = false;
+        else address(r.gateway, kRouteGateway);
+        break;
       case RTA_VIA:
+        if (r.has(kRouteGateway) || r.has(kRouteVia)) {
+          ok = false;
+          break;
+        }
         ok = read_via(a.payload, r.via_family, r.gateway);
         r.present |= kRouteVia;
         break;

@@ -22,7 +22,7 @@ bool same_prefix(uint8_t len_a, const Address& a, uint8_t len_b, const Address& 
 
 }  // namespace
 
-void encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
+bool encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
                  const RuleRecord& r) {
   MessageWriter w(buffer, type, flags, seq);
   RuleHeader h{};
@@ -62,6 +62,7 @@ void encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, ui
   if (r.has(kRuleFlowlabelMask)) w.put_be32(FRA_FLOWLABEL_MASK, r.flowlabel_mask);
   if (r.has(kRuleNatGateway)) w.put_address(FRA_NAT_GATEWAY, r.nat_gateway);
   if (r.has(kRuleTable) && !small_table) w.put_u32(FRA_TABLE, r.table);
+  return w.fits();
 }
 
 void encode_rule_dump(std::vector<uint8_t>& buffer, uint32_t seq, uint8_t family) {

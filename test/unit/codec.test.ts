@@ -117,6 +117,19 @@ describe('wire codec: kernel answers', () => {
     assert.deepEqual(codec.parseStatus(msg), { error: 2, seq: 9 });
   });
 
+  it('reads an error field that is not 0 or a negative errno as EPROTO, INT32_MIN included', () => {
+    for (const wire of [-0x80000000, 5, 0x7fffffff, -4096]) {
+      const msg = Buffer.concat([hex('24000000 0200 0001 05000000 00000000'), Buffer.alloc(4), hex('24000000 2000 0506 05000000 00000000')]);
+      msg.writeInt32LE(wire, 16);
+      const status = codec.parseStatus(msg);
+      assert.equal(status?.error, 71, `error field ${wire}`); // EPROTO
+      assert.match(status?.message ?? '', /not 0 or a negative errno/);
+    }
+    const done = Buffer.concat([hex('14000000 0300 0202 09000000 00000000'), Buffer.alloc(4)]);
+    done.writeInt32LE(-0x80000000, 16);
+    assert.equal(codec.parseStatus(done)?.error, 71);
+  });
+
   it('treats a success ACK as error 0', () => {
     const msg = Buffer.concat([hex('24000000 0200 0001 05000000 00000000'), hex('00000000'), hex('24000000 2000 0506 05000000 00000000')]);
     assert.deepEqual(codec.parseStatus(msg), { error: 0, seq: 5 });

@@ -115,6 +115,20 @@ describe('wire codec: routes (iproute2 defaults, golden bytes)', () => {
     });
   });
 
+  it('does not decode a route carrying both RTA_GATEWAY and RTA_VIA (a record holds one gateway)', async () => {
+    const plain = codec.encodeRoute('add', 0, 1, await routeToRecord({ dst: '10.3.0.0/16', via: '10.9.0.1', dev: 'v0' }, 'add', context));
+    assert.equal(codec.decodeRoutes(plain).count, 1);
+    // RTA_VIA (type 18): family AF_INET6 (10) and ::1, appended to the same message
+    const via = Buffer.concat([hex('1600 1200 0a00'), Buffer.alloc(15), hex('01'), Buffer.alloc(2)]);
+    const both = Buffer.concat([plain, via]);
+    both.writeUInt32LE(both.length, 0);
+    assert.equal(codec.decodeRoutes(both).count, 0);
+    // and what does decode encodes back to itself
+    const again = unpackRoutes(codec.decodeRoutes(plain), (i) => ({ 3: 'v0' })[i] ?? i)[0];
+    const reencoded = codec.encodeRoute('add', 0, 1, await routeToRecord({ ...again, dev: 'v0' } as RouteSpec, 'add', context));
+    assert.deepEqual(unpackRoutes(codec.decodeRoutes(reencoded), (i) => i), unpackRoutes(codec.decodeRoutes(plain), (i) => i));
+  });
+
   it('filters natively: exact, root and match prefixes, gateways of any nexthop', async () => {
     const routes = await Promise.all(['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '10.2.0.0/16'].map((dst) =>
       routeToRecord({ dst, nexthops: [{ via: '10.9.0.1', dev: 'v0' }, { via: `10.9.0.${dst.length}`, dev: 'v0' }] }, 'add', context)));
