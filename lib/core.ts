@@ -3,8 +3,10 @@
 import { HandleClosedError, NetlinkError } from './errors';
 import type { Batch } from './batch/batch';
 import { LinkNames } from './links';
+import { ownValue } from './own';
 import type { NativeHandle, NativeOutcome } from './native';
 import { RequestQueue } from './requests/queue';
+import { Sequencer, type Turn } from './sequencer';
 import type { NameRegistry } from './names/registry';
 
 export class HandleCore {
@@ -25,6 +27,7 @@ export class HandleCore {
 
   private running = 0;
   private whenIdle?: () => void;
+  private readonly sequencer = new Sequencer();
 
   assertOpen(operation: string): void {
     if (this.closed) throw new HandleClosedError(operation);
@@ -34,16 +37,29 @@ export class HandleCore {
    * Runs one operation of the API. Checks the handle is open when it is asked for,
    * and counts it until it ends, so that close() lets every operation asked for
    * before it finish (some reach the kernel only after an await, e.g. for a device
-   * name).
+   * name). `body` gets the operation's place in line (see sequencer.ts) and sends
+   * its first request through `turn.send()`; the turn ends when the body does, at
+   * the latest.
    */
-  async run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+  async run<T>(operation: string, body: (turn: Turn) => Promise<T>): Promise<T> {
     this.assertOpen(operation);
+    const turn = this.sequencer.take();
     this.running++;
     try {
-      return await body();
+      return await body(turn);
     } finally {
+      turn.finish();
       if (--this.running === 0) this.whenIdle?.();
     }
+  }
+
+  /**
+   * The native handle, for a call that goes to it directly (a dump, a lookup): single
+   * changes still waiting to be coalesced are sent first, so they stay ahead of it.
+   */
+  direct(): NativeHandle {
+    this.requests.sendPending();
+    return this.native;
   }
 
   /** Resolves once no operation is running. */
@@ -74,7 +90,7 @@ export class HandleCore {
       request,
       extack: outcome.extack,
       attribute,
-      field: attribute === undefined ? undefined : fieldOfAttribute[attribute],
+      field: ownValue(fieldOfAttribute, attribute),
       syscall: outcome.syscall,
       state: outcome.state,
     });

@@ -1,5 +1,6 @@
 // The error types nlroute throws. Every failure is one of these, so callers can
 // branch on the class and on `code` (an errno name), never on message text.
+import { ownValue } from './own';
 import { getSystemErrorName } from 'node:util';
 
 export class NlrouteError extends Error {
@@ -113,15 +114,24 @@ function errnoText(errno: number): string {
     ENOBUFS: 'receive buffer overflow',
     ENODEV: 'no such device',
   };
-  return texts[errnoName(errno)] ?? 'failed';
+  return ownValue(texts, errnoName(errno)) ?? 'failed';
 }
 
+/** The value for a message: never throws (hostile getters, proxies), never huge. */
 function formatValue(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return JSON.stringify(value);
+  const LIMIT = 120;
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    if (typeof value === 'bigint') text = `${value}n`;
+    else if (typeof value === 'symbol') text = value.toString();
+    else if (typeof value === 'number') text = Object.is(value, -0) ? '-0' : String(value);
+    else text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    try {
+      text = Object.prototype.toString.call(value);
+    } catch {
+      text = '<unreadable value>';
+    }
   }
+  return text.length > LIMIT ? `${text.slice(0, LIMIT)}... (${text.length} characters)` : text;
 }

@@ -3,12 +3,15 @@
 import { Batch } from './batch/batch';
 import { HandleCore } from './core';
 import { NetlinkError } from './errors';
-import { addon, type OpenResult } from './native';
+import { addon, type NativeHandle, type OpenResult } from './native';
 import { NameRegistry } from './names/registry';
-import { namespaceTarget, type NamespaceOptions } from './namespace-target';
+import { NAMESPACE_KEYS, namespaceTarget, type NamespaceOptions, type NamespaceTarget } from './namespace-target';
 import { Routes } from './routes/routes-api';
 import { Rules } from './rules/rules-api';
-import { integer } from './validate';
+import { ValidationError } from './errors';
+import { deviceName, integer, plainOptions } from './validate';
+
+const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes'] as const;
 
 export interface OpenOptions extends NamespaceOptions {
   /** Receive buffer to ask for (SO_RCVBUFFORCE when permitted). Default 4 MiB. */
@@ -26,6 +29,8 @@ export interface HandleInfo {
   /** Identity of the namespace (device and inode of its nsfs file). */
   netnsDev: number;
   netnsInode: number;
+  /** The socket's netlink port id (what the kernel's notifications of our own changes carry). */
+  portId: number;
   /** The kernel features this socket got; older kernels may lack some. */
   extendedAck: boolean;
   cappedAck: boolean;
@@ -53,12 +58,13 @@ export class Handle {
   }
 
   /** @internal use open() */
-  static async create(options: OpenOptions = {}): Promise<Handle> {
+  static async create(given?: OpenOptions): Promise<Handle> {
+    const options = plainOptions('open options', given, OPEN_KEYS);
     const target = namespaceTarget(options);
     const rcvbuf = options.receiveBufferBytes === undefined
       ? undefined
       : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
-    const native = new addon.NativeHandle({ path: target.path, fd: target.fd, rcvbuf });
+    const native = nativeHandleFor(target, rcvbuf);
     const result: OpenResult = await native.open();
     if (result.errno) {
       await native.close();
@@ -69,6 +75,7 @@ export class Handle {
       namespace: target.description,
       netnsDev: result.netnsDev,
       netnsInode: result.netnsInode,
+      portId: result.portId,
       extendedAck: result.extAck,
       cappedAck: result.capAck,
       strictCheck: result.strictCheck,
@@ -98,9 +105,9 @@ export class Handle {
   /** A device of this handle's namespace, by name or index; undefined when there is none. */
   async link(nameOrIndex: string | number): Promise<Link | undefined> {
     const operation = 'link get';
-    return this.core.run(operation, async () => {
-      const key = typeof nameOrIndex === 'string' ? nameOrIndex : integer('index', nameOrIndex, 1, 0x7fffffff);
-      const reply = await this.core.native.linkGet(key);
+    return this.core.run(operation, async (turn) => {
+      const key = typeof nameOrIndex === 'string' ? deviceName('name', nameOrIndex) : integer('index', nameOrIndex, 1, 0x7fffffff);
+      const reply = await turn.send(() => this.core.direct().linkGet(key));
       if (reply === null) return undefined;
       if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
       return reply;
@@ -130,11 +137,24 @@ export class Handle {
   }
 }
 
+/** The native handle; a netnsFd that is closed or not a network namespace is refused here. */
+function nativeHandleFor(target: NamespaceTarget, rcvbuf: number | undefined): NativeHandle {
+  try {
+    return new addon.NativeHandle({ path: target.path, fd: target.fd, rcvbuf });
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    if (code === 'EBADF') throw new ValidationError('netnsFd', target.fd, 'is not an open file descriptor');
+    if (code === 'ENOTNSFS') throw new ValidationError('netnsFd', target.fd, 'is not a namespace file (nsfs)');
+    if (code === 'EWRONGNS') throw new ValidationError('netnsFd', target.fd, 'is a namespace file, but not of a network namespace');
+    throw error;
+  }
+}
+
 /**
  * Opens a handle: `open()` for the current namespace, `open({ netns: 'qrouter-1' })`
  * for a named one, or `{ netnsPath }`, `{ pid }`, `{ netnsFd }`. Nothing is forked;
  * the socket is created inside the namespace by a native thread that then returns.
  */
-export function open(options: OpenOptions = {}): Promise<Handle> {
+export function open(options?: OpenOptions): Promise<Handle> {
   return Handle.create(options);
 }

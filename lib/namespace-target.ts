@@ -16,6 +16,8 @@ export interface NamespaceOptions {
   netnsFd?: number;
 }
 
+export const NAMESPACE_KEYS = ['netns', 'netnsPath', 'pid', 'netnsFd'] as const;
+
 export interface NamespaceTarget {
   path?: string;
   fd?: number;
@@ -24,8 +26,12 @@ export interface NamespaceTarget {
   description: string;
 }
 
-export function namespaceTarget(options: NamespaceOptions): NamespaceTarget {
-  const given = (['netns', 'netnsPath', 'pid', 'netnsFd'] as const).filter((k) => options[k] !== undefined);
+/**
+ * The target of already-read options (see plainOptions). No namespace key at all is
+ * the current namespace; a key that is present is used or refused, never skipped.
+ */
+export function namespaceTarget(options: Partial<Record<(typeof NAMESPACE_KEYS)[number], unknown>>): NamespaceTarget {
+  const given = NAMESPACE_KEYS.filter((k) => options[k] !== undefined);
   if (given.length > 1) {
     throw new ValidationError(given[1], options[given[1]], `only one of netns, netnsPath, pid, netnsFd may be given (also got ${given[0]})`);
   }
@@ -54,7 +60,7 @@ export function namespaceTarget(options: NamespaceOptions): NamespaceTarget {
 export function validNamespaceName(name: unknown): string {
   if (typeof name !== 'string' || name === '') throw new ValidationError('netns', name, 'expected a namespace name');
   if (name.includes('/') || name === '.' || name === '..' || name.includes('\0') || name.length > 255) {
-    throw new ValidationError('netns', name, 'a namespace name cannot contain "/" or be "." or ".."');
+    throw new ValidationError('netns', name, 'a namespace name cannot contain "/" or NUL, or be "." or ".."');
   }
   return name;
 }

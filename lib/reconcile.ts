@@ -34,8 +34,37 @@ export interface ReconcilePlan<T, S> {
   add: (batch: Batch, spec: S) => void;
 }
 
+/**
+ * A reconcile scope, read once into a plain object. A scope says what the caller
+ * owns, and everything in it that is not desired is deleted: so there is no default
+ * (null, undefined or a non-object is an error, never "everything").
+ */
+export function readScope<T extends object>(scope: unknown): T {
+  if (scope === null || typeof scope !== 'object' || Array.isArray(scope)) {
+    throw new ValidationError('scope', scope, 'a reconcile needs a scope object: what it owns, and so may delete');
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(scope)) out[key] = (scope as Record<string, unknown>)[key];
+  return out as T;
+}
+
+/**
+ * The desired list, read once: a dense array of objects. A hole (`[ , x]`) is an
+ * error, never "nothing desired here", since what is not desired gets deleted.
+ */
+export function readDesired<S>(desired: unknown): S[] {
+  if (!Array.isArray(desired)) throw new ValidationError('desired', desired, 'expected a list');
+  const out: S[] = new Array(desired.length);
+  for (let i = 0; i < desired.length; i++) {
+    if (!Object.hasOwn(desired, i)) throw new ValidationError(`desired[${i}]`, undefined, 'is a hole in the list');
+    const spec: unknown = desired[i];
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ValidationError(`desired[${i}]`, spec, 'expected an object');
+    out[i] = spec as S;
+  }
+  return out;
+}
+
 export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch): Promise<ReconcileResult<T, S>> {
-  if (!Array.isArray(plan.desired)) throw new ValidationError('desired', plan.desired, 'expected a list');
   const wanted = new Map<string, S>();
   plan.desired.forEach((spec, i) => {
     plan.checkInScope(spec, i);

@@ -18,7 +18,7 @@ export interface SpecKeys {
 export function canonicalKeys<T extends object>(input: T, keys: SpecKeys): T {
   const fields = input as Record<string, unknown>;
   let renamed = false;
-  for (const key in fields) {
+  for (const key of Object.keys(fields)) {
     if (fields[key] === undefined) continue;
     if (Object.hasOwn(keys.aliases, key) || keys.state.has(key)) renamed = true;
     else if (!keys.known.has(key)) throw new ValidationError(key, fields[key], `unknown ${keys.object} field`);
@@ -29,7 +29,7 @@ export function canonicalKeys<T extends object>(input: T, keys: SpecKeys): T {
     if (value === undefined || keys.state.has(key)) continue;
     const canonical = Object.hasOwn(keys.aliases, key) ? keys.aliases[key] : key;
     if (!keys.known.has(canonical)) throw new ValidationError(key, value, `unknown ${keys.object} field`);
-    if (canonical in out) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
+    if (Object.hasOwn(out, canonical)) throw new ValidationError(key, value, `given twice (also as ${canonical})`);
     out[canonical] = value;
   }
   return out as T;

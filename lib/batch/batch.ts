@@ -9,7 +9,11 @@ import type { Route, RouteSpec } from '../routes/types';
 import type { Rule, RuleSpec } from '../rules/types';
 import { KernelView, routeCovers, ruleCovers, type Seen } from './kernel-view';
 import { describeOperation, requestFor, requestOf, verbOf } from './requests';
-import type { BatchResult, CommitOptions, Operation, RouteVerb, RuleVerb } from './types';
+import type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './types';
+import { plainSpec } from '../plain';
+import type { Turn } from '../sequencer';
+import { TimeSlice } from '../time-slice';
+import { integer, plainOptions } from '../validate';
 
 type Listers = {
   routes: (family: 4 | 6, table: number) => Promise<Route[]>;
@@ -38,8 +42,8 @@ export class Batch {
     private readonly core: HandleCore,
     private readonly list: Listers,
   ) {
-    const rule = (verb: RuleVerb) => (spec: RuleSpec) => this.push({ object: 'rule', verb, spec });
-    const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push({ object: 'route', verb, spec });
+    const rule = (verb: RuleVerb) => (spec: RuleSpec) => this.push({ object: 'rule', verb, ...readSpec<RuleSpec>('rule', spec) });
+    const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push({ object: 'route', verb, ...readSpec<RouteSpec>('route', spec) });
     this.rules = { add: rule('add'), delete: rule('delete'), ensure: rule('ensure'), remove: rule('remove') };
     this.routes = {
       add: route('add'), replace: route('replace'), change: route('change'), append: route('append'),
@@ -56,31 +60,40 @@ export class Batch {
    * never rejects for an operation's failure: that is in its result. A batch is
    * committed once.
    */
-  async commit(options: CommitOptions = {}): Promise<BatchResult[]> {
-    const onError = options.onError ?? 'continue';
-    if (!['continue', 'stop', 'rollback'].includes(onError)) {
-      throw new ValidationError('onError', onError, 'must be continue, stop or rollback');
-    }
+  async commit(given?: CommitOptions): Promise<BatchResult[]> {
+    const options = readCommitOptions(given);
+    const onError = options.onError;
     if (this.committed) throw new NlrouteError('batch commit: this batch was committed already');
     this.committed = true;
-    return this.core.run('batch commit', async () => {
+    return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
       const results: (BatchResult | undefined)[] = new Array(ops.length);
       const learning = learnDevices(routeSpecs(ops), this.core.links);
       if (learning) await learning;
+      // Calls made after commit() wait until every list of it has been sent.
+      const ready = turn.ready();
+      if (ready) await ready;
       if (onError === 'continue') {
-        await this.sendInChunks(ops, results, options);
+        await this.sendInChunks(ops, results, options, turn);
         return finish(results, NOT_ATTEMPTED);
       }
       // stop and rollback: everything is validated before anything is sent.
-      const requests = ops.map((op, i) => this.requestOrFailure(op, i, results, onError === 'rollback'));
+      const requests: (Request | undefined)[] = new Array(ops.length);
+      const slice = new TimeSlice();
+      for (let i = 0; i < ops.length; i++) {
+        requests[i] = this.requestOrFailure(ops[i], i, results, onError === 'rollback');
+        const pause = slice.pause();
+        if (pause) await pause;
+      }
       if (results.some((r) => r !== undefined)) return finish(results, NOT_ATTEMPTED);
       const priors = onError === 'rollback' ? await this.priors(ops, requests, this.view()) : [];
       const indices = ops.map((_, i) => i);
-      const outcomes = await this.core.requests.many(requests as Request[], {
+      const sent = this.core.requests.many(requests as Request[], {
         stopAtFirstError: true,
         maxInFlight: options.unacknowledgedLimit,
       });
+      turn.finish();
+      const outcomes = await sent;
       await this.settle(ops, indices, requests as Request[], outcomes, results);
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
@@ -94,8 +107,9 @@ export class Batch {
    * kernel in between, so that validating the next chunk overlaps with the kernel
    * applying the previous one. The handle's I/O thread keeps the chunks in order.
    */
-  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: CommitOptions) {
+  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn) {
     const running: Promise<void>[] = [];
+    const slice = new TimeSlice();
     let indices: number[] = [];
     let chunk: Request[] = [];
     const send = () => {
@@ -111,8 +125,11 @@ export class Batch {
       indices.push(i);
       chunk.push(request);
       if (chunk.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
+      const pause = slice.pause();
+      if (pause) await pause;
     }
     if (chunk.length) send();
+    turn.finish();
     await Promise.all(running);
   }
 
@@ -140,6 +157,10 @@ export class Batch {
 
   /** The operation's request, or undefined with its ValidationError in `results`. */
   private requestOrFailure(op: Operation, i: number, results: (BatchResult | undefined)[], rollback: boolean): Request | undefined {
+    if (op.unreadable) {
+      results[i] = { ok: false, status: 'failed', error: op.unreadable };
+      return undefined;
+    }
     try {
       const request = requestOf(op, this.core);
       // Undoing a rule add deletes it by priority; one the kernel picked is unknown.
@@ -301,7 +322,32 @@ function cheapOrder(ops: Operation[]): number[] {
 }
 
 function* routeSpecs(ops: Operation[]): Iterable<RouteSpec> {
-  for (const op of ops) if (op.object === 'route') yield op.spec;
+  for (const op of ops) if (op.object === 'route' && !op.unreadable) yield op.spec;
+}
+
+/** The spec read once into plain data, or the reason it could not be: that operation's failure. */
+function readSpec<S>(what: string, spec: unknown): { spec: S; unreadable?: NlrouteError } {
+  try {
+    return { spec: plainSpec<S>(what, spec) };
+  } catch (error) {
+    if (!(error instanceof NlrouteError)) throw error;
+    return { spec: {} as S, unreadable: error };
+  }
+}
+
+type ReadCommitOptions = { onError: OnError; unacknowledgedLimit?: number };
+
+const ON_ERROR: readonly OnError[] = ['continue', 'stop', 'rollback'];
+
+/** commit()'s options, read once; anything unknown or malformed is refused before anything is sent. */
+function readCommitOptions(given: unknown): ReadCommitOptions {
+  const o = plainOptions('commit options', given, ['onError', 'unacknowledgedLimit']);
+  const onError = o.onError ?? 'continue';
+  if (typeof onError !== 'string' || !(ON_ERROR as readonly string[]).includes(onError)) {
+    throw new ValidationError('onError', onError, 'must be continue, stop or rollback');
+  }
+  const limit = o.unacknowledgedLimit === undefined ? undefined : integer('unacknowledgedLimit', o.unacknowledgedLimit, 1, 1 << 20);
+  return { onError: onError as OnError, unacknowledgedLimit: limit };
 }
 
 function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {

@@ -6,9 +6,13 @@ import type { RuleSpec } from '../rules/types';
 export type RuleVerb = 'add' | 'delete' | 'ensure' | 'remove';
 export type RouteVerb = 'add' | 'replace' | 'change' | 'append' | 'prepend' | 'delete' | 'ensure' | 'remove';
 
+/**
+ * An operation as pushed: its spec already read once into plain data, or, when that
+ * failed (not an object, a getter that throws), the error that is its result.
+ */
 export type Operation =
-  | { object: 'rule'; verb: RuleVerb; spec: RuleSpec }
-  | { object: 'route'; verb: RouteVerb; spec: RouteSpec };
+  | { object: 'rule'; verb: RuleVerb; spec: RuleSpec; unreadable?: NlrouteError }
+  | { object: 'route'; verb: RouteVerb; spec: RouteSpec; unreadable?: NlrouteError };
 
 /**
  * - `continue` (default, like `ip -batch -force`): every operation is tried, pipelined.

@@ -60,6 +60,11 @@ export class RequestQueue {
     return outcomes(await reply, requests.length);
   }
 
+  /** Sends the single calls waiting to be coalesced now, ahead of whatever comes next. */
+  sendPending(): void {
+    if (this.waiting.length) this.flush();
+  }
+
   private flush(): void {
     this.scheduled = false;
     if (this.waiting.length === 0) return;

@@ -1,18 +1,20 @@
 // handle.routes: add, replace, change, append, prepend, test, delete, list, flush
 // and get routes, like `ip route`.
+import { plainSpec } from '../plain';
+import type { Turn } from '../sequencer';
 import { constants as os } from 'node:os';
 
 import { parseAddress, parseDestination, parsePrefix } from '../address';
 import type { HandleCore } from '../core';
 import { FlushError, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
-import { integer, numberOrName, U16, U32, U8 } from '../validate';
+import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
 import { deviceIndex, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity } from './identity';
-import { reconcile, type ReconcileResult } from '../reconcile';
+import { readDesired, readScope, reconcile, type ReconcileResult } from '../reconcile';
 import { packedDevices, unpackRoutes } from './unpack';
 
 /** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
@@ -68,13 +70,14 @@ export class Routes {
    */
   async test(route: RouteSpec): Promise<boolean> {
     const operation = 'route test';
-    return this.core.run(operation, async () => {
+    return this.core.run(operation, async (turn) => {
+      route = plainSpec<RouteSpec>('route', route);
       await learnDevices([route], this.core.links);
       const record = routeToRecord(route, 'add', this.core);
       if (record.family === AF.INET6) {
         throw new ValidationError('family', 6, 'route test works for IPv4 only: the IPv6 kernel would add the route');
       }
-      const outcome = await this.core.requests.one({ head: { object: 'route', remove: false, flags: NLM_F.EXCL }, record });
+      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'route', remove: false, flags: NLM_F.EXCL }, record }));
       if (outcome?.errno === os.errno.EEXIST) return true;
       if (outcome?.errno === os.errno.ENOENT) return false;
       throw this.core.toError(outcome, operation, describeRoute(route), ROUTE_FIELD_OF_ATTRIBUTE)
@@ -97,7 +100,7 @@ export class Routes {
    * listed. A table that does not exist lists as empty.
    */
   async list(filter: RouteFilter = {}): Promise<Route[]> {
-    return this.core.run('route list', () => this.listed(filter));
+    return this.core.run('route list', (turn) => this.listed(filter, turn));
   }
 
   /**
@@ -106,12 +109,12 @@ export class Routes {
    */
   async flush(filter: RouteFilter): Promise<number> {
     const operation = 'route flush';
-    return this.core.run(operation, async () => {
+    return this.core.run(operation, async (turn) => {
       if (filter === undefined) {
         throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
       }
       const record = await this.filterRecord(filter);
-      const reply = await this.core.native.routeFlush(record);
+      const reply = await turn.send(() => this.core.direct().routeFlush(record));
       if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
       const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
       if (!failed) return reply.outcomes.length;
@@ -129,17 +132,19 @@ export class Routes {
    * `ip route get ADDRESS`: the route the kernel would use, with the table it came
    * from. IPv4 lookups with `iif` need `from` and forwarding on that device.
    */
-  async get(address: string, options: RouteGetOptions = {}): Promise<Route> {
+  async get(address: string, given?: RouteGetOptions): Promise<Route> {
     const operation = 'route get';
-    return this.core.run(operation, async () => {
+    return this.core.run(operation, async (turn) => {
+      if (typeof address !== 'string') throw new ValidationError('address', address, 'expected an address');
+      const options = plainOptions('route get options', given, [...GET_KEYS]) as RouteGetOptions;
       const request = `${address}${describeGet(options)}`;
       if (options?.table !== undefined) {
         const other = Object.keys(options).find((k) => k !== 'table' && options[k as keyof RouteGetOptions] !== undefined);
         if (other) throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
       }
       const query = await this.getQuery(address, options);
-      if (options.table !== undefined) return this.tableLookup(address, query, options.table, request);
-      const reply = await this.core.native.routeGet(query);
+      if (options.table !== undefined) return this.tableLookup(address, query, options.table, request, turn);
+      const reply = await turn.send(() => this.core.direct().routeGet(query));
       if ('error' in reply) {
         const error = this.core.toError(reply.error, operation, request, ROUTE_FIELD_OF_ATTRIBUTE) as NetlinkError;
         if (error.errno === os.errno.EHOSTUNREACH && options.iif !== undefined && query.family === AF.INET) {
@@ -168,13 +173,15 @@ export class Routes {
    * nothing.
    */
   async reconcile(scope: RouteScope, desired: RouteSpec[]): Promise<ReconcileResult<Route, RouteSpec>> {
-    return this.core.run('route reconcile', async () => {
-      for (const [key, value] of Object.entries(scope ?? {})) {
+    return this.core.run('route reconcile', async (turn) => {
+      scope = readScope<RouteScope>(scope);
+      desired = readDesired<RouteSpec>(desired);
+      for (const [key, value] of Object.entries(scope)) {
         if (value !== undefined && !SCOPE_KEYS.has(key)) throw new ValidationError(key, value, `a route reconcile scope can use ${[...SCOPE_KEYS].join(', ')}`);
       }
       if (scope.table === 'all') throw new ValidationError('table', 'all', 'a reconcile scope names one table');
       const selector = await this.filterRecord(scope);
-      await learnDevices(Array.isArray(desired) ? desired : [], this.core.links);
+      await learnDevices(desired, this.core.links);
       const records = new Map<RouteSpec, RouteRecord>();
       const recordOf = (spec: RouteSpec) => {
         let record = records.get(spec);
@@ -182,7 +189,7 @@ export class Routes {
         return record;
       };
       return reconcile<Route, RouteSpec>({
-        current: await this.listed(scope),
+        current: await this.listed(scope, turn),
         desired,
         identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
         identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
@@ -198,11 +205,12 @@ export class Routes {
 
   private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
     const operation = `route ${command}`;
-    return this.core.run(operation, async () => {
+    return this.core.run(operation, async (turn) => {
+      spec = plainSpec<RouteSpec>('route', spec);
       const learning = learnDevices([spec], this.core.links);
       if (learning) await learning;
       const record = routeToRecord(spec, purpose, this.core);
-      const outcome = await this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record });
+      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record }));
       if (outcome === null) return;
       const error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
       if (error) throw error;
@@ -210,9 +218,10 @@ export class Routes {
   }
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
-  async listed(filter: RouteFilter): Promise<Route[]> {
+  async listed(filter: RouteFilter, turn?: Turn): Promise<Route[]> {
     const record = await this.filterRecord(filter);
-    const reply = await this.core.native.routeDump(record);
+    const dump = () => this.core.direct().routeDump(record);
+    const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.toError(reply.error, 'route list', describeRoute(filter));
     return this.unpack(reply);
   }
@@ -268,16 +277,12 @@ export class Routes {
   }
 
   private async getQuery(address: string, options: RouteGetOptions): Promise<RouteRecord> {
-    if (options === null || typeof options !== 'object') throw new ValidationError('options', options, 'expected an object');
-    for (const [key, value] of Object.entries(options)) {
-      if (value !== undefined && !GET_KEYS.has(key)) throw new ValidationError(key, value, 'unknown route get option');
-    }
     const dst = parseAddress('address', address);
     const v6 = dst.family === 6;
     // The kernel reports the table a route came from only when asked (IPv4); the
     // IPv6 strict check refuses that flag, and IPv6 always reports the table.
     let flags = v6 ? 0 : RTM_F.LOOKUP_TABLE;
-    if (options.fibmatch) flags |= RTM_F.FIB_MATCH;
+    if (options.fibmatch !== undefined && boolean('fibmatch', options.fibmatch)) flags |= RTM_F.FIB_MATCH;
     const query: RouteRecord = { family: v6 ? AF.INET6 : AF.INET, dst: dst.address, dstLen: v6 ? 128 : 32, flags };
     if (options.from !== undefined) {
       const from = parseAddress('from', options.from);
@@ -292,7 +297,7 @@ export class Routes {
       query.iif = await deviceIndex('iif', options.iif, links);
     }
     if (options.oif !== undefined) query.oif = await deviceIndex('oif', options.oif, links);
-    if (options.mark) query.mark = integer('mark', options.mark, 0, U32);
+    if (options.mark !== undefined) query.mark = integer('mark', options.mark, 0, U32);
     if (options.uid !== undefined) query.uid = integer('uid', options.uid, 0, U32);
     if (options.ipproto !== undefined) query.ipProto = numberOrName('ipproto', options.ipproto, this.core.names.ipProtocols, U8, 'IP protocol');
     if (options.sport !== undefined) query.sport = integer('sport', options.sport, 0, U16);
@@ -302,9 +307,9 @@ export class Routes {
   }
 
   /** `get(address, { table })`: the longest prefix in that table containing the address, lowest metric first. */
-  private async tableLookup(address: string, query: RouteRecord, table: number | string, request: string): Promise<Route> {
+  private async tableLookup(address: string, query: RouteRecord, table: number | string, request: string, turn: Turn): Promise<Route> {
     const family = query.family === AF.INET6 ? 6 : 4;
-    const candidates = await this.listed({ family, table, match: address });
+    const candidates = await this.listed({ family, table, match: address }, turn);
     const length = (r: Route) => (r.dst === 'default' ? 0 : parsePrefix('dst', r.dst).length);
     candidates.sort((a, b) => length(b) - length(a) || (a.metric ?? 0) - (b.metric ?? 0));
     if (candidates.length === 0) {

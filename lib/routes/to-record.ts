@@ -1,13 +1,14 @@
 // RouteSpec (what people type) -> RouteRecord (what the native codec encodes), with
 // iproute2's defaults (ip/iproute.c iproute_modify) filled in exactly. All
 // validation happens here, before anything reaches the kernel.
+import { isOwnKey } from '../own';
 import { agreedFamily, ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
 import { ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import type { LinkNames } from '../links';
 import { AF, type MetricsRecord, type NexthopRecord, type RouteRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
-import { boolean, integer, numberOrName, realms, U32, U8 } from '../validate';
+import { boolean, deviceName, integer, numberOrName, realms, U32, U8 } from '../validate';
 import { METRIC_SLOTS, PREF_CODES, ROUTE_TYPE_CODES, RT_SCOPE, RT_TABLE, RTAX_FEATURE_ECN, RTNH_F, RTPROT_BOOT } from './codes';
 import type { MetricName, NexthopSpec, RouteMetrics, RouteSpec, RouteType } from './types';
 
@@ -106,7 +107,7 @@ export async function deviceIndex(field: string, value: unknown, links: LinkName
 export function cachedDeviceIndex(field: string, value: unknown, links: LinkNames): number {
   if (typeof value === 'number') return integer(field, value, 1, 0x7fffffff);
   if (typeof value !== 'string' || value === '') throw new ValidationError(field, value, 'expected a device name or index');
-  const index = links.cachedIndex(value);
+  const index = links.cachedIndex(deviceName(field, value));
   if (index === undefined) throw new ValidationError(field, value, 'no such device in this namespace');
   return index;
 }
@@ -131,10 +132,10 @@ function unknownDevice(name: unknown, links: LinkNames): boolean {
 
 export function routeType(value: unknown): RouteType | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(value in ROUTE_TYPE_CODES)) {
+  if (!isOwnKey(ROUTE_TYPE_CODES, value)) {
     throw new ValidationError('type', value, `must be one of ${Object.keys(ROUTE_TYPE_CODES).join(', ')}`);
   }
-  return value as RouteType;
+  return value;
 }
 
 export function tos(value: unknown, family: Family, names: NameRegistry): number {
@@ -181,8 +182,8 @@ function setGateway(record: RouteRecord | NexthopRecord, field: string, value: u
 
 function pref(value: unknown, family: Family): number {
   if (family === 4) throw new ValidationError('pref', value, 'router preference is IPv6 only (IPv4 would ignore it)');
-  if (typeof value !== 'string' || !(value in PREF_CODES)) throw new ValidationError('pref', value, 'must be low, medium or high');
-  return PREF_CODES[value as keyof typeof PREF_CODES];
+  if (!isOwnKey(PREF_CODES, value)) throw new ValidationError('pref', value, 'must be low, medium or high');
+  return PREF_CODES[value];
 }
 
 function defaultScope(type: RouteType | undefined, family: Family, purpose: RoutePurpose, spec: RouteSpec): number {
@@ -247,7 +248,7 @@ function metrics(input: RouteMetrics): MetricsRecord {
   if (input.lock !== undefined) {
     if (!Array.isArray(input.lock)) throw new ValidationError('metrics.lock', input.lock, 'expected a list of metric names');
     for (const name of input.lock) {
-      if (!(name in METRIC_SLOTS)) throw new ValidationError('metrics.lock', name, 'unknown metric');
+      if (!isOwnKey(METRIC_SLOTS, name)) throw new ValidationError('metrics.lock', name, 'unknown metric');
       if (name !== 'congctl' && !record.values.some(([slot]) => slot === METRIC_SLOTS[name])) {
         throw new ValidationError('metrics.lock', name, 'locks a metric that has no value');
       }
@@ -257,6 +258,26 @@ function metrics(input: RouteMetrics): MetricsRecord {
   record.values.sort((a, b) => a[0] - b[0]);
   if (lock) record.lock = lock;
   return record;
+}
+
+/** nla_len is 16 bits: no attribute, header included, is longer (so no route has more hops than fit). */
+const MAX_ATTRIBUTE_BYTES = 0xffff;
+const align4 = (n: number) => (n + 3) & ~3;
+
+/** One rtnexthop as the native encoder writes it: 8 bytes, then RTA_GATEWAY or RTA_VIA, then RTA_FLOW. */
+function hopBytes(hop: NexthopRecord, family: Family): number {
+  const addressBytes = (f: Family) => (f === 6 ? 16 : 4);
+  let n = 8;
+  if (hop.gateway !== undefined) {
+    n += hop.viaFamily !== undefined ? align4(4 + 2 + addressBytes(hop.viaFamily === AF.INET6 ? 6 : 4)) : 4 + addressBytes(family);
+  }
+  if (hop.flow !== undefined) n += 8;
+  return n;
+}
+
+/** The length RTA_MULTIPATH would have, header included. */
+function multipathBytes(hops: NexthopRecord[], family: Family): number {
+  return hops.reduce((sum, hop) => sum + hopBytes(hop, family), 4);
 }
 
 const NEXTHOP_KEYS = new Set(['via', 'dev', 'weight', 'onlink', 'realms', 'dead', 'linkdown']);
@@ -286,6 +307,10 @@ function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Nexth
     if (seen.has(key)) throw new ValidationError(field, hop, 'the same path is given twice');
     seen.add(key);
     out.push(record);
+  }
+  const bytes = multipathBytes(out, family);
+  if (bytes > MAX_ATTRIBUTE_BYTES) {
+    throw new ValidationError('nexthops', `${out.length} nexthops`, `RTA_MULTIPATH would take ${bytes} bytes; a netlink attribute's 16-bit length holds at most ${MAX_ATTRIBUTE_BYTES} (about ${Math.floor((MAX_ATTRIBUTE_BYTES - 4) / hopBytes({ gateway: '' }, family))} ${family === 6 ? 'IPv6' : 'IPv4'} gateways)`);
   }
   return out;
 }

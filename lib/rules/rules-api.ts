@@ -7,10 +7,12 @@ import { recordToRule, RULE_FIELD_OF_ATTRIBUTE } from './from-record';
 import { ruleToRecord } from './to-record';
 import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
 import { ruleIdentity } from './identity';
-import { reconcile, type ReconcileResult } from '../reconcile';
+import { readDesired, readScope, reconcile, type ReconcileResult } from '../reconcile';
 import { ruleCovers } from '../batch/kernel-view';
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
+import { plainSpec } from '../plain';
+import type { Turn } from '../sequencer';
 
 export class Rules {
   constructor(private readonly core: HandleCore) {}
@@ -33,13 +35,14 @@ export class Rules {
 
   /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
   async list(filter: RuleFilter = {}): Promise<Rule[]> {
-    return this.core.run('rule list', () => this.listed(filter));
+    return this.core.run('rule list', (turn) => this.listed(filter, turn));
   }
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
-  async listed(filter: RuleFilter): Promise<Rule[]> {
+  async listed(filter: RuleFilter, turn?: Turn): Promise<Rule[]> {
     const { family, record } = this.filterRecord(filter);
-    const reply = await this.core.native.ruleDump(family, record);
+    const dump = () => this.core.direct().ruleDump(family, record);
+    const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.toError(reply.error, 'rule list', describeRule(filter));
     return reply.rules.map(recordToRule);
   }
@@ -51,9 +54,9 @@ export class Rules {
    */
   async flush(filter: RuleFilter = {}): Promise<number> {
     const operation = 'rule flush';
-    return this.core.run(operation, async () => {
+    return this.core.run(operation, async (turn) => {
       const { family, record } = this.filterRecord(filter);
-      const reply = await this.core.native.ruleFlush(family, record);
+      const reply = await turn.send(() => this.core.direct().ruleFlush(family, record));
       if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
       const failures: NetlinkError[] = [];
       reply.outcomes.forEach((outcome, i) => {
@@ -74,13 +77,14 @@ export class Rules {
    * second reconcile to the same set sends nothing.
    */
   async reconcile(scope: RuleScope, desired: RuleSpec[]): Promise<ReconcileResult<Rule, RuleSpec>> {
-    return this.core.run('rule reconcile', async () => {
-      const { priority, ...fields } = scope ?? {};
+    return this.core.run('rule reconcile', async (turn) => {
+      const { priority, ...fields } = readScope<RuleScope>(scope);
+      desired = readDesired<RuleSpec>(desired);
       const [low, high] = priorityRange(priority);
       const selector = ruleToRecord(fields, 'filter', this.core.names);
       const inScope = (record: RuleRecord) =>
         record.priority !== undefined && record.priority >= low && record.priority <= high && ruleCovers(record, selector);
-      const current = (await this.listed(fields)).filter((rule) => rule.priority >= low && rule.priority <= high);
+      const current = (await this.listed(fields, turn)).filter((rule) => rule.priority >= low && rule.priority <= high);
       return reconcile<Rule, RuleSpec>({
         current,
         desired,
@@ -99,9 +103,9 @@ export class Rules {
 
   private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
     const operation = `rule ${kind}`;
-    return this.core.run(operation, async () => {
-      const record = ruleToRecord(spec, kind, this.core.names);
-      const outcome = await this.core.requests.one({ head: { object: 'rule', remove: kind === 'delete', flags }, record });
+    return this.core.run(operation, async (turn) => {
+      const record = ruleToRecord(plainSpec<RuleSpec>('rule', spec), kind, this.core.names);
+      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'rule', remove: kind === 'delete', flags }, record }));
       if (outcome === null) return;
       const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
       if (error) throw error;
@@ -115,9 +119,13 @@ export class Rules {
   }
 }
 
-/** A scope's priority as an inclusive range; every priority when not given. */
+/**
+ * A scope's priority as an inclusive range; when not given, every priority but 0: the
+ * local-table rule at priority 0 is the namespace's own, and a reconcile deletes it
+ * only when the scope names priority 0 itself.
+ */
 function priorityRange(priority: unknown): [number, number] {
-  if (priority === undefined) return [0, U32];
+  if (priority === undefined) return [1, U32];
   if (Array.isArray(priority) && priority.length === 2) {
     const low = integer('priority', priority[0], 0, U32);
     const high = integer('priority', priority[1], 0, U32);

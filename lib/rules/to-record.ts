@@ -5,6 +5,7 @@ import { ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import { AF, type RuleRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
+import { isOwnKey } from '../own';
 import { boolean, deviceName, integer, numberOrName, range, realms, U16, U32, U8 } from '../validate';
 import type { RuleAction, RuleSpec } from './types';
 
@@ -124,7 +125,7 @@ function setPrefix(record: RuleRecord, key: 'src' | 'dst', prefix: Selector) {
 
 function setAction(record: RuleRecord, spec: RuleSpec, purpose: RulePurpose) {
   let action = spec.action;
-  if (action !== undefined && !(action in ACTION_CODES)) {
+  if (action !== undefined && !isOwnKey(ACTION_CODES, action)) {
     throw new ValidationError('action', action, `must be one of ${Object.keys(ACTION_CODES).join(', ')}`);
   }
   if (spec.goto !== undefined) {

@@ -1,0 +1,48 @@
+// Reading what a caller hands us exactly once, into plain data. A spec may be a
+// Proxy, have getters (that throw, or answer differently each time), inherit fields,
+// or be changed by the caller after the call returns; validation and sending must
+// all see one fixed copy. Arrays and plain objects are copied as deep as a spec goes;
+// everything else (strings, numbers, bigints, ...) is kept as it is.
+import { ValidationError } from './errors';
+
+/** Deeper than any spec (route > nexthops > hop > field). */
+const MAX_DEPTH = 4;
+
+/**
+ * A copy of `value` made of own enumerable fields only. A field that cannot be read
+ * (a throwing getter or trap) is a ValidationError naming it.
+ */
+export function plainCopy(field: string, value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) throw new ValidationError(field, undefined, 'is nested deeper than any spec');
+  try {
+    if (Array.isArray(value)) {
+      const length = value.length;
+      const out: unknown[] = new Array(length);
+      for (let i = 0; i < length; i++) {
+        if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'is a hole in the list');
+        out[i] = plainCopy(`${field}[${i}]`, value[i], depth + 1);
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const copy = plainCopy(field ? `${field}.${key}` : key, (value as Record<string, unknown>)[key], depth + 1);
+      // defineProperty, not assignment: an own "__proto__" key (JSON.parse makes one) must
+      // stay a field that validation refuses, not become the copy's prototype.
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError(field || 'spec', undefined, `could not be read: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+/** A spec (rule, route, filter) read once: an object, or a ValidationError. */
+export function plainSpec<T>(what: string, value: unknown): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(what, value, 'expected an object');
+  }
+  return plainCopy('', value) as T;
+}
