@@ -11,7 +11,9 @@ import type { RouteSpec } from '../routes/types';
 import type { RuleSpec } from '../rules/types';
 import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, LINK_LOCAL_BASE, LINK_LOCAL_PAIRS, linkLocalPair, routerTable, snatIndex } from './derive';
 import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
+import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readList, readRouter } from './input';
 import { PriorityAllocator } from './priority-allocator';
+import { plainOptions } from '../validate';
 
 const STATIC = 'static';
 const ROUTER_TABLES: [number, number] = [LINK_LOCAL_BASE + 1, LINK_LOCAL_BASE + 2 * LINK_LOCAL_PAIRS - 1];
@@ -39,9 +41,14 @@ export class DvrNode {
    * qrouter namespaces are adopted, so a restarted agent never hands out one in use.
    */
   static async open(options: DvrNodeOptions): Promise<DvrNode> {
-    const node = new DvrNode(options.external, options.random);
-    for (const router of options.routers) node.routers.set(router.id, router);
-    await Promise.all(options.routers.map((r) => node.adoptPriorities(r)));
+    const o = plainOptions('DvrNode options', options, ['external', 'routers', 'random']);
+    if (options === undefined) throw new ValidationError('DvrNode options', options, 'expected { external, routers }');
+    if (o.random !== undefined && typeof o.random !== 'function') throw new ValidationError('random', o.random, 'expected a function');
+    const external = readExternal('external', o.external);
+    const routers = readList('routers', o.routers).map((r, i) => readRouter(`routers[${i}]`, r));
+    const node = new DvrNode(external, o.random as (() => number) | undefined);
+    for (const router of routers) node.routers.set(router.id, router);
+    await Promise.all(routers.map((r) => node.adoptPriorities(r)));
     return node;
   }
 
@@ -106,36 +113,29 @@ export class DvrNode {
 
   /** Associates floating IPs: rule `from fixed lookup 16 pref P` in qrouter, /32 route in fip. */
   async associate(fips: FloatingIp[]): Promise<FipResult[]> {
-    const refused: FipResult[] = [];
-    const plan: Array<{ fip: FloatingIp; router: Router; priority: number }> = [];
-    for (const fip of fips) {
-      try {
-        plan.push({ fip, router: this.router(fip), priority: this.priorities.allocate(ruleKey(fip)) });
-      } catch (error) {
-        if (!(error instanceof NlrouteError)) throw error;
-        refused.push({ floatingIp: fip.floatingIp, ok: false, error }); // e.g. the priority pool is full
-      }
-    }
+    // A floating IP that is malformed, or finds the priority pool full, fails alone.
+    const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.allocate(ruleKey(fip)) }));
     const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
       q.rules.ensure(fipRule(fip, priority));
       f.routes.replace(this.fipRoute(fip, router));
     }, (item, ok) => {
       if (!ok) this.priorities.release(ruleKey(item.fip));
     });
-    // Results in the order asked for.
-    const byFip = new Map([...applied, ...refused].map((r) => [r.floatingIp, r]));
-    return fips.map((fip) => byFip.get(fip.floatingIp)!);
+    applied.forEach((r, k) => (results[plan[k].index] = r));
+    return results;
   }
 
   /** Disassociates floating IPs; one that is not associated is success. */
   async disassociate(fips: FloatingIp[]): Promise<FipResult[]> {
-    const plan = fips.map((fip) => ({ fip, router: this.router(fip), priority: this.priorities.priorityOf(ruleKey(fip)) }));
-    return this.apply(plan, (q, f, { fip, router, priority }) => {
+    const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.priorityOf(ruleKey(fip)) }));
+    const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
       q.rules.remove(fipRule(fip, priority));
       f.routes.remove(this.fipRoute(fip, router));
     }, (item, ok) => {
       if (ok) this.priorities.release(ruleKey(item.fip));
     });
+    applied.forEach((r, k) => (results[plan[k].index] = r));
+    return results;
   }
 
   /**
@@ -144,21 +144,27 @@ export class DvrNode {
    * works with a full pool too).
    */
   async move(moves: Array<{ fip: FloatingIp; fixedIp: string }>): Promise<FipResult[]> {
-    const refused: FipResult[] = [];
-    const plan: Array<{ fip: FloatingIp; moved: FloatingIp; router: Router; old?: number; priority: number }> = [];
-    for (const { fip, fixedIp } of moves) {
-      const moved = { ...fip, fixedIp };
-      const old = this.priorities.priorityOf(ruleKey(fip));
+    const given = readList('moves', moves);
+    const results: FipResult[] = new Array(given.length);
+    const plan: Array<{ index: number; fip: FloatingIp; moved: FloatingIp; router: Router; old?: number; priority: number }> = [];
+    given.forEach((value, index) => {
+      let fip: FloatingIp | undefined;
+      let old: number | undefined;
       try {
+        // Everything is checked before the old priority is let go.
+        const m = plainOptions(`moves[${index}]`, value, ['fip', 'fixedIp']);
+        fip = readFloatingIp(`moves[${index}].fip`, m.fip);
+        const moved = { ...fip, fixedIp: ipv4Address(`moves[${index}].fixedIp`, m.fixedIp) };
         const router = this.router(fip);
+        old = this.priorities.priorityOf(ruleKey(fip));
         this.priorities.release(ruleKey(fip));
-        plan.push({ fip, moved, router, old, priority: this.priorities.allocate(ruleKey(moved)) });
+        plan.push({ index, fip, moved, router, old, priority: this.priorities.allocate(ruleKey(moved)) });
       } catch (error) {
         if (!(error instanceof NlrouteError)) throw error;
-        if (old !== undefined) this.priorities.adopt(ruleKey(fip), old);
-        refused.push({ floatingIp: fip.floatingIp, ok: false, error });
+        if (fip && old !== undefined) this.priorities.adopt(ruleKey(fip), old);
+        results[index] = { floatingIp: fip?.floatingIp ?? '', ok: false, error };
       }
-    }
+    });
     const applied = await this.apply(plan, (q, _f, { fip, moved, old, priority }) => {
       q.rules.remove(fipRule(fip, old));
       q.rules.ensure(fipRule(moved, priority));
@@ -168,9 +174,10 @@ export class DvrNode {
       if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
     });
     // A moved floating IP's priority is its new rule's.
-    const moved = applied.map((r, i) => (r.ok ? { ...r, priority: this.priorities.priorityOf(ruleKey(plan[i].moved)) } : r));
-    const byFip = new Map([...moved, ...refused].map((r) => [r.floatingIp, r]));
-    return moves.map(({ fip }) => byFip.get(fip.floatingIp)!);
+    applied.forEach((r, k) => {
+      results[plan[k].index] = r.ok ? { ...r, priority: this.priorities.priorityOf(ruleKey(plan[k].moved)) } : r;
+    });
+    return results;
   }
 
   /**
@@ -217,6 +224,27 @@ export class DvrNode {
   }
 
   // ---------------------------------------------------------------------------
+
+  /**
+   * Reads a bulk call's floating IPs, each checked whole before anything is sent: a
+   * plan entry per good one (with what `extra` adds), a failed result in place of
+   * each one that is malformed or that `extra` refuses.
+   */
+  private planFips<X>(fips: unknown, extra: (fip: FloatingIp) => X) {
+    const given = readList('fips', fips);
+    const results: FipResult[] = new Array(given.length);
+    const plan: Array<{ index: number; fip: FloatingIp; router: Router } & X> = [];
+    given.forEach((value, index) => {
+      try {
+        const fip = readFloatingIp(`fips[${index}]`, value);
+        plan.push({ index, fip, router: this.router(fip), ...extra(fip) });
+      } catch (error) {
+        if (!(error instanceof NlrouteError)) throw error;
+        results[index] = { floatingIp: floatingIpText(value), ok: false, error };
+      }
+    });
+    return { results, plan };
+  }
 
   /** One batch per namespace, all committed concurrently; a FIP is ok when all its operations are. */
   private async apply<T extends { fip: FloatingIp; router: Router }>(
