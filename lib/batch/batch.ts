@@ -88,12 +88,7 @@ export class Batch {
       if (results.some((r) => r !== undefined)) return finish(results, NOT_ATTEMPTED);
       const priors = onError === 'rollback' ? await this.priors(ops, requests, this.view()) : [];
       const indices = ops.map((_, i) => i);
-      const sent = this.core.requests.many(requests as Request[], {
-        stopAtFirstError: true,
-        maxInFlight: options.unacknowledgedLimit,
-      });
-      turn.finish();
-      const outcomes = await sent;
+      const outcomes = await this.sendUntilFailure(requests as Request[], options, turn);
       await this.settle(ops, indices, requests as Request[], outcomes, results);
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
@@ -131,6 +126,30 @@ export class Batch {
     if (chunk.length) send();
     turn.finish();
     await Promise.all(running);
+  }
+
+  /**
+   * `stop` and `rollback` modes: one request per sendmsg, none after the first failure.
+   * Sent in lists of CHUNKS' largest size, each packed and encoded on this thread, so
+   * that no single list holds the loop; a list after one with a failure is not sent.
+   */
+  private async sendUntilFailure(requests: Request[], options: ReadCommitOptions, turn: Turn): Promise<(NativeOutcome | null)[]> {
+    const size = CHUNKS[CHUNKS.length - 1];
+    const outcomes: (NativeOutcome | null)[] = [];
+    for (let start = 0; start < requests.length; start += size) {
+      const part = requests.slice(start, start + size);
+      const sent = this.core.requests.many(part, { stopAtFirstError: true, maxInFlight: options.unacknowledgedLimit });
+      if (start + size >= requests.length) turn.finish();
+      const got = await sent;
+      for (const o of got) outcomes.push(o);
+      const failed = got.some((o, k) => o !== null && (o.state !== 'done' || (o.errno !== 0 && o.errno !== part[k].head.tolerate)));
+      if (failed) {
+        while (outcomes.length < requests.length) outcomes.push(SKIPPED_OUTCOME);
+        break;
+      }
+    }
+    turn.finish();
+    return outcomes;
   }
 
   /** Results for requests that were sent: indices[k] is the operation of requests[k]. */
@@ -287,6 +306,7 @@ const CHUNKS = [64, 256, 1024, 2048];
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
 const UNCHANGED: BatchResult = Object.freeze({ ok: true, status: 'unchanged' });
 const NOT_ATTEMPTED: BatchResult = Object.freeze({ ok: false, status: 'not-attempted' });
+const SKIPPED_OUTCOME: NativeOutcome = Object.freeze({ errno: 0, state: 'skipped' as const });
 
 /**
  * The order to send a `continue` batch in. The kernel keeps rules in a list sorted

@@ -54,6 +54,21 @@ describeInNamespace('a batch reads every spec once, up front', (ns) => {
     assert.doesNotMatch(ns().ip('route show table 100'), /10\.74/);
   });
 
+  it('a stop batch longer than one list stops at a failure in its second list', async function () {
+    const h = await ns().handle();
+    const batch = h.batch();
+    for (let i = 0; i < 5000; i++) {
+      const n = i === 3000 ? 10 : i; // a duplicate of operation 10: EEXIST
+      batch.routes.add({ dst: `10.75.${n >> 8}.${n & 255}/32`, type: 'blackhole', table: 100 });
+    }
+    const results = await batch.commit({ onError: 'stop' });
+    assert.ok(results.slice(0, 3000).every((r) => r.status === 'done'));
+    const failed = results[3000];
+    assert.ok(!failed.ok && failed.status === 'failed' && (failed.error as { code?: string }).code === 'EEXIST', JSON.stringify(failed));
+    assert.ok(results.slice(3001).every((r) => r.status === 'not-attempted'));
+    assert.equal(ns().ip('route show table 100').trim().split('\n').length, 3000);
+  });
+
   it('validating a 100k-operation batch lets the event loop run between slices', async function () {
     this.timeout(120_000);
     const h = await ns().handle();
