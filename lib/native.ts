@@ -156,16 +156,21 @@ export interface OpenResult {
 
 export type Failed = { error: NativeOutcome };
 
+/** Stops one native call early (see native/addon/abort_token.h). */
+export interface AbortToken {
+  abort(): void;
+}
+
 export interface NativeHandle {
   open(): Promise<OpenResult>;
-  requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions): Promise<RequestsReply>;
-  ruleDump(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[] } | Failed>;
-  ruleFlush(family: number, filter: RuleRecord | null): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
-  routeDump(filter: RouteFilterRecord | null): Promise<RoutePack | Failed>;
-  routeFlush(filter: RouteFilterRecord | null): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
-  routeGet(query: RouteRecord): Promise<RoutePack | Failed>;
+  requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions, token?: AbortToken): Promise<RequestsReply>;
+  ruleDump(family: number, filter: RuleRecord | null, token?: AbortToken): Promise<{ rules: RuleRecord[] } | Failed>;
+  ruleFlush(family: number, filter: RuleRecord | null, token?: AbortToken): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
+  routeDump(filter: RouteFilterRecord | null, token?: AbortToken): Promise<RoutePack | Failed>;
+  routeFlush(filter: RouteFilterRecord | null, token?: AbortToken): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
+  routeGet(query: RouteRecord, token?: AbortToken): Promise<RoutePack | Failed>;
   linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string } | null | Failed>;
-  linkDump(): Promise<{ links: Array<{ index: number; name: string }> } | Failed>;
+  linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string }> } | Failed>;
   close(): Promise<void>;
 }
 
@@ -181,7 +186,8 @@ export interface NativeCodec {
 }
 
 interface Addon {
-  NativeHandle: new (options: { path?: string; fd?: number; rcvbuf?: number }) => NativeHandle;
+  NativeHandle: new (options: { path?: string; fd?: number; rcvbuf?: number; timeoutMs?: number }) => NativeHandle;
+  AbortToken: new () => AbortToken;
   codec: NativeCodec;
   /** [key, how it is carried] per field id (native/addon/record_fields.h). */
   recordFields: {
@@ -190,9 +196,18 @@ interface Addon {
   };
 }
 
-// dist/lib/native.js -> <package root>/build/Release/nlroute.node
-const addonPath = path.join(__dirname, '..', '..', 'build', 'Release', 'nlroute.node');
-export const addon: Addon = require(addonPath);
+/**
+ * The one place that decides which binary is loaded: the node-gyp build
+ * (<package root>/build/Release/nlroute.node, from dist/lib/native.js), unless
+ * NLROUTE_ADDON names another build of the same sources (the sanitizer build of
+ * `npm run test:sanitize`).
+ */
+function addonPath(): string {
+  const chosen = process.env.NLROUTE_ADDON;
+  if (chosen) return path.resolve(chosen);
+  return path.join(__dirname, '..', '..', 'build', 'Release', 'nlroute.node');
+}
+export const addon: Addon = require(addonPath());
 
 // nlmsg_flags of requests that create or change objects.
 export const NLM_F = { REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400, APPEND: 0x800, ECHO: 0x08 } as const;

@@ -151,4 +151,8 @@ void set_route_field(RouteRecord& r, uint32_t id, const FieldValue& v) {
   }
 }
 
+void finish_route(wire::RouteRecord& r) {
+  if (r.gateway.length) r.present |= r.via_family ? wire::kRouteVia : wire::kRouteGateway;
+}
+
 }  // namespace nlroute::addon

@@ -46,5 +46,7 @@ std::optional<uint32_t> route_field_id(const std::string& key);
 // Store a value (already range-checked against the table) into a record.
 void set_rule_field(wire::RuleRecord& rule, uint32_t id, const FieldValue& value);
 void set_route_field(wire::RouteRecord& route, uint32_t id, const FieldValue& value);
+// Settles what depends on several fields (RTA_GATEWAY or RTA_VIA) once all are set.
+void finish_route(wire::RouteRecord& route);
 
 }  // namespace nlroute::addon

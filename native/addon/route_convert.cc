@@ -82,10 +82,6 @@ RouteRecord route_from_js(const Napi::Object& object) {
   return r;
 }
 
-void finish_route(RouteRecord& r) {
-  if (r.gateway.length) r.present |= r.via_family ? kRouteVia : kRouteGateway;
-}
-
 RouteFilter route_filter_from_js(const Napi::Value& value) {
   RouteFilter f;
   if (!value.IsObject()) return f;

@@ -9,8 +9,6 @@
 namespace nlroute::addon {
 
 wire::RouteRecord route_from_js(const Napi::Object& object);
-// Settles what depends on several fields (RTA_GATEWAY or RTA_VIA) once all are set.
-void finish_route(wire::RouteRecord& route);
 wire::RouteFilter route_filter_from_js(const Napi::Value& value);
 
 }  // namespace nlroute::addon

@@ -97,7 +97,7 @@ bool read_metrics(Bytes region, Metrics& m) {
       if (!v) return false;
       m.lock = *v;
       m.has_lock = true;
-    } else if (a.type <= RTAX_MAX) {
+    } else if (a.type > RTAX_LOCK && a.type <= RTAX_MAX) {  // RTAX_UNSPEC (0) is no metric (fuzzing found it kept)
       auto v = read_exact<uint32_t>(a.payload);
       if (!v) return false;
       m.values[a.type] = *v;
@@ -308,6 +308,12 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
           std::memcpy(&ticks, a.payload.data + kCacheinfoExpiresAt, 4);
           if (ticks > 0) r.expires = static_cast<uint32_t>(ticks / kUserHz), r.present |= kRouteExpires;
         }
+        break;
+      case RTA_EXPIRES:
+        // What a request carries (seconds); the kernel's answers carry RTA_CACHEINFO. Read
+        // both, so that a record encoded and decoded again keeps its expiry (fuzzing found it).
+        if (auto v = read_exact<uint32_t>(a.payload)) r.expires = *v, r.present |= kRouteExpires;
+        else ok = false;
         break;
       case RTA_ENCAP_TYPE:
         if (auto v = read_exact<uint16_t>(a.payload)) r.encap_type = *v, r.present |= kRouteEncap;

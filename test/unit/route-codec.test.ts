@@ -108,6 +108,8 @@ describe('wire codec: routes (iproute2 defaults, golden bytes)', () => {
     assert.deepEqual(route, {
       family: 6, type: 'unicast', table: 70000, dst: '2001:db8:70::/48', protocol: 4, scope: 0,
       from: '2001:db8:5::/64', src: '2001:db8:1::1', metric: 7, pref: 'high', realms: 0x30004,
+      // RTA_EXPIRES as the request carried it (the kernel's answers carry RTA_CACHEINFO instead)
+      expires: 0,
       nexthops: [{ weight: 1, via: '2001:db8:1::2', dev: 'v0' }, { weight: 5, via: 'fe80::1', dev: 'v2', onlink: true, realms: 9 }],
       metrics: { mtu: 1300, window: 3, rtt: 80, rttvar: 40, ssthresh: 9, cwnd: 10, advmss: 1200, reordering: 4, hoplimit: 33,
         initcwnd: 11, features: 'ecn', rtoMin: 50, initrwnd: 12, quickack: true, fastopenNoCookie: true, congctl: 'cubic',
@@ -127,6 +129,18 @@ describe('wire codec: routes (iproute2 defaults, golden bytes)', () => {
     const again = unpackRoutes(codec.decodeRoutes(plain), (i) => ({ 3: 'v0' })[i] ?? i)[0];
     const reencoded = codec.encodeRoute('add', 0, 1, await routeToRecord({ ...again, dev: 'v0' } as RouteSpec, 'add', context));
     assert.deepEqual(unpackRoutes(codec.decodeRoutes(reencoded), (i) => i), unpackRoutes(codec.decodeRoutes(plain), (i) => i));
+  });
+
+  it('keeps a request\'s RTA_EXPIRES and drops RTAX_UNSPEC in metrics when decoding (found by fuzzing)', async () => {
+    const record = await routeToRecord({ dst: '2001:db8:72::/48', via: '2001:db8::2', dev: 'v0', expires: 300 }, 'add', context);
+    const [decoded] = unpackRoutes(codec.decodeRoutes(codec.encodeRoute('add', 0, 1, record)), (i) => i);
+    assert.equal(decoded.expires, 300);
+    // RTA_METRICS (8) holding only an RTAX_UNSPEC (0) value: no metric at all
+    const plain = codec.encodeRoute('add', 0, 1, await routeToRecord({ dst: '10.4.0.0/16', via: '10.9.0.1', dev: 'v0' }, 'add', context));
+    const withUnspec = Buffer.concat([plain, hex('0c00 0800 0800 0000 05000000')]);
+    withUnspec.writeUInt32LE(withUnspec.length, 0);
+    const [route] = unpackRoutes(codec.decodeRoutes(withUnspec), (i) => i);
+    assert.equal(route.metrics, undefined);
   });
 
   it('filters natively: exact, root and match prefixes, gateways of any nexthop', async () => {
