@@ -1,10 +1,14 @@
 // What every part of a handle's API shares: the native handle, the name databases
 // and device names of its namespace, the closed-state check, and turning native outcomes into errors.
-import { HandleClosedError, NetlinkError } from './errors';
+import { constants as os } from 'node:os';
+
+import { abortable } from './abort';
+import { AbortError, HandleClosedError, NetlinkError, TimeoutError } from './errors';
 import type { Batch } from './batch/batch';
 import { LinkNames } from './links';
 import { ownValue } from './own';
-import type { NativeHandle, NativeOutcome } from './native';
+import type { AbortToken, NativeHandle, NativeOutcome } from './native';
+import { plainOptions } from './validate';
 import { RequestQueue } from './requests/queue';
 import { Sequencer, type Turn } from './sequencer';
 import type { NameRegistry } from './names/registry';
@@ -54,6 +58,25 @@ export class HandleCore {
   }
 
   /**
+   * run() for a call that takes `{ signal }`: the body gets the native AbortToken, and
+   * a native "cancelled" answer becomes an AbortError.
+   */
+  async runAbortable<T>(operation: string, options: unknown, body: (turn: Turn, token?: AbortToken) => Promise<T>): Promise<T> {
+    const { signal } = plainOptions(`${operation} options`, options, ['signal']);
+    return this.run(operation, async (turn) => {
+      const abort = abortable(operation, signal);
+      try {
+        return await body(turn, abort.token);
+      } catch (error) {
+        if (abort.aborted && (error as NetlinkError)?.code === 'ECANCELED') throw new AbortError(operation);
+        throw error;
+      } finally {
+        abort.dispose();
+      }
+    });
+  }
+
+  /**
    * The native handle, for a call that goes to it directly (a dump, a lookup): single
    * changes still waiting to be coalesced are sent first, so they stay ahead of it.
    */
@@ -84,6 +107,14 @@ export class HandleCore {
       return undefined;
     }
     const attribute = outcome.attribute === undefined ? undefined : String(outcome.attribute);
+    if (outcome.errno === os.errno.ETIMEDOUT) {
+      // The native side closed the socket (see native_handle.cc): so is the handle.
+      this.closed = true;
+      return new TimeoutError({
+        errno: outcome.errno, operation, request, syscall: outcome.syscall, state: outcome.state,
+        hint: 'the kernel did not answer within the handle\'s timeoutMs; the handle is closed',
+      });
+    }
     return new NetlinkError({
       errno: outcome.errno,
       operation,

@@ -75,6 +75,29 @@ export class NetlinkError extends NlrouteError {
   }
 }
 
+/**
+ * The kernel did not answer within the handle's `timeoutMs`. The operation may or may
+ * not have been applied (`state` says `unknown` for changes), and the handle is closed:
+ * an answer may still come, to a request nobody waits for any more.
+ */
+export class TimeoutError extends NetlinkError {
+  override name = 'TimeoutError';
+}
+
+/**
+ * The caller's AbortSignal fired. Nothing more was sent after it did; for a batch,
+ * `results` has every operation's definite result (`not-attempted` for those not sent).
+ */
+export class AbortError extends NlrouteError {
+  override name = 'AbortError';
+  constructor(
+    readonly operation: string,
+    readonly results?: readonly unknown[],
+  ) {
+    super(`${operation}: aborted`);
+  }
+}
+
 /** The handle was closed (or never opened) when the operation was asked for. */
 export class HandleClosedError extends NlrouteError {
   override name = 'HandleClosedError';

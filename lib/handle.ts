@@ -11,11 +11,17 @@ import { Rules } from './rules/rules-api';
 import { ValidationError } from './errors';
 import { deviceName, integer, plainOptions } from './validate';
 
-const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes'] as const;
+const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes', 'timeoutMs'] as const;
 
 export interface OpenOptions extends NamespaceOptions {
   /** Receive buffer to ask for (SO_RCVBUFFORCE when permitted). Default 4 MiB. */
   receiveBufferBytes?: number;
+  /**
+   * How long one call may wait for the kernel, in milliseconds (a dump, a batch, a
+   * lookup: each call as a whole). Past it the call fails with TimeoutError and the
+   * handle is closed. Default: no deadline per call, and no single wait longer than 60 s.
+   */
+  timeoutMs?: number;
 }
 
 export interface Link {
@@ -64,7 +70,8 @@ export class Handle {
     const rcvbuf = options.receiveBufferBytes === undefined
       ? undefined
       : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
-    const native = nativeHandleFor(target, rcvbuf);
+    const timeoutMs = options.timeoutMs === undefined ? undefined : integer('timeoutMs', options.timeoutMs, 1, 0x7fffffff);
+    const native = nativeHandleFor(target, rcvbuf, timeoutMs);
     const result: OpenResult = await native.open();
     if (result.errno) {
       await native.close();
@@ -138,9 +145,9 @@ export class Handle {
 }
 
 /** The native handle; a netnsFd that is closed or not a network namespace is refused here. */
-function nativeHandleFor(target: NamespaceTarget, rcvbuf: number | undefined): NativeHandle {
+function nativeHandleFor(target: NamespaceTarget, rcvbuf: number | undefined, timeoutMs: number | undefined): NativeHandle {
   try {
-    return new addon.NativeHandle({ path: target.path, fd: target.fd, rcvbuf });
+    return new addon.NativeHandle({ path: target.path, fd: target.fd, rcvbuf, timeoutMs });
   } catch (error) {
     const code = (error as { code?: unknown })?.code;
     if (code === 'EBADF') throw new ValidationError('netnsFd', target.fd, 'is not an open file descriptor');

@@ -2,7 +2,7 @@
 export { open, Handle } from './handle';
 export type { OpenOptions, Link, HandleInfo } from './handle';
 export type { NamespaceOptions } from './namespace-target';
-export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError } from './errors';
+export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError, TimeoutError, AbortError } from './errors';
 export type { Rule, RuleSpec, RuleFilter, RuleAction, RangeInput } from './rules/types';
 export type { Family } from './address';
 export { NameRegistry } from './names/registry';
@@ -14,3 +14,4 @@ export type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVer
 export type { RouteScope } from './routes/types';
 export type { RuleScope } from './rules/types';
 export type { ReconcileResult } from './reconcile';
+export type { CallOptions } from './abort';

@@ -64,7 +64,7 @@ export function readDesired<S>(desired: unknown): S[] {
   return out;
 }
 
-export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch): Promise<ReconcileResult<T, S>> {
+export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch, signal?: AbortSignal): Promise<ReconcileResult<T, S>> {
   const wanted = new Map<string, S>();
   plan.desired.forEach((spec, i) => {
     plan.checkInScope(spec, i);
@@ -90,7 +90,7 @@ export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () =>
   const batch = newBatch();
   for (const object of removed) plan.remove(batch, object);
   for (const spec of added) plan.add(batch, spec);
-  const results: BatchResult[] = await batch.commit();
+  const results: BatchResult[] = await batch.commit(signal ? { signal } : undefined);
   results.forEach((r, i) => {
     const object = i < removed.length ? removed[i] : added[i - removed.length];
     if (r.ok) (i < removed.length ? result.removed : result.added).push(object as never);

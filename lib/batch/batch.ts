@@ -1,14 +1,16 @@
 // handle.batch(): collect rule and route operations, then commit() them as one
 // pipelined run with a definite result per operation, in the order given.
 import type { HandleCore } from '../core';
-import { NlrouteError, ValidationError } from '../errors';
-import { AF, type NativeOutcome, type RouteRecord, type RuleRecord } from '../native';
+import { abortable, type Abortable } from '../abort';
+import { AbortError, NlrouteError, ValidationError } from '../errors';
+import type { NativeOutcome, RouteRecord, RuleRecord } from '../native';
 import type { Request } from '../requests/queue';
 import { learnDevices } from '../routes/to-record';
 import type { Route, RouteSpec } from '../routes/types';
 import type { Rule, RuleSpec } from '../rules/types';
-import { KernelView, routeCovers, ruleCovers, type Seen } from './kernel-view';
-import { describeOperation, requestFor, requestOf, verbOf } from './requests';
+import { KernelView, routeCovers, ruleCovers } from './kernel-view';
+import { describeOperation, requestOf, verbOf } from './requests';
+import { readPriors, undoOf, type Prior } from './rollback';
 import type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './types';
 import { plainSpec } from '../plain';
 import type { Turn } from '../sequencer';
@@ -19,14 +21,6 @@ type Listers = {
   routes: (family: 4 | 6, table: number) => Promise<Route[]>;
   rules: (family: 4 | 6) => Promise<Rule[]>;
 };
-
-/** What undoing one applied operation takes: the object it took away, if any. */
-interface Prior {
-  route?: Seen<Route, RouteRecord>;
-  /** The route was the first of its key (IPv4 aliases): put it back first. */
-  first?: boolean;
-  rule?: Seen<Rule, RuleRecord>;
-}
 
 export class Batch {
   private readonly operations: Operation[] = [];
@@ -62,9 +56,20 @@ export class Batch {
    */
   async commit(given?: CommitOptions): Promise<BatchResult[]> {
     const options = readCommitOptions(given);
-    const onError = options.onError;
     if (this.committed) throw new NlrouteError('batch commit: this batch was committed already');
+    const abort = abortable('batch commit', options.signal);
     this.committed = true;
+    try {
+      const results = await this.run(options, abort);
+      if (abort.aborted) throw new AbortError('batch commit', results);
+      return results;
+    } finally {
+      abort.dispose();
+    }
+  }
+
+  private async run(options: ReadCommitOptions, abort: Abortable): Promise<BatchResult[]> {
+    const onError = options.onError;
     return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
       const results: (BatchResult | undefined)[] = new Array(ops.length);
@@ -74,7 +79,7 @@ export class Batch {
       const ready = turn.ready();
       if (ready) await ready;
       if (onError === 'continue') {
-        await this.sendInChunks(ops, results, options, turn);
+        await this.sendInChunks(ops, results, options, turn, abort);
         return finish(results, NOT_ATTEMPTED);
       }
       // stop and rollback: everything is validated before anything is sent.
@@ -86,9 +91,9 @@ export class Batch {
         if (pause) await pause;
       }
       if (results.some((r) => r !== undefined)) return finish(results, NOT_ATTEMPTED);
-      const priors = onError === 'rollback' ? await this.priors(ops, requests, this.view()) : [];
+      const priors = onError === 'rollback' ? await readPriors(ops, requests as Request[], this.view()) : [];
       const indices = ops.map((_, i) => i);
-      const outcomes = await this.sendUntilFailure(requests as Request[], options, turn);
+      const outcomes = await this.sendUntilFailure(requests as Request[], options, turn, abort);
       await this.settle(ops, indices, requests as Request[], outcomes, results);
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
@@ -102,7 +107,7 @@ export class Batch {
    * kernel in between, so that validating the next chunk overlaps with the kernel
    * applying the previous one. The handle's I/O thread keeps the chunks in order.
    */
-  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn) {
+  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn, abort: Abortable) {
     const running: Promise<void>[] = [];
     const slice = new TimeSlice();
     let indices: number[] = [];
@@ -110,10 +115,11 @@ export class Batch {
     const send = () => {
       const [sentIndices, sent] = [indices, chunk];
       [indices, chunk] = [[], []];
-      running.push(this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit })
+      running.push(this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit }, abort.token)
         .then((outcomes) => this.settle(ops, sentIndices, sent, outcomes, results)));
     };
     for (const i of cheapOrder(ops)) {
+      if (abort.aborted) break; // what is not sent is not-attempted
       const op = ops[i];
       const request = this.requestOrFailure(op, i, results, false);
       if (!request) continue;
@@ -123,7 +129,7 @@ export class Batch {
       const pause = slice.pause();
       if (pause) await pause;
     }
-    if (chunk.length) send();
+    if (chunk.length && !abort.aborted) send();
     turn.finish();
     await Promise.all(running);
   }
@@ -133,21 +139,21 @@ export class Batch {
    * Sent in lists of CHUNKS' largest size, each packed and encoded on this thread, so
    * that no single list holds the loop; a list after one with a failure is not sent.
    */
-  private async sendUntilFailure(requests: Request[], options: ReadCommitOptions, turn: Turn): Promise<(NativeOutcome | null)[]> {
+  private async sendUntilFailure(requests: Request[], options: ReadCommitOptions, turn: Turn, abort: Abortable): Promise<(NativeOutcome | null)[]> {
     const size = CHUNKS[CHUNKS.length - 1];
     const outcomes: (NativeOutcome | null)[] = [];
-    for (let start = 0; start < requests.length; start += size) {
+    for (let start = 0; start < requests.length && !abort.aborted; start += size) {
       const part = requests.slice(start, start + size);
-      const sent = this.core.requests.many(part, { stopAtFirstError: true, maxInFlight: options.unacknowledgedLimit });
+      const sent = this.core.requests.many(part, { stopAtFirstError: true, maxInFlight: options.unacknowledgedLimit }, abort.token);
       if (start + size >= requests.length) turn.finish();
       const got = await sent;
       for (const o of got) outcomes.push(o);
       const failed = got.some((o, k) => o !== null && (o.state !== 'done' || (o.errno !== 0 && o.errno !== part[k].head.tolerate)));
       if (failed) {
-        while (outcomes.length < requests.length) outcomes.push(SKIPPED_OUTCOME);
         break;
       }
     }
+    while (outcomes.length < requests.length) outcomes.push(SKIPPED_OUTCOME);
     turn.finish();
     return outcomes;
   }
@@ -194,28 +200,6 @@ export class Batch {
     }
   }
 
-  /** What each replace, change and delete would take away, read before anything is sent. */
-  private async priors(ops: Operation[], requests: (Request | undefined)[], view: KernelView): Promise<Prior[]> {
-    const priors: Prior[] = [];
-    for (const [i, op] of ops.entries()) {
-      const request = requests[i]!;
-      if (op.object === 'route' && ['replace', 'change', 'delete', 'remove'].includes(op.verb)) {
-        const record = request.record as RouteRecord;
-        const here = await view.routesAt(record);
-        // A replace or change takes the first route of its key; a delete the first it matches.
-        const taken = op.verb === 'replace' || op.verb === 'change'
-          ? here.find((r) => sameRouteKey(r.record, record))
-          : here.find((r) => routeCovers(r.record, record));
-        const first = taken !== undefined && here.find((r) => sameRouteKey(r.record, taken.record)) === taken;
-        priors[i] = { route: taken, first };
-      } else if (op.object === 'rule' && (op.verb === 'delete' || op.verb === 'remove')) {
-        const record = request.record as RuleRecord;
-        priors[i] = { rule: (await view.rules(record)).find((r) => ruleCovers(r.record, record)) };
-      }
-    }
-    return priors;
-  }
-
   private resultOf(op: Operation, request: Request, outcome: NativeOutcome | null): BatchResult {
     if (outcome === null) return DONE;
     if (outcome.state === 'skipped') return NOT_ATTEMPTED;
@@ -229,7 +213,14 @@ export class Batch {
   private async readBack(op: Operation, request: Request, outcome: NativeOutcome, view: KernelView): Promise<BatchResult> {
     const { operation, request: described, fields } = describeOperation(op);
     const error = this.core.toError(outcome, operation, described, fields)!;
-    const present = await this.isPresent(request, view);
+    let present: boolean;
+    try {
+      present = await this.isPresent(request, view);
+    } catch {
+      // The kernel cannot be read either (the handle timed out): the result stays the
+      // error, whose state says `unknown`.
+      return { ok: false, status: 'failed', error };
+    }
     if (present === !request.head.remove) return { ok: true, status: 'done', verified: true };
     return { ok: false, status: 'failed', error, verified: true };
   }
@@ -243,58 +234,25 @@ export class Batch {
     return (await view.rules(record)).some((r) => ruleCovers(r.record, record));
   }
 
-  /** Undoes the applied operations, last first, and marks what happened to each. */
+  /**
+   * Undoes the applied operations, last first, and marks what happened to each. An
+   * undo may take several requests (see rollback.ts); it succeeded when all did.
+   */
   private async rollBack(ops: Operation[], requests: (Request | undefined)[], priors: Prior[], results: (BatchResult | undefined)[]) {
     const applied = results.flatMap((r, i) => (r?.status === 'done' ? [i] : [])).reverse();
-    const undo = applied.map((i) => undoOf(ops[i], requests[i]!, priors[i]));
-    const outcomes = await this.core.requests.many(undo);
+    const undos = applied.map((i) => undoOf(ops[i], requests[i]!, priors[i]));
+    const outcomes = await this.core.requests.many(undos.flat());
+    let at = 0;
     for (const [k, i] of applied.entries()) {
       const { operation, request, fields } = describeOperation(ops[i]);
-      const error = this.core.toError(outcomes[k], `undo of ${operation}`, request, fields);
+      let error;
+      for (let n = 0; n < undos[k].length; n++, at++) {
+        error ??= this.core.toError(outcomes[at], `undo of ${operation}`, request, fields);
+      }
       results[i] = error ? { ok: false, status: 'rollback-failed', error } : { ok: false, status: 'rolled-back' };
     }
   }
-}
 
-/** The request that takes an applied operation back. */
-function undoOf(op: Operation, request: Request, prior: Prior | undefined): Request {
-  if (op.object === 'rule') {
-    if (!request.head.remove) return requestFor('rule', 'delete', request.record as RuleRecord);
-    if (!prior?.rule) throw new NlrouteError(`${describeOperation(op).operation}: the deleted rule was not found beforehand`);
-    return requestFor('rule', 'add', prior.rule.record);
-  }
-  const record = request.record as RouteRecord;
-  switch (op.verb) {
-    case 'add':
-    case 'ensure':
-    case 'append':
-    case 'prepend':
-      return requestFor('route', 'delete', record);
-    case 'replace':
-      return prior?.route ? requestFor('route', 'replace', prior.route.record) : requestFor('route', 'delete', record);
-    case 'change':
-      return requestFor('route', 'change', prior!.route!.record);
-    default: {
-      if (!prior?.route) throw new NlrouteError(`${describeOperation(op).operation}: the deleted route was not found beforehand`);
-      const removed = prior.route.record;
-      // IPv6: a delete with a gateway took one hop of a multipath route; replacing the
-      // route with what it was puts the hop back in its place.
-      if (record.family === AF.INET6 && record.gateway !== undefined && removed.nexthops) {
-        return requestFor('route', 'replace', removed);
-      }
-      // IPv4 keeps aliases in order: the first one goes back first.
-      return requestFor('route', record.family === AF.INET && prior.first ? 'prepend' : 'append', removed);
-    }
-  }
-}
-
-/** The kernel's key of a route: IPv4 (table, dst, tos, metric); IPv6 (table, dst, src, metric). */
-function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
-  const metric = (r: RouteRecord) => r.priority ?? (r.family === AF.INET6 ? 1024 : 0);
-  if (a.family !== b.family || (a.table ?? 254) !== (b.table ?? 254) || metric(a) !== metric(b)) return false;
-  if ((a.dst ?? '') !== (b.dst ?? '') || (a.dstLen ?? 0) !== (b.dstLen ?? 0)) return false;
-  if (a.family === AF.INET6) return (a.src ?? '') === (b.src ?? '') && (a.srcLen ?? 0) === (b.srcLen ?? 0);
-  return (a.tos ?? 0) === (b.tos ?? 0);
 }
 
 // Operations per request list in `continue` mode: the first lists are small so that
@@ -355,19 +313,19 @@ function readSpec<S>(what: string, spec: unknown): { spec: S; unreadable?: Nlrou
   }
 }
 
-type ReadCommitOptions = { onError: OnError; unacknowledgedLimit?: number };
+type ReadCommitOptions = { onError: OnError; unacknowledgedLimit?: number; signal?: unknown };
 
 const ON_ERROR: readonly OnError[] = ['continue', 'stop', 'rollback'];
 
 /** commit()'s options, read once; anything unknown or malformed is refused before anything is sent. */
 function readCommitOptions(given: unknown): ReadCommitOptions {
-  const o = plainOptions('commit options', given, ['onError', 'unacknowledgedLimit']);
+  const o = plainOptions('commit options', given, ['onError', 'unacknowledgedLimit', 'signal']);
   const onError = o.onError ?? 'continue';
   if (typeof onError !== 'string' || !(ON_ERROR as readonly string[]).includes(onError)) {
     throw new ValidationError('onError', onError, 'must be continue, stop or rollback');
   }
   const limit = o.unacknowledgedLimit === undefined ? undefined : integer('unacknowledgedLimit', o.unacknowledgedLimit, 1, 1 << 20);
-  return { onError: onError as OnError, unacknowledgedLimit: limit };
+  return { onError: onError as OnError, unacknowledgedLimit: limit, signal: o.signal };
 }
 
 function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {

@@ -29,6 +29,12 @@ export interface CommitOptions {
    * buffer has room for, which never overflows; tests set more to provoke ENOBUFS.
    */
   unacknowledgedLimit?: number;
+  /**
+   * Stops the batch: no list of requests is sent after it fires, and commit() rejects
+   * with an AbortError whose `results` are every operation's definite result
+   * (`not-attempted` for those not sent).
+   */
+  signal?: AbortSignal;
 }
 
 /** One operation's result, in the order the operations were given. */

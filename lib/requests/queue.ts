@@ -2,7 +2,7 @@
 // calls made in the same turn of the event loop (a Promise.all over 10k adds) are
 // packed into one native request list and written together, pipelined; an awaited
 // call alone goes out at once. Explicit batches bring their own list.
-import type { NativeHandle, NativeOutcome, RequestOptions, RequestsReply, RouteRecord, RuleRecord } from '../native';
+import type { AbortToken, NativeHandle, NativeOutcome, RequestOptions, RequestsReply, RouteRecord, RuleRecord } from '../native';
 import { PackWriter, type Packed, type RequestHead } from './pack-writer';
 
 export interface Request {
@@ -47,13 +47,13 @@ export class RequestQueue {
   }
 
   /** Many requests as one list, after anything queued before; one outcome each, in order. */
-  async many(requests: Request[], options: RequestOptions = {}): Promise<(NativeOutcome | null)[]> {
+  async many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
     if (this.waiting.length) this.flush(); // keeps the order the calls were made in
     const writer = this.writer;
     let reply: Promise<RequestsReply>;
     try {
       for (const r of requests) writer.add(r.head, r.record);
-      reply = send(this.native, writer.finish(), options);
+      reply = send(this.native, writer.finish(), options, token);
     } finally {
       writer.reset();
     }
@@ -86,8 +86,8 @@ export class RequestQueue {
 }
 
 /** Hands the words to the addon, which reads them before it returns. */
-function send(native: NativeHandle, packed: Packed, options: RequestOptions): Promise<RequestsReply> {
-  return native.requests(packed.words, packed.text, packed.sides, options);
+function send(native: NativeHandle, packed: Packed, options: RequestOptions, token?: AbortToken): Promise<RequestsReply> {
+  return native.requests(packed.words, packed.text, packed.sides, options, token);
 }
 
 /** The reply as one NativeOutcome (or null for plain success) per request. */

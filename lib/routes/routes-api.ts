@@ -2,12 +2,13 @@
 // and get routes, like `ip route`.
 import { plainSpec } from '../plain';
 import type { Turn } from '../sequencer';
+import type { CallOptions } from '../abort';
 import { constants as os } from 'node:os';
 
 import { parseAddress, parseDestination, parsePrefix } from '../address';
 import type { HandleCore } from '../core';
 import { FlushError, NetlinkError, ValidationError } from '../errors';
-import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
+import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord, type AbortToken } from '../native';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
@@ -99,22 +100,22 @@ export class Routes {
    * names a table (`'all'` for every table, local included). Cached clones are never
    * listed. A table that does not exist lists as empty.
    */
-  async list(filter: RouteFilter = {}): Promise<Route[]> {
-    return this.core.run('route list', (turn) => this.listed(filter, turn));
+  async list(filter: RouteFilter = {}, options?: CallOptions): Promise<Route[]> {
+    return this.core.runAbortable('route list', options, (turn, token) => this.listed(filter, turn, token));
   }
 
   /**
    * `ip route flush`: deletes every route the filter selects (main table unless it
    * names one), pipelined. Resolves to the number deleted.
    */
-  async flush(filter: RouteFilter): Promise<number> {
+  async flush(filter: RouteFilter, options?: CallOptions): Promise<number> {
     const operation = 'route flush';
-    return this.core.run(operation, async (turn) => {
+    return this.core.runAbortable(operation, options, async (turn, token) => {
       if (filter === undefined) {
         throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
       }
       const record = await this.filterRecord(filter);
-      const reply = await turn.send(() => this.core.direct().routeFlush(record));
+      const reply = await turn.send(() => this.core.direct().routeFlush(record, token));
       if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
       const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
       if (!failed) return reply.outcomes.length;
@@ -172,8 +173,9 @@ export class Routes {
    * route outside it is a ValidationError). A second reconcile to the same set sends
    * nothing.
    */
-  async reconcile(scope: RouteScope, desired: RouteSpec[]): Promise<ReconcileResult<Route, RouteSpec>> {
-    return this.core.run('route reconcile', async (turn) => {
+  async reconcile(scope: RouteScope, desired: RouteSpec[], options?: CallOptions): Promise<ReconcileResult<Route, RouteSpec>> {
+    const signal = options?.signal;
+    return this.core.runAbortable('route reconcile', options, async (turn, token) => {
       scope = readScope<RouteScope>(scope);
       desired = readDesired<RouteSpec>(desired);
       for (const [key, value] of Object.entries(scope)) {
@@ -189,7 +191,7 @@ export class Routes {
         return record;
       };
       return reconcile<Route, RouteSpec>({
-        current: await this.listed(scope, turn),
+        current: await this.listed(scope, turn, token),
         desired,
         identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
         identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
@@ -199,7 +201,7 @@ export class Routes {
         },
         remove: (batch, route) => batch.routes.delete(route),
         add: (batch, spec) => batch.routes.add(spec),
-      }, this.core.newBatch);
+      }, this.core.newBatch, signal);
     });
   }
 
@@ -218,9 +220,9 @@ export class Routes {
   }
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
-  async listed(filter: RouteFilter, turn?: Turn): Promise<Route[]> {
+  async listed(filter: RouteFilter, turn?: Turn, token?: AbortToken): Promise<Route[]> {
     const record = await this.filterRecord(filter);
-    const dump = () => this.core.direct().routeDump(record);
+    const dump = () => this.core.direct().routeDump(record, token);
     const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.toError(reply.error, 'route list', describeRoute(filter));
     return this.unpack(reply);

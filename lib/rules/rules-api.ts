@@ -13,6 +13,8 @@ import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
 import { plainSpec } from '../plain';
 import type { Turn } from '../sequencer';
+import type { CallOptions } from '../abort';
+import type { AbortToken } from '../native';
 
 export class Rules {
   constructor(private readonly core: HandleCore) {}
@@ -34,14 +36,14 @@ export class Rules {
   }
 
   /** `ip rule list`: IPv4 and IPv6 unless the filter names a family. */
-  async list(filter: RuleFilter = {}): Promise<Rule[]> {
-    return this.core.run('rule list', (turn) => this.listed(filter, turn));
+  async list(filter: RuleFilter = {}, options?: CallOptions): Promise<Rule[]> {
+    return this.core.runAbortable('rule list', options, (turn, token) => this.listed(filter, turn, token));
   }
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
-  async listed(filter: RuleFilter, turn?: Turn): Promise<Rule[]> {
+  async listed(filter: RuleFilter, turn?: Turn, token?: AbortToken): Promise<Rule[]> {
     const { family, record } = this.filterRecord(filter);
-    const dump = () => this.core.direct().ruleDump(family, record);
+    const dump = () => this.core.direct().ruleDump(family, record, token);
     const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.toError(reply.error, 'rule list', describeRule(filter));
     return reply.rules.map(recordToRule);
@@ -52,11 +54,11 @@ export class Rules {
    * Note that, as in iproute2, an empty filter also deletes the main and default rules.
    * Resolves to the number of rules deleted.
    */
-  async flush(filter: RuleFilter = {}): Promise<number> {
+  async flush(filter: RuleFilter = {}, options?: CallOptions): Promise<number> {
     const operation = 'rule flush';
-    return this.core.run(operation, async (turn) => {
+    return this.core.runAbortable(operation, options, async (turn, token) => {
       const { family, record } = this.filterRecord(filter);
-      const reply = await turn.send(() => this.core.direct().ruleFlush(family, record));
+      const reply = await turn.send(() => this.core.direct().ruleFlush(family, record, token));
       if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
       const failures: NetlinkError[] = [];
       reply.outcomes.forEach((outcome, i) => {
@@ -76,15 +78,16 @@ export class Rules {
    * rule outside it is a ValidationError). Desired rules need their priority. A
    * second reconcile to the same set sends nothing.
    */
-  async reconcile(scope: RuleScope, desired: RuleSpec[]): Promise<ReconcileResult<Rule, RuleSpec>> {
-    return this.core.run('rule reconcile', async (turn) => {
+  async reconcile(scope: RuleScope, desired: RuleSpec[], options?: CallOptions): Promise<ReconcileResult<Rule, RuleSpec>> {
+    const signal = options?.signal;
+    return this.core.runAbortable('rule reconcile', options, async (turn, token) => {
       const { priority, ...fields } = readScope<RuleScope>(scope);
       desired = readDesired<RuleSpec>(desired);
       const [low, high] = priorityRange(priority);
       const selector = ruleToRecord(fields, 'filter', this.core.names);
       const inScope = (record: RuleRecord) =>
         record.priority !== undefined && record.priority >= low && record.priority <= high && ruleCovers(record, selector);
-      const current = (await this.listed(fields, turn)).filter((rule) => rule.priority >= low && rule.priority <= high);
+      const current = (await this.listed(fields, turn, token)).filter((rule) => rule.priority >= low && rule.priority <= high);
       return reconcile<Rule, RuleSpec>({
         current,
         desired,
@@ -97,7 +100,7 @@ export class Rules {
         },
         remove: (batch, rule) => batch.rules.delete(rule),
         add: (batch, spec) => batch.rules.add(spec),
-      }, this.core.newBatch);
+      }, this.core.newBatch, signal);
     });
   }
 

@@ -11,6 +11,7 @@
 #include "../socket/netns.h"
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
+#include "abort_token.h"
 #include "outcome_convert.h"
 #include "request_pack.h"
 #include "route_convert.h"
@@ -129,6 +130,8 @@ NativeHandle::NativeHandle(const Napi::CallbackInfo& info)
     }
   }
   rcvbuf_bytes_ = rcvbuf.IsNumber() ? rcvbuf.As<Napi::Number>().Int32Value() : kDefaultRcvbuf;
+  Napi::Value timeout = options.Get("timeoutMs");
+  if (timeout.IsNumber()) timeout_ms_ = timeout.As<Napi::Number>().Uint32Value();
   io_ = context_->threads().take();
   context_->add(this);
 }
@@ -156,7 +159,7 @@ void NativeHandle::environment_ending() {
   context_ = nullptr;
 }
 
-Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish) {
+Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token) {
   if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
@@ -168,8 +171,21 @@ Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish) {
   ++pending_;
   context_->work_started(env);
   EnvContext* context = context_;  // outlives every I/O thread (see env_context.h)
-  io_->post([job, context](std::unique_ptr<io::RouteSocket>& sock) {
+  std::shared_ptr<std::atomic<bool>> abort = AbortToken::flag_of(token);
+  uint32_t timeout_ms = timeout_ms_;
+  io_->post([job, context, abort, timeout_ms](std::unique_ptr<io::RouteSocket>& sock) {
+    if (sock) {
+      auto deadline = timeout_ms ? io::RouteSocket::Clock::now() + std::chrono::milliseconds(timeout_ms)
+                                 : io::RouteSocket::Clock::time_point::max();
+      sock->begin_call(abort.get(), deadline);
+    }
     job->work(sock);
+    if (sock) {
+      sock->end_call();
+      // An answer may still come after a timeout, to a request we no longer wait for:
+      // the socket is closed rather than used again (lib/ closes the handle).
+      if (sock->timed_out()) sock.reset();
+    }
     context->deliver(job);
   });
   return promise;
@@ -241,7 +257,8 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
         result.Set("netnsDev", static_cast<double>(state->ns.dev));
         result.Set("netnsInode", static_cast<double>(state->ns.ino));
         return result;
-      });
+      },
+      info.Env().Undefined());
 }
 
 // ruleDump(family: number, filter: object | null) -> Promise<{ rules } | { error }>
@@ -266,7 +283,8 @@ Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
         Napi::Object result = Napi::Object::New(env);
         result.Set("rules", rules_to_js(env, state->rules));
         return result;
-      });
+      },
+      info[2]);
 }
 
 // ruleFlush(family, filter) -> Promise<{ error } | { rules, outcomes }>
@@ -292,7 +310,8 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
         result.Set("rules", rules_to_js(env, r.rules));
         result.Set("outcomes", outcomes_to_js(env, r.outcomes, r.batch, rule_outcome));
         return result;
-      });
+      },
+      info[2]);
 }
 
 // requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError, maxInFlight })
@@ -347,7 +366,8 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
         result.Set("states", states);
         result.Set("details", details);
         return result;
-      });
+      },
+      info[4]);
 }
 
 // routeDump(filter: object | null) -> Promise<{ count, bytes, extras } | { error }>
@@ -370,7 +390,8 @@ Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         return route_pack_to_js(env, state->pack);
-      });
+      },
+      info[1]);
 }
 
 // routeFlush(filter) -> Promise<{ error } | { routes: pack, outcomes }>
@@ -396,7 +417,8 @@ Napi::Value NativeHandle::RouteFlush(const Napi::CallbackInfo& info) {
         result.Set("routes", route_pack_to_js(env, pack));
         result.Set("outcomes", outcomes_to_js(env, r.outcomes, r.batch, route_outcome));
         return result;
-      });
+      },
+      info[1]);
 }
 
 // routeGet(query: object) -> Promise<{ count: 1, bytes, extras } | { error }>
@@ -426,7 +448,8 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
         RoutePack pack;
         pack.add(*state->found);
         return route_pack_to_js(env, pack);
-      });
+      },
+      info[1]);
 }
 
 // linkGet(nameOrIndex: string | number) -> Promise<{ index, name } | null | { error }>
@@ -453,7 +476,8 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
         link.Set("index", state->link->index);
         link.Set("name", state->link->name);
         return link;
-      });
+      },
+      info.Env().Undefined());
 }
 
 // linkDump() -> Promise<{ links: Array<{ index, name }> } | { error }>
@@ -481,7 +505,8 @@ Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
         Napi::Object result = Napi::Object::New(env);
         result.Set("links", links);
         return result;
-      });
+      },
+      info[0]);
 }
 
 // close() -> Promise<void>: queued work finishes first, then the socket is closed.
@@ -494,7 +519,7 @@ Napi::Value NativeHandle::Close(const Napi::CallbackInfo& info) {
   }
   Napi::Promise promise = submit(
       env, [](std::unique_ptr<io::RouteSocket>& sock) { sock.reset(); },
-      [](Napi::Env env) -> Napi::Value { return env.Undefined(); });
+      [](Napi::Env env) -> Napi::Value { return env.Undefined(); }, env.Undefined());
   closed_ = true;
   return promise;
 }

@@ -38,7 +38,8 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.
-  Napi::Promise submit(Napi::Env env, Work work, Finish finish);
+  // `token`: an AbortToken for this call, or anything else for none.
+  Napi::Promise submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token);
   void finished(Napi::Env env);
   void shut_down();
   void environment_ending() override;
@@ -46,6 +47,7 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   std::string namespace_path_;  // empty: use namespace_fd_, or the current namespace
   int namespace_fd_ = -1;       // our duplicate of the caller's fd, until open() takes it
   int rcvbuf_bytes_;
+  uint32_t timeout_ms_ = 0;  // each call's deadline for the kernel; 0: none (the socket's own limit)
   EnvContext* context_;  // null once the environment has ended
   std::unique_ptr<io::IoThread> io_;
   int pending_ = 0;

@@ -55,8 +55,15 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
     }
     if (err == EAGAIN && overflowed) break;
     if (err) {
-      for (size_t i = from; i < to; ++i)
-        if (!answered[i]) outcomes[i] = local_failure(err, "recv"), answered[i] = true;
+      // Timed out or cancelled while waiting for answers to requests already sent: the
+      // kernel may have applied them.
+      bool unknown = err == ETIMEDOUT || err == ECANCELED;
+      for (size_t i = from; i < to; ++i) {
+        if (answered[i]) continue;
+        outcomes[i] = local_failure(err, "recv");
+        if (unknown) outcomes[i].state = Outcome::State::Unknown;
+        answered[i] = true;
+      }
       return;
     }
     for (const wire::Bytes& datagram : datagrams) {
@@ -100,9 +107,10 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
 
   size_t next = 0;
   while (next < batch.size()) {
-    if (sock.cancelled()) {
+    if (sock.cancelled() || sock.past_deadline()) {
+      int why = sock.timed_out() ? ETIMEDOUT : ECANCELED;
       for (size_t i = next; i < batch.size(); ++i) {
-        outcomes[i] = local_failure(ECANCELED, "sendmsg");
+        outcomes[i] = local_failure(why, "sendmsg");
         outcomes[i].state = Outcome::State::NotSent;
       }
       return;
@@ -144,8 +152,14 @@ Outcome dump(RouteSocket& sock, const std::function<void(std::vector<uint8_t>&, 
     if (int err = sock.send(request.data(), request.size())) return local_failure(err, "sendmsg");
 
     bool interrupted = false;
+    bool cancelled = false;
     for (bool done = false; !done;) {
-      if (sock.cancelled()) return local_failure(ECANCELED, "recv");
+      if (!cancelled && sock.cancelled()) {
+        // Read the rest without using it: a dump left unread keeps the socket busy.
+        cancelled = true;
+        sock.drain_after_cancel();
+      }
+      if (sock.past_deadline()) return local_failure(ETIMEDOUT, "dump");
       wire::Bytes datagram;
       int err = sock.receive(datagram, RouteSocket::Wait::Block);
       if (err == ENOBUFS) {
@@ -167,10 +181,11 @@ Outcome dump(RouteSocket& sock, const std::function<void(std::vector<uint8_t>&, 
           done = true;
           break;
         }
-        if (!interrupted) on_message(msg);
+        if (!interrupted && !cancelled) on_message(msg);
       }
       if (it.malformed()) return malformed_reply();
     }
+    if (cancelled) return local_failure(ECANCELED, "dump");
     if (!interrupted) return Outcome{};
     on_restart();
     if (attempt == kMaxDumpAttempts) {

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -21,8 +22,11 @@ constexpr size_t kReceiveBufferBytes = 64 * 1024;
 // the error, the request's header and extended-ACK text: well under 2 KiB.
 constexpr size_t kAckSlots = 32;
 constexpr size_t kAckSlotBytes = 2048;
-// A kernel that never answers would otherwise hang a handle forever.
+// The longest single wait when a call has no deadline of its own: a kernel that never
+// answers would otherwise hang a handle forever.
 constexpr int kReceiveTimeoutMs = 60 * 1000;
+// While waiting, how often a cancelled call looks at its flag.
+constexpr int kCancelPollMs = 50;
 
 bool set_flag(int fd, int option) {
   int one = 1;
@@ -106,35 +110,42 @@ int RouteSocket::send(const uint8_t* data, size_t size) {
   }
 }
 
-namespace {
-// Waits until the socket has something to read, within the receive timeout.
-int wait_readable(int fd) {
-  pollfd pfd{fd, POLLIN, 0};
+
+// Waits until the socket has something to read, within the call's deadline (or the
+// default limit), waking now and then to notice a cancelled call.
+int RouteSocket::wait_readable() {
+  pollfd pfd{fd_, POLLIN, 0};
+  auto limit = std::min(deadline_, Clock::now() + std::chrono::milliseconds(kReceiveTimeoutMs));
   for (;;) {
-    int ready = ::poll(&pfd, 1, kReceiveTimeoutMs);
+    if (cancelled()) return ECANCELED;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - Clock::now()).count();
+    if (left <= 0) {
+      timed_out_ = true;
+      return ETIMEDOUT;
+    }
+    int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, kCancelPollMs)));
     if (ready > 0) return 0;
-    if (ready == 0) return ETIMEDOUT;
-    if (errno != EINTR) return errno;
+    if (ready < 0 && errno != EINTR) return errno;
   }
 }
+
 // Runs `attempt` (a non-blocking receive returning a count or -1 with errno) until it
 // gives something. The kernel answers a request inside sendmsg(), so the answer is
 // usually queued already: try first, and with Wait::Block wait only when there is
 // nothing yet. Returns the count, or -errno.
 template <typename Attempt>
-long receive_now_or_wait(int fd, bool block, Attempt attempt) {
+long RouteSocket::receive_now_or_wait(bool block, Attempt attempt) {
   for (;;) {
     long n = attempt();
     if (n >= 0) return n;
     if (errno == EINTR) continue;
     if ((errno == EAGAIN || errno == EWOULDBLOCK) && block) {
-      if (int err = wait_readable(fd)) return -err;
+      if (int err = wait_readable()) return -err;
       continue;
     }
     return -(errno == EWOULDBLOCK ? EAGAIN : errno);
   }
 }
-}  // namespace
 
 int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
   out.clear();
@@ -156,7 +167,7 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
   }
   for (;;) {
     for (size_t i = 0; i < kAckSlots; ++i) messages[i].msg_hdr.msg_namelen = sizeof senders[i];
-    long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
+    long n = receive_now_or_wait(wait == Wait::Block, [&] {
       return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr));
     });
     if (n < 0) return static_cast<int>(-n);
@@ -174,7 +185,7 @@ int RouteSocket::receive(wire::Bytes& out, Wait wait) {
   for (;;) {
     NetlinkAddress sender{};
     socklen_t sender_len = sizeof sender;
-    long n = receive_now_or_wait(fd_, wait == Wait::Block, [&] {
+    long n = receive_now_or_wait(wait == Wait::Block, [&] {
       return static_cast<long>(::recvfrom(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT,
                                           reinterpret_cast<sockaddr*>(&sender), &sender_len));
     });

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 
 #include <cstdint>
 #include <memory>
@@ -48,7 +49,31 @@ class RouteSocket {
   // A flag owned by the socket's thread: when it turns true, exchanges stop between
   // kernel round trips (the environment that asked for them is going away).
   void set_cancel_flag(const std::atomic<bool>* flag) { cancel_ = flag; }
-  bool cancelled() const { return cancel_ && cancel_->load(std::memory_order_relaxed); }
+  bool cancelled() const {
+    return (cancel_ && cancel_->load(std::memory_order_relaxed)) ||
+           (call_cancel_ && call_cancel_->load(std::memory_order_relaxed));
+  }
+
+  using Clock = std::chrono::steady_clock;
+  // One call's limits, set by the I/O thread around each call: a flag its caller may
+  // raise (an AbortSignal), and a deadline for every wait on the kernel (timeoutMs).
+  // A wait past the deadline answers ETIMEDOUT and marks the socket timed out: the
+  // kernel may still answer later, so the socket is not used again.
+  void begin_call(const std::atomic<bool>* cancel, Clock::time_point deadline) {
+    call_cancel_ = cancel;
+    deadline_ = deadline;
+  }
+  void end_call() { call_cancel_ = nullptr; }
+  // For a dump that was cancelled: its rest must still be read (the kernel keeps one
+  // dump per socket running until it is read to its end), so the call's flag is let go.
+  void drain_after_cancel() { call_cancel_ = nullptr; }
+  bool timed_out() const { return timed_out_; }
+  // True (and the socket timed out) once the call's deadline has passed: checked
+  // between datagrams, so that a dump that never ends is bounded too.
+  bool past_deadline() {
+    if (deadline_ != Clock::time_point::max() && Clock::now() >= deadline_) timed_out_ = true;
+    return timed_out_;
+  }
   uint32_t next_seq() { return ++seq_; }
 
   // The largest datagram the kernel accepts from us (sk_sndbuf - 32).
@@ -77,10 +102,16 @@ class RouteSocket {
   explicit RouteSocket(int fd) : fd_(fd) {}
   void configure(int rcvbuf_bytes);
   bool from_kernel(const NetlinkAddress& sender, socklen_t length);
+  int wait_readable();
+  template <typename Attempt>
+  long receive_now_or_wait(bool block, Attempt attempt);
 
   int fd_;
   uint32_t seq_ = 0;
   const std::atomic<bool>* cancel_ = nullptr;
+  const std::atomic<bool>* call_cancel_ = nullptr;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timed_out_ = false;
   uint64_t foreign_dropped_ = 0;
   SocketFeatures features_;
   std::vector<uint8_t> receive_buffer_;
