@@ -21,6 +21,7 @@ const runtime = (name) => execFileSync('c++', [`-print-file-name=${name}`], { en
 const sanitized = {
   ...process.env,
   NLROUTE_ADDON: addon,
+  NLROUTE_TEST_TIMEOUT_MS: '600000',
   LD_PRELOAD: [runtime('libasan.so'), runtime('libubsan.so')].join(' '),
   // Leaks: Node and V8 keep memory to the end of the process on purpose, and the leak
   // checker cannot tell theirs from ours at exit; leaks of ours are measured by the

@@ -5,7 +5,7 @@ import { abortable, type Abortable } from '../abort';
 import { AbortError, NlrouteError, ValidationError } from '../errors';
 import type { NativeOutcome, RouteRecord, RuleRecord } from '../native';
 import type { Request } from '../requests/queue';
-import { learnDevices } from '../routes/to-record';
+import { usesUnknownDevice } from '../routes/to-record';
 import type { Route, RouteSpec } from '../routes/types';
 import type { Rule, RuleSpec } from '../rules/types';
 import { KernelView, routeCovers, ruleCovers } from './kernel-view';
@@ -73,8 +73,7 @@ export class Batch {
     return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
       const results: (BatchResult | undefined)[] = new Array(ops.length);
-      const learning = learnDevices(routeSpecs(ops), this.core.links);
-      if (learning) await learning;
+      await this.learnDevices(ops);
       // Calls made after commit() wait until every list of it has been sent.
       const ready = turn.ready();
       if (ready) await ready;
@@ -94,7 +93,7 @@ export class Batch {
       const priors = onError === 'rollback' ? await readPriors(ops, requests as Request[], this.view()) : [];
       const indices = ops.map((_, i) => i);
       const outcomes = await this.sendUntilFailure(requests as Request[], options, turn, abort);
-      await this.settle(ops, indices, requests as Request[], outcomes, results);
+      await this.settle(ops, indices, (k) => requests[k]!, outcomes, results);
       if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(ops, requests, priors, results);
       }
@@ -115,8 +114,13 @@ export class Batch {
     const send = () => {
       const [sentIndices, sent] = [indices, chunk];
       [indices, chunk] = [[], []];
-      running.push(this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit }, abort.token)
-        .then((outcomes) => this.settle(ops, sentIndices, sent, outcomes, results)));
+      const reply = this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit }, abort.token);
+      // Only the heads are kept until the answers come: the records are packed now and
+      // become garbage young, which keeps the collector's pauses short in a big batch.
+      // A lost ACK (rare) rebuilds its request from the operation.
+      const heads = sent.map((r) => r.head);
+      running.push(reply.then((outcomes) =>
+        this.settle(ops, sentIndices, (k) => ({ head: heads[k], record: undefined as never }), outcomes, results)));
     };
     for (const i of cheapOrder(ops)) {
       if (abort.aborted) break; // what is not sent is not-attempted
@@ -159,14 +163,31 @@ export class Batch {
   }
 
   /** Results for requests that were sent: indices[k] is the operation of requests[k]. */
-  private async settle(ops: Operation[], indices: number[], requests: Request[], outcomes: (NativeOutcome | null)[],
+  /** Makes sure the device names the route operations use are cached (one link dump at most), in slices. */
+  private async learnDevices(ops: Operation[]): Promise<void> {
+    const slice = new TimeSlice();
+    const links = this.core.links;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op.object === 'route' && !op.unreadable && usesUnknownDevice(op.spec, links)) return links.refresh();
+      const pause = slice.pause();
+      if (pause) await pause;
+    }
+  }
+
+  /** `requestAt(k)`: the request of indices[k] (its head at least; the record is rebuilt when missing). */
+  private async settle(ops: Operation[], indices: number[], requestAt: (k: number) => Request, outcomes: (NativeOutcome | null)[],
                        results: (BatchResult | undefined)[]) {
     let view: KernelView | undefined; // read only if an ACK was lost
     for (const [k, i] of indices.entries()) {
       const outcome = outcomes[k];
-      results[i] = outcome?.state === 'unknown'
-        ? await this.readBack(ops[i], requests[k], outcome, (view ??= this.view()))
-        : this.resultOf(ops[i], requests[k], outcome);
+      if (outcome?.state !== 'unknown') {
+        results[i] = this.resultOf(ops[i], requestAt(k), outcome);
+        continue;
+      }
+      const request = requestAt(k);
+      const whole = request.record === undefined ? requestOf(ops[i], this.core) : request;
+      results[i] = await this.readBack(ops[i], whole, outcome, (view ??= this.view()));
     }
   }
 
@@ -258,7 +279,9 @@ export class Batch {
 // Operations per request list in `continue` mode: the first lists are small so that
 // the kernel starts early, the later ones big enough to keep it busy while the next
 // is validated.
-const CHUNKS = [64, 256, 1024, 2048];
+// The largest is 1024: packing and encoding a list runs on the JavaScript thread in
+// one piece, and 2048 operations took long enough to show as event-loop delay.
+const CHUNKS = [64, 256, 1024];
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
@@ -282,6 +305,10 @@ function cheapOrder(ops: Operation[]): number[] {
     return typeof p === 'number' && Number.isInteger(p) ? p : undefined;
   };
   for (let start = 0; start < ops.length; ) {
+    if (priorityOf(ops[start]) === undefined) {
+      start++; // the common case (routes, adds): nothing to reorder, and nothing to allocate
+      continue;
+    }
     let end = start;
     const seen = new Set<number>();
     while (end < ops.length) {
@@ -297,10 +324,6 @@ function cheapOrder(ops: Operation[]): number[] {
     start = end > start ? end : start + 1;
   }
   return order;
-}
-
-function* routeSpecs(ops: Operation[]): Iterable<RouteSpec> {
-  for (const op of ops) if (op.object === 'route' && !op.unreadable) yield op.spec;
 }
 
 /** The spec read once into plain data, or the reason it could not be: that operation's failure. */

@@ -50,6 +50,7 @@ export class RequestQueue {
   async many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
     if (this.waiting.length) this.flush(); // keeps the order the calls were made in
     const writer = this.writer;
+    const count = requests.length; // `requests` is not needed past the packing: its records may go
     let reply: Promise<RequestsReply>;
     try {
       for (const r of requests) writer.add(r.head, r.record);
@@ -57,7 +58,7 @@ export class RequestQueue {
     } finally {
       writer.reset();
     }
-    return outcomes(await reply, requests.length);
+    return outcomes(await reply, count);
   }
 
   /** Sends the single calls waiting to be coalesced now, ahead of whatever comes next. */

@@ -118,12 +118,16 @@ export function cachedDeviceIndex(field: string, value: unknown, links: LinkName
  * later, in routeToRecord.
  */
 export function learnDevices(specs: Iterable<RouteSpec>, links: LinkNames): Promise<void> | undefined {
-  for (const spec of specs) {
-    if (spec === null || typeof spec !== 'object') continue;
-    if (unknownDevice(spec.dev, links)) return links.refresh();
-    if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) if (unknownDevice(hop?.dev, links)) return links.refresh();
-  }
+  for (const spec of specs) if (usesUnknownDevice(spec, links)) return links.refresh();
   return undefined; // nothing to wait for: the common case stays synchronous
+}
+
+/** Whether the spec names a device (its own or a nexthop's) the handle's cache does not know. */
+export function usesUnknownDevice(spec: RouteSpec, links: LinkNames): boolean {
+  if (spec === null || typeof spec !== 'object') return false;
+  if (unknownDevice(spec.dev, links)) return true;
+  if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) if (unknownDevice(hop?.dev, links)) return true;
+  return false;
 }
 
 function unknownDevice(name: unknown, links: LinkNames): boolean {
