@@ -22,6 +22,13 @@ if (!Number.isInteger(seconds) || seconds < 1) {
 cmakeJsCompile(out, ['--CDNLROUTE_FUZZ=ON', '--CDCMAKE_CXX_COMPILER=clang++', '--CDCMAKE_C_COMPILER=clang']);
 
 let failed = false;
+// Native checks first (no kernel, no JavaScript): see native/tests/.
+for (const test of ['io_thread_test']) {
+  const binary = builtFile(out, test);
+  const r = binary ? spawnSync(binary, [], { encoding: 'utf8' }) : { status: -1, stdout: '', stderr: `${test} was not built` };
+  process.stdout.write(`${r.stdout}${r.stderr}`);
+  if (r.status !== 0) failed = true;
+}
 for (const target of TARGETS) {
   const binary = builtFile(out, target);
   if (!binary) throw new Error(`fuzz: ${target} was not built`);

@@ -20,3 +20,11 @@ foreach(target fuzz_messages fuzz_packed_requests)
   target_compile_options(${target} PRIVATE ${NLROUTE_FUZZ_FLAGS})
   target_link_options(${target} PRIVATE ${NLROUTE_FUZZ_FLAGS})
 endforeach()
+
+# Native checks without a kernel or JavaScript (sanitized, not fuzzed): scripts/fuzz.js
+# runs them first.
+add_executable(io_thread_test "${CMAKE_SOURCE_DIR}/native/tests/io_thread_test.cc"
+  "${CMAKE_SOURCE_DIR}/native/socket/io_thread.cc" "${CMAKE_SOURCE_DIR}/native/socket/route_socket.cc"
+  "${CMAKE_SOURCE_DIR}/native/socket/netns.cc" ${NLROUTE_WIRE_SOURCES})
+target_compile_options(io_thread_test PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1)
+target_link_options(io_thread_test PRIVATE -fsanitize=address,undefined -pthread)
