@@ -47,18 +47,23 @@ export class RequestQueue {
   }
 
   /** Many requests as one list, after anything queued before; one outcome each, in order. */
-  async many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
+  many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
     if (this.waiting.length) this.flush(); // keeps the order the calls were made in
     const writer = this.writer;
-    const count = requests.length; // `requests` is not needed past the packing: its records may go
+    const count = requests.length;
     let reply: Promise<RequestsReply>;
     try {
       for (const r of requests) writer.add(r.head, r.record);
       reply = send(this.native, writer.finish(), options, token);
+    } catch (error) {
+      return Promise.reject(error);
     } finally {
       writer.reset();
     }
-    return outcomes(await reply, count);
+    // Not an async function on purpose: a suspended one keeps its arguments, and the
+    // records of a list in flight would then live (and be copied by the collector)
+    // until its answers come. Packed, they are garbage at once.
+    return reply.then((r) => outcomes(r, count));
   }
 
   /** Sends the single calls waiting to be coalesced now, ahead of whatever comes next. */
