@@ -53,6 +53,17 @@ function sysctl(netns: string, ...settings: string[]): void {
   execFileSync('ip', ['netns', 'exec', netns, 'sysctl', '-qw', ...settings]);
 }
 
+/**
+ * UUID-shaped ids, as Neutron's are, distinct in the characters its device names keep
+ * (the first 10 for a router, 11 for a port), so that a name of the wrong length shows.
+ */
+export function routerId(n: number): string {
+  return `${n.toString(16).padStart(8, '0')}-7f3e-4d21-9c5a-0d6f1e2a3b4c`;
+}
+function portId(n: number): string {
+  return `${n.toString(16).padStart(8, '0')}-e5f6-4711-9a2b-3c4d5e6f7a8b`;
+}
+
 export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
   const created: string[] = [];
   const destroy = () => {
@@ -74,7 +85,7 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
     const routers: Router[] = [];
     const fixedIps = new Map<string, string[]>();
     for (let r = 0; r < profile.routers; r++) {
-      const id = `r${r}`;
+      const id = routerId(r);
       const q = createNamespace(`${prefix}-q`);
       created.push(q);
       const pair = linkLocalPair(r);
@@ -89,8 +100,10 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
       const fixed: string[] = [];
       for (let s = 0; s < profile.subnets; s++) {
         const base = subnetBase(r * profile.subnets + s);
-        const qr = `qr-${id}s${s}`;
-        lines.push(`link add ${qr} type veth peer name qp-${id}s${s}`, `link set ${qr} up`, `link set qp-${id}s${s} up`,
+        const port = portId(r * profile.subnets + s);
+        const qr = deviceName('qr-', port);
+        const peer = `qp-${port}`.slice(0, 14);
+        lines.push(`link add ${qr} type veth peer name ${peer}`, `link set ${qr} up`, `link set ${peer} up`,
           `addr add ${intToIpv4(base + 1)}/20 dev ${qr}`);
         subnets.push({ device: qr, address: `${intToIpv4(base + 1)}/20`, snatAddress: intToIpv4(base + 3) });
         const perSubnet = Math.ceil((2 * profile.fipsPerRouter) / profile.subnets);

@@ -40,7 +40,13 @@ export function snatIndex(qrCidr: string): number {
   return ipv4ToInt(parsePrefix('qrAddress', qrCidr).address);
 }
 
-/** Device names as Neutron makes them: a prefix and the router id's first 11 characters. */
-export function deviceName(prefix: 'rfp-' | 'fpr-' | 'qr-', id: string): string {
-  return `${prefix}${id.slice(0, 11)}`;
+/** Neutron cuts every device name it makes to 14 characters (its DEV_NAME_LEN, one below IFNAMSIZ - 1). */
+export const NEUTRON_DEVICE_NAME_LENGTH = 14;
+
+/**
+ * Device names as Neutron makes them: `(prefix + id)[:14]`, so `rfp-`/`fpr-` and the
+ * router id's first 10 characters, `qr-`/`fg-` and the port id's first 11.
+ */
+export function deviceName(prefix: 'rfp-' | 'fpr-' | 'qr-' | 'fg-', id: string): string {
+  return `${prefix}${id}`.slice(0, NEUTRON_DEVICE_NAME_LENGTH);
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 
 import { open } from '../../lib';
-import { DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
+import { deviceName, DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology, type Topology } from '../../scripts/dvr-topology';
 import { NodeChecker } from '../../scripts/dvr-verify';
 import { skipUnlessRoot } from '../helpers/netns';
@@ -81,9 +81,9 @@ describe('DVR driver', function () {
       await q.rules.add({ from: t!.fixedIps.get(t!.routers[0].id)!.at(-1)!, table: FIP_TABLE, priority: 72000 }); // stale
       await f.routes.delete({ dst: `${fips[1].floatingIp}/32` }); // missing route
       const other = t!.routers[1];
-      await f.routes.replace({ dst: `${fips[2].floatingIp}/32`, via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'static' }); // wrong router
-      await f.routes.add({ dst: '100.127.0.9/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'static' }); // stale
-      const outside = { dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: `fpr-${other.id}`, protocol: 'boot' as const };
+      await f.routes.replace({ dst: `${fips[2].floatingIp}/32`, via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // wrong router
+      await f.routes.add({ dst: '100.127.0.9/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // stale
+      const outside = { dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'boot' as const };
       await f.routes.add(outside); // not ours (another protocol): must stay
     } finally {
       await q.close();

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import {
-  FIP_PRIORITY_END, FIP_PRIORITY_START, linkLocalPair, PriorityAllocator, PriorityPoolExhaustedError, routerTable,
+  deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, linkLocalPair, PriorityAllocator, PriorityPoolExhaustedError, routerTable,
   seededRandom, snatIndex,
 } from '../../lib/dvr';
 import { ValidationError } from '../../lib';
@@ -14,6 +14,15 @@ describe('DVR numbers', () => {
     assert.equal(snatIndex('10.0.0.1/24'), 167772161);
     assert.equal(snatIndex('192.168.1.1/24'), 3232235777);
     assert.throws(() => linkLocalPair(8192), ValidationError);
+  });
+
+  it('names devices as Neutron does: (prefix + id) cut to 14 characters', () => {
+    const router = '7f3e2c1a-9b4d-4e21-8c5a-0d6f1e2a3b4c';
+    assert.equal(deviceName('rfp-', router), 'rfp-7f3e2c1a-9');
+    assert.equal(deviceName('fpr-', router), 'fpr-7f3e2c1a-9');
+    assert.equal(deviceName('qr-', 'a1b2c3d4-e5f6-4711-9a2b-3c4d5e6f7a8b'), 'qr-a1b2c3d4-e5');
+    assert.equal(deviceName('fg-', 'a1b2c3d4-e5f6-4711-9a2b-3c4d5e6f7a8b'), 'fg-a1b2c3d4-e5');
+    assert.equal(deviceName('rfp-', 'short'), 'rfp-short');
   });
 });
 
