@@ -130,7 +130,9 @@ export class DvrNode {
     const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.priorityOf(ruleKey(fip)) }));
     const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
       q.rules.remove(fipRule(fip, priority));
-      f.routes.remove(this.fipRoute(fip, router));
+      // By the floating IP's key, whatever protocol wrote it (older agents wrote proto boot).
+      const { protocol: _any, ...byKey } = this.fipRoute(fip, router);
+      f.routes.remove(byKey);
     }, (item, ok) => {
       if (ok) this.priorities.release(ruleKey(item.fip));
     });
@@ -268,10 +270,15 @@ export class DvrNode {
       for (let k = fBefore; k < fipBatch.size; k++) owners.get(fipBatch)!.push(i);
     }
     const errors: (NlrouteError | undefined)[] = new Array(plan.length);
+    const changed: boolean[] = new Array(plan.length).fill(false);
     await Promise.all([...owners].map(async ([batch, owner]) => {
       const results: BatchResult[] = await batch.commit();
       results.forEach((r, k) => {
-        if (r.ok || errors[owner[k]]) return;
+        if (r.ok) {
+          if (r.status === 'done') changed[owner[k]] = true;
+          return;
+        }
+        if (errors[owner[k]]) return;
         errors[owner[k]] = 'error' in r ? r.error : new NlrouteError(`${plan[owner[k]].fip.floatingIp}: ${r.status}`);
       });
     }));
@@ -279,7 +286,9 @@ export class DvrNode {
       const error = errors[i];
       settle(item, error === undefined);
       if (error) return { floatingIp: item.fip.floatingIp, ok: false, error };
-      return { floatingIp: item.fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(item.fip)) };
+      const result: FipResult = { floatingIp: item.fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(item.fip)) };
+      if (!changed[i]) result.unchanged = true;
+      return result;
     });
   }
 

@@ -47,6 +47,23 @@ describe('DVR driver', function () {
     await check(fips.slice(2));
   });
 
+  it('disassociate removes a /32 an older agent wrote as proto boot, and says when nothing was there', async () => {
+    const fips = fipsOf(t!, 1);
+    await node!.associate(fips);
+    const r = t!.routers.find((x) => x.id === fips[0].routerId)!;
+    const f = await open({ netns: t!.external.namespace });
+    try {
+      await f.routes.replace({ dst: `${fips[0].floatingIp}/32`, via: linkLocalPair(r.linkLocalIndex).rfp, dev: deviceName('fpr-', r.id), protocol: 'boot' });
+      const [first] = await node!.disassociate([fips[0]]);
+      assert.ok(first.ok && !first.unchanged, JSON.stringify(first));
+      assert.deepEqual((await f.routes.list()).filter((x) => x.dst === `${fips[0].floatingIp}/32`), []);
+      const [again] = await node!.disassociate([fips[0]]);
+      assert.ok(again.ok && again.unchanged === true, JSON.stringify(again));
+    } finally {
+      await f.close();
+    }
+  });
+
   it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
     const fips = fipsOf(t!);
     await node!.associate(fips);
