@@ -115,12 +115,12 @@ export class DvrNode {
   async associate(fips: FloatingIp[]): Promise<FipResult[]> {
     // A floating IP that is malformed, or finds the priority pool full, fails alone.
     const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.allocate(ruleKey(fip)) }));
+    // A failed floating IP keeps its priority, as Neutron's does: half of it may be in
+    // the kernel, and a retry must write the same rule, not a second one.
     const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
       q.rules.ensure(fipRule(fip, priority));
       f.routes.replace(this.fipRoute(fip, router));
-    }, (item, ok) => {
-      if (!ok) this.priorities.release(ruleKey(item.fip));
-    });
+    }, () => {});
     applied.forEach((r, k) => (results[plan[k].index] = r));
     return results;
   }

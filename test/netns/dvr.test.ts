@@ -2,6 +2,7 @@
 // topology): router setup, associate, disassociate, move, idempotence, restart, and
 // a resync that repairs drift in both directions.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 
 import { open } from '../../lib';
 import { deviceName, DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
@@ -62,6 +63,31 @@ describe('DVR driver', function () {
     } finally {
       await f.close();
     }
+  });
+
+  it('a floating IP whose route fails keeps its priority, and the retry converges to one rule', async () => {
+    const [fip] = fipsOf(t!, 1);
+    const r = t!.routers.find((x) => x.id === fip.routerId)!;
+    const fpr = deviceName('fpr-', r.id);
+    const fprAddress = `${linkLocalPair(r.linkLocalIndex).fpr}/31`;
+    const ip = (ns: string, args: string) => execFileSync('ip', ['-n', ns, ...args.split(' ')]);
+    ip(t!.external.namespace, `addr del ${fprAddress} dev ${fpr}`); // the /32's gateway is unreachable now
+    const [failed] = await node!.associate([fip]);
+    assert.equal(failed.ok, false);
+    const priority = node!.priorityOf(fip);
+    assert.notEqual(priority, undefined, 'the priority was released while its rule may exist');
+    ip(t!.external.namespace, `addr add ${fprAddress} dev ${fpr}`);
+    const [retried] = await node!.associate([fip]);
+    assert.ok(retried.ok, JSON.stringify(retried));
+    assert.equal(retried.priority, priority);
+    const q = await open({ netns: r.namespace });
+    try {
+      const rules = (await q.rules.list({ family: 4, table: FIP_TABLE })).filter((x) => x.from === `${fip.fixedIp}/32`);
+      assert.deepEqual(rules.map((x) => x.priority), [priority]);
+    } finally {
+      await q.close();
+    }
+    await check([fip]);
   });
 
   it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
