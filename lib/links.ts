@@ -3,8 +3,9 @@
 // kernel round trip to every route operation, so the map is cached and re-read
 // from the kernel (one link dump) whenever a name or an index is not in it.
 //
-// A device renamed or re-created under the same name after it was cached is only
-// seen after a miss or refresh(): call refresh() after changing devices yourself.
+// A device re-created under the same name after it was cached is noticed when a
+// route naming it fails as if it were gone (see moved()); a renamed one after a miss
+// or refresh().
 import type { HandleCore } from './core';
 
 export class LinkNames {
@@ -37,6 +38,19 @@ export class LinkNames {
   /** The name of a device by index, from the cache (call learn() first). */
   nameOf(index: number): string | undefined {
     return this.byIndex.get(index);
+  }
+
+  /**
+   * After a route naming these devices failed as if a device were gone (ENODEV,
+   * ENETUNREACH): re-reads the devices and says whether any of the names now has
+   * another index (the device was deleted and made again, e.g. a re-plugged DVR
+   * veth), in which case the route is worth sending once more.
+   */
+  async moved(names: string[]): Promise<boolean> {
+    if (names.length === 0) return false;
+    const before = names.map((n) => this.byName.get(n));
+    await this.refresh();
+    return names.some((n, i) => this.byName.get(n) !== undefined && this.byName.get(n) !== before[i]);
   }
 
   /** Re-reads every device of the namespace. Concurrent callers share one dump. */

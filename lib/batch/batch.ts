@@ -2,10 +2,10 @@
 // pipelined run with a definite result per operation, in the order given.
 import type { HandleCore } from '../core';
 import { abortable, type Abortable } from '../abort';
-import { AbortError, NlrouteError, ValidationError } from '../errors';
+import { AbortError, NetlinkError, NlrouteError, ValidationError } from '../errors';
 import type { NativeOutcome, RouteRecord, RuleRecord } from '../native';
 import type { Request } from '../requests/queue';
-import { usesUnknownDevice } from '../routes/to-record';
+import { DEVICE_GONE_CODES, deviceNamesOf, usesUnknownDevice } from '../routes/to-record';
 import type { Route, RouteSpec } from '../routes/types';
 import type { Rule, RuleSpec } from '../rules/types';
 import { KernelView, routeCovers, ruleCovers } from './kernel-view';
@@ -136,6 +136,35 @@ export class Batch {
     if (chunk.length && !abort.aborted) send();
     turn.finish();
     await Promise.all(running);
+    await this.retryMovedDevices(ops, results, options, abort);
+  }
+
+  /**
+   * `continue` mode: routes that failed as if a device they name were gone (ENODEV,
+   * ENETUNREACH) are sent once more when that device now has another index (deleted
+   * and made again under its name, e.g. a re-plugged DVR veth). They then go after
+   * the rest of the batch.
+   */
+  private async retryMovedDevices(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, abort: Abortable) {
+    const gone: number[] = [];
+    results.forEach((r, i) => {
+      if (r && r.status === 'failed' && ops[i].object === 'route' && r.error instanceof NetlinkError && DEVICE_GONE_CODES.has(r.error.code)) gone.push(i);
+    });
+    if (gone.length === 0 || abort.aborted) return;
+    const names = [...new Set(gone.flatMap((i) => deviceNamesOf(ops[i].spec as RouteSpec)))];
+    if (!(await this.core.links.moved(names))) return;
+    const requests: Request[] = [];
+    const indices: number[] = [];
+    for (const i of gone) {
+      try {
+        requests.push(requestOf(ops[i], this.core));
+        indices.push(i);
+      } catch {
+        // the device is gone for good: the first failure stands
+      }
+    }
+    const outcomes = await this.core.requests.many(requests, { maxInFlight: options.unacknowledgedLimit }, abort.token);
+    await this.settle(ops, indices, (k) => requests[k], outcomes, results);
   }
 
   /**

@@ -12,7 +12,7 @@ import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord, ty
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
-import { deviceIndex, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
+import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity } from './identity';
 import { readDesired, readScope, reconcile, type ReconcileResult } from '../reconcile';
@@ -211,10 +211,15 @@ export class Routes {
       spec = plainSpec<RouteSpec>('route', spec);
       const learning = learnDevices([spec], this.core.links);
       if (learning) await learning;
+      const head = { object: 'route' as const, remove: purpose === 'delete', flags };
       const record = routeToRecord(spec, purpose, this.core);
-      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'route', remove: purpose === 'delete', flags }, record }));
-      if (outcome === null) return;
-      const error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+      let outcome = await turn.send(() => this.core.requests.one({ head, record }));
+      let error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+      if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(deviceNamesOf(spec)))) {
+        // A device it names was made again under the same name: once more, with its new index.
+        outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
+        error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+      }
       if (error) throw error;
     });
   }

@@ -122,6 +122,17 @@ export function learnDevices(specs: Iterable<RouteSpec>, links: LinkNames): Prom
   return undefined; // nothing to wait for: the common case stays synchronous
 }
 
+/** The errnos with which a route fails when a device it names by a stale index is gone. */
+export const DEVICE_GONE_CODES: ReadonlySet<string> = new Set(['ENODEV', 'ENETUNREACH']);
+
+/** The device names a route spec uses, its own and its nexthops'. */
+export function deviceNamesOf(spec: RouteSpec): string[] {
+  const names: string[] = [];
+  if (typeof spec.dev === 'string') names.push(spec.dev);
+  if (Array.isArray(spec.nexthops)) for (const hop of spec.nexthops) if (typeof hop?.dev === 'string') names.push(hop.dev);
+  return names;
+}
+
 /** Whether the spec names a device (its own or a nexthop's) the handle's cache does not know. */
 export function usesUnknownDevice(spec: RouteSpec, links: LinkNames): boolean {
   if (spec === null || typeof spec !== 'object') return false;

@@ -90,6 +90,26 @@ describe('DVR driver', function () {
     await check([fip]);
   });
 
+  it('a router veth deleted and made again is served without reopening the node', async () => {
+    const [first, second] = fipsOf(t!, 2);
+    assert.ok((await node!.associate([first])).every((r) => r.ok));
+    const r = t!.routers.find((x) => x.id === first.routerId)!;
+    const [rfp, fpr] = [deviceName('rfp-', r.id), deviceName('fpr-', r.id)];
+    const pair = linkLocalPair(r.linkLocalIndex);
+    const ip = (ns: string, args: string) => execFileSync('ip', ['-n', ns, ...args.split(' ')]);
+    ip(r.namespace, `link del ${rfp}`); // takes fpr- with it, and every route through them
+    ip(r.namespace, `link add ${rfp} type veth peer name ${fpr} netns ${t!.external.namespace}`);
+    ip(r.namespace, `addr add ${pair.rfp}/31 dev ${rfp}`);
+    ip(r.namespace, `link set ${rfp} up`);
+    ip(t!.external.namespace, `addr add ${pair.fpr}/31 dev ${fpr}`);
+    ip(t!.external.namespace, `link set ${fpr} up`);
+    const [again] = await node!.associate([second]);
+    assert.ok(again.ok, JSON.stringify(again));
+    const report = await node!.resync({ routers: t!.routers, fips: [first, second] });
+    assert.deepEqual(report.failures, []);
+    await check([first, second]);
+  });
+
   it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
     const fips = fipsOf(t!);
     await node!.associate(fips);

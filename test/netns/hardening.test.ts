@@ -125,3 +125,32 @@ for seq in range(1, 400):
     assert.deepEqual(rules.map((x) => x.priority), [0, 32766, 32767]);
   });
 });
+
+describeInNamespace('a device deleted and made again under its name is found again', (ns) => {
+  const remake = () => {
+    ns().ip('link del v0');
+    ns().ip('link add v0 type veth peer name v1');
+    ns().ip('link set v0 up');
+    ns().ip('link set v1 up');
+  };
+
+  it('a single route add retries once with the new index', async function () {
+    const h = await ns().handle();
+    await h.routes.add({ dst: '10.76.0.0/16', dev: 'v0' }); // v0's index is cached now
+    remake();
+    await h.routes.add({ dst: '10.77.0.0/16', dev: 'v0' });
+    assert.match(ns().ip('route show 10.77.0.0/16'), /dev v0/);
+  });
+
+  it('the routes of a batch that failed on the old index are sent once more', async function () {
+    const h = await ns().handle();
+    await h.routes.add({ dst: '10.76.0.0/16', dev: 'v0' });
+    remake();
+    const results = await h.batch()
+      .routes.add({ dst: '10.78.0.0/16', dev: 'v0' })
+      .routes.add({ dst: '10.79.0.0/16', type: 'blackhole' })
+      .commit();
+    assert.deepEqual(results.map((r) => r.status), ['done', 'done']);
+    assert.match(ns().ip('route show 10.78.0.0/16'), /dev v0/);
+  });
+});
