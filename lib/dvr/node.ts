@@ -115,28 +115,43 @@ export class DvrNode {
   async associate(fips: FloatingIp[]): Promise<FipResult[]> {
     // A floating IP that is malformed, or finds the priority pool full, fails alone.
     const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.allocate(ruleKey(fip)) }));
-    // A failed floating IP keeps its priority, as Neutron's does: half of it may be in
-    // the kernel, and a retry must write the same rule, not a second one.
-    const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
-      q.rules.ensure(fipRule(fip, priority));
-      f.routes.replace(this.fipRoute(fip, router));
-    }, () => {});
-    applied.forEach((r, k) => (results[plan[k].index] = r));
+    // The rule goes in first: the /32 attracts the traffic, and must never be there
+    // without its rule. A floating IP whose route then fails takes back the rule it
+    // added, so each is all or nothing across its two namespaces. A failed one keeps
+    // its priority, as Neutron's does, so a retry writes the same rule.
+    const rules = await this.phase(plan, 'qrouter', (q, { fip, priority }) => q.rules.ensure(fipRule(fip, priority)));
+    const ruled = indexesWhere(rules, (o) => !o.error);
+    const routes = await this.phase(ruled.map((k) => plan[k]), 'fip', (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
+    const takeBack = ruled.filter((k, j) => routes[j].error && rules[k].changed);
+    await this.phase(takeBack.map((k) => plan[k]), 'qrouter', (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
+    const routeOf = new Map(ruled.map((k, j) => [k, routes[j]]));
+    plan.forEach((item, k) => {
+      const error = rules[k].error ?? routeOf.get(k)?.error;
+      results[item.index] = this.resultOf(item.fip, error, rules[k].changed || routeOf.get(k)?.changed === true);
+    });
     return results;
   }
 
   /** Disassociates floating IPs; one that is not associated is success. */
   async disassociate(fips: FloatingIp[]): Promise<FipResult[]> {
     const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.priorityOf(ruleKey(fip)) }));
-    const applied = await this.apply(plan, (q, f, { fip, router, priority }) => {
-      q.rules.remove(fipRule(fip, priority));
-      // By the floating IP's key, whatever protocol wrote it (older agents wrote proto boot).
+    // The reverse of associate: the /32 goes first (by the floating IP's key, whatever
+    // protocol wrote it: older agents wrote proto boot), then the rule. A floating IP
+    // whose rule cannot go gets its route back.
+    const routes = await this.phase(plan, 'fip', (f, { fip, router }) => {
       const { protocol: _any, ...byKey } = this.fipRoute(fip, router);
       f.routes.remove(byKey);
-    }, (item, ok) => {
-      if (ok) this.priorities.release(ruleKey(item.fip));
     });
-    applied.forEach((r, k) => (results[plan[k].index] = r));
+    const unrouted = indexesWhere(routes, (o) => !o.error);
+    const rules = await this.phase(unrouted.map((k) => plan[k]), 'qrouter', (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
+    const putBack = unrouted.filter((k, j) => rules[j].error && routes[k].changed);
+    await this.phase(putBack.map((k) => plan[k]), 'fip', (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
+    const ruleOf = new Map(unrouted.map((k, j) => [k, rules[j]]));
+    plan.forEach((item, k) => {
+      const error = routes[k].error ?? ruleOf.get(k)?.error;
+      if (!error) this.priorities.release(ruleKey(item.fip));
+      results[item.index] = this.resultOf(item.fip, error, routes[k].changed || ruleOf.get(k)?.changed === true);
+    });
     return results;
   }
 
@@ -167,17 +182,18 @@ export class DvrNode {
         results[index] = { floatingIp: fip?.floatingIp ?? '', ok: false, error };
       }
     });
-    const applied = await this.apply(plan, (q, _f, { fip, moved, old, priority }) => {
+    const moved = await this.phase(plan, 'qrouter', (q, { fip, moved, old, priority }) => {
       q.rules.remove(fipRule(fip, old));
       q.rules.ensure(fipRule(moved, priority));
-    }, (item, ok) => {
-      if (ok) return;
-      this.priorities.release(ruleKey(item.moved));
-      if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
     });
-    // A moved floating IP's priority is its new rule's.
-    applied.forEach((r, k) => {
-      results[plan[k].index] = r.ok ? { ...r, priority: this.priorities.priorityOf(ruleKey(plan[k].moved)) } : r;
+    plan.forEach((item, k) => {
+      const { error, changed } = moved[k];
+      if (error) {
+        this.priorities.release(ruleKey(item.moved));
+        if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
+      }
+      // A moved floating IP's priority is its new rule's.
+      results[item.index] = this.resultOf(item.moved, error, changed);
     });
     return results;
   }
@@ -248,48 +264,43 @@ export class DvrNode {
     return { results, plan };
   }
 
-  /** One batch per namespace, all committed concurrently; a FIP is ok when all its operations are. */
-  private async apply<T extends { fip: FloatingIp; router: Router }>(
-    plan: T[],
-    add: (q: Batch, f: Batch, item: T) => void,
-    settle: (item: T, ok: boolean) => void,
-  ): Promise<FipResult[]> {
-    const fipBatch = (await this.handle(this.external.namespace)).batch();
-    const qBatches = new Map<string, Batch>();
-    const owners = new Map<Batch, number[]>([[fipBatch, []]]);
-    for (const [i, item] of plan.entries()) {
-      let q = qBatches.get(item.router.namespace);
-      if (!q) {
-        q = (await this.handle(item.router.namespace)).batch();
-        qBatches.set(item.router.namespace, q);
-        owners.set(q, []);
-      }
-      const [qBefore, fBefore] = [q.size, fipBatch.size];
-      add(q, fipBatch, item);
-      for (let k = qBefore; k < q.size; k++) owners.get(q)!.push(i);
-      for (let k = fBefore; k < fipBatch.size; k++) owners.get(fipBatch)!.push(i);
+  /**
+   * One step of a bulk call: the operations `add` makes for each item, one batch per
+   * namespace (every router's qrouter namespace, or the fip namespace), committed
+   * concurrently. Per item: the first error, and whether anything changed.
+   */
+  private async phase<T extends { fip: FloatingIp; router: Router }>(
+    items: T[],
+    where: 'qrouter' | 'fip',
+    add: (batch: Batch, item: T) => void,
+  ): Promise<Array<{ error?: NlrouteError; changed: boolean }>> {
+    const outcomes = items.map(() => ({ error: undefined as NlrouteError | undefined, changed: false }));
+    if (items.length === 0) return outcomes;
+    const batches = new Map<string, { batch: Batch; owner: number[] }>();
+    for (const [i, item] of items.entries()) {
+      const namespace = where === 'fip' ? this.external.namespace : item.router.namespace;
+      let entry = batches.get(namespace);
+      if (!entry) batches.set(namespace, (entry = { batch: (await this.handle(namespace)).batch(), owner: [] }));
+      const before = entry.batch.size;
+      add(entry.batch, item);
+      for (let k = before; k < entry.batch.size; k++) entry.owner.push(i);
     }
-    const errors: (NlrouteError | undefined)[] = new Array(plan.length);
-    const changed: boolean[] = new Array(plan.length).fill(false);
-    await Promise.all([...owners].map(async ([batch, owner]) => {
+    await Promise.all([...batches.values()].map(async ({ batch, owner }) => {
       const results: BatchResult[] = await batch.commit();
       results.forEach((r, k) => {
-        if (r.ok) {
-          if (r.status === 'done') changed[owner[k]] = true;
-          return;
-        }
-        if (errors[owner[k]]) return;
-        errors[owner[k]] = 'error' in r ? r.error : new NlrouteError(`${plan[owner[k]].fip.floatingIp}: ${r.status}`);
+        const o = outcomes[owner[k]];
+        if (r.ok) o.changed ||= r.status === 'done';
+        else o.error ??= 'error' in r ? r.error : new NlrouteError(`${items[owner[k]].fip.floatingIp}: ${r.status}`);
       });
     }));
-    return plan.map((item, i) => {
-      const error = errors[i];
-      settle(item, error === undefined);
-      if (error) return { floatingIp: item.fip.floatingIp, ok: false, error };
-      const result: FipResult = { floatingIp: item.fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(item.fip)) };
-      if (!changed[i]) result.unchanged = true;
-      return result;
-    });
+    return outcomes;
+  }
+
+  private resultOf(fip: FloatingIp, error: NlrouteError | undefined, changed: boolean): FipResult {
+    if (error) return { floatingIp: fip.floatingIp, ok: false, error };
+    const result: FipResult = { floatingIp: fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(fip)) };
+    if (!changed) result.unchanged = true;
+    return result;
   }
 
   private async adoptPriorities(r: Router): Promise<void> {
@@ -364,4 +375,12 @@ function snatRules(r: Router): RuleSpec[] {
 async function commitOrThrow(batch: Batch, what: string): Promise<void> {
   const failed = (await batch.commit()).find((r) => !r.ok);
   if (failed) throw 'error' in failed ? failed.error : new NlrouteError(`${what}: ${failed.status}`);
+}
+
+function indexesWhere<T>(list: T[], test: (item: T) => boolean): number[] {
+  const out: number[] = [];
+  list.forEach((item, i) => {
+    if (test(item)) out.push(i);
+  });
+  return out;
 }

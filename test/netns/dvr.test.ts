@@ -65,7 +65,7 @@ describe('DVR driver', function () {
     }
   });
 
-  it('a floating IP whose route fails keeps its priority, and the retry converges to one rule', async () => {
+  it('a floating IP whose route fails is taken back whole, keeps its priority, and the retry converges to one rule', async () => {
     const [fip] = fipsOf(t!, 1);
     const r = t!.routers.find((x) => x.id === fip.routerId)!;
     const fpr = deviceName('fpr-', r.id);
@@ -75,15 +75,16 @@ describe('DVR driver', function () {
     const [failed] = await node!.associate([fip]);
     assert.equal(failed.ok, false);
     const priority = node!.priorityOf(fip);
-    assert.notEqual(priority, undefined, 'the priority was released while its rule may exist');
-    ip(t!.external.namespace, `addr add ${fprAddress} dev ${fpr}`);
-    const [retried] = await node!.associate([fip]);
-    assert.ok(retried.ok, JSON.stringify(retried));
-    assert.equal(retried.priority, priority);
+    assert.notEqual(priority, undefined, 'the priority was released');
     const q = await open({ netns: r.namespace });
+    const rulesOf = async () => (await q.rules.list({ family: 4, table: FIP_TABLE })).filter((x) => x.from === `${fip.fixedIp}/32`);
     try {
-      const rules = (await q.rules.list({ family: 4, table: FIP_TABLE })).filter((x) => x.from === `${fip.fixedIp}/32`);
-      assert.deepEqual(rules.map((x) => x.priority), [priority]);
+      assert.deepEqual(await rulesOf(), [], 'the rule of a floating IP whose route failed was left behind');
+      ip(t!.external.namespace, `addr add ${fprAddress} dev ${fpr}`);
+      const [retried] = await node!.associate([fip]);
+      assert.ok(retried.ok, JSON.stringify(retried));
+      assert.equal(retried.priority, priority);
+      assert.deepEqual((await rulesOf()).map((x) => x.priority), [priority]);
     } finally {
       await q.close();
     }
