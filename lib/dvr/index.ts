@@ -1,5 +1,5 @@
 // nlroute/dvr: a DVR compute node's floating IPs, as Neutron's L3 agent keeps them.
-export { DvrNode, type DvrNodeOptions } from './node';
+export { DvrNode, type DvrNodeOptions, type PriorityConflict } from './node';
 export { PriorityAllocator, PriorityPoolExhaustedError, seededRandom } from './priority-allocator';
 export {
   FIP_TABLE, FIP_PRIORITY_START, FIP_PRIORITY_END, deviceName, linkLocalPair, routerTable, snatIndex, ipv4ToInt, intToIpv4,

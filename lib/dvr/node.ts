@@ -20,6 +20,16 @@ const ROUTER_TABLES: [number, number] = [LINK_LOCAL_BASE + 1, LINK_LOCAL_BASE + 
 // SNAT-redirect rules sit above the floating IPs' (and the fast-path exit at 80000).
 const SNAT_PRIORITIES: [number, number] = [80001, 0xffffffff];
 
+/** A floating-IP rule that open() found at a priority already held by another rule of the node. */
+export interface PriorityConflict {
+  priority: number;
+  /** The qrouter namespace of the rule that did not get the priority, and its `from`. */
+  namespace: string;
+  from: string;
+  /** The floating IP key (router id / fixed IP) that holds the priority. */
+  heldBy: string;
+}
+
 export interface DvrNodeOptions {
   external: ExternalNetwork;
   routers: Router[];
@@ -31,6 +41,8 @@ export class DvrNode {
   private readonly handles = new Map<string, Promise<Handle>>();
   private readonly routers = new Map<string, Router>();
   private readonly priorities: PriorityAllocator;
+  /** Floating-IP rules found by open() at a priority another router's rule already holds. */
+  readonly conflicts: PriorityConflict[] = [];
 
   private constructor(private readonly external: ExternalNetwork, random?: () => number) {
     this.priorities = new PriorityAllocator(random);
@@ -309,6 +321,14 @@ export class DvrNode {
     for (const rule of rules) {
       if (!rule.from || rule.priority < FIP_PRIORITY_START || rule.priority >= FIP_PRIORITY_END) continue;
       const key = ruleKey({ routerId: r.id, fixedIp: rule.from.replace(/\/32$/, '') });
+      const holder = this.priorities.holderOf(rule.priority);
+      if (holder !== undefined && holder !== key) {
+        // The same priority in two qrouter namespaces (one of Neutron's leaks): the first
+        // keeps it; this rule is reported, and a resync gives its floating IP a priority
+        // of its own (the rule at the shared one is not desired, so it goes).
+        this.conflicts.push({ priority: rule.priority, namespace: r.namespace, from: rule.from, heldBy: holder });
+        continue;
+      }
       // A duplicate (a second priority for one fixed IP) still holds its priority until removed.
       this.priorities.adopt(this.priorities.priorityOf(key) === undefined ? key : `${key}#${rule.priority}`, rule.priority);
     }

@@ -24,6 +24,11 @@ export class PriorityAllocator {
     return this.used.size;
   }
 
+  /** Who holds a priority, if anyone. */
+  holderOf(priority: number): string | undefined {
+    return this.used.get(priority);
+  }
+
   /** Records a priority found in the kernel (or a state file) for a floating IP. */
   adopt(floatingIp: string, priority: number): void {
     if (!Number.isInteger(priority) || priority < FIP_PRIORITY_START || priority >= FIP_PRIORITY_END) {

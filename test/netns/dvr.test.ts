@@ -111,6 +111,21 @@ describe('DVR driver', function () {
     await check([first, second]);
   });
 
+  it('open() adopts a node where one priority sits in two qrouter namespaces, reports it, and resync repairs it', async () => {
+    const fips = fipsOf(t!, 1); // one per router, two routers
+    const [a, b] = fips.map((f) => ({ f, r: t!.routers.find((x) => x.id === f.routerId)! }));
+    for (const { f, r } of [a, b]) execFileSync('ip', ['-n', r.namespace, 'rule', 'add', 'from', f.fixedIp, 'lookup', String(FIP_TABLE), 'pref', '40000']);
+    await node!.close();
+    node = await DvrNode.open({ external: t!.external, routers: t!.routers, random: seededRandom(5) });
+    assert.equal(node.conflicts.length, 1, JSON.stringify(node.conflicts));
+    assert.equal(node.conflicts[0].priority, 40000);
+    const report = await node.resync({ routers: t!.routers, fips });
+    assert.deepEqual(report.failures, []);
+    const priorities = fips.map((f) => node!.priorityOf(f));
+    assert.equal(new Set(priorities).size, 2, `priorities ${priorities}`);
+    await check(fips);
+  });
+
   it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
     const fips = fipsOf(t!);
     await node!.associate(fips);
