@@ -13,5 +13,5 @@ export type { Batch } from './batch/batch';
 export type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './batch/types';
 export type { RouteScope } from './routes/types';
 export type { RuleScope } from './rules/types';
-export type { ReconcileResult } from './reconcile';
+export type { ReconcileOptions, ReconcileResult } from './reconcile';
 export type { CallOptions } from './abort';

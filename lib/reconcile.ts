@@ -5,6 +5,7 @@
 import type { Batch } from './batch/batch';
 import type { BatchResult } from './batch/types';
 import { NlrouteError, ValidationError } from './errors';
+import { plainOptions } from './validate';
 
 export interface ReconcileResult<T, S> {
   /** Desired objects that were missing and were added. */
@@ -62,6 +63,26 @@ export function readDesired<S>(desired: unknown): S[] {
     out[i] = spec as S;
   }
   return out;
+}
+
+export interface ReconcileOptions<T> {
+  /** Stops the reconcile (see CallOptions). */
+  signal?: AbortSignal;
+  /**
+   * Which of the objects the scope lists are the caller's own: only those may be
+   * deleted, and only they count as already there. For an owner whose objects share a
+   * scope with others' that no listing filter can tell apart (a DVR node's /32 routes
+   * beside the agent's on-link routes in the same table). Desired objects must be
+   * owned too, or the next reconcile would not see them and add them again.
+   */
+  owns?: (object: T) => boolean;
+}
+
+/** A reconcile's options, read once: `signal` goes on as call options, `owns` must be a function. */
+export function readReconcileOptions<T>(options: unknown): { call: { signal?: unknown }; owns?: (object: T) => boolean } {
+  const o = plainOptions('reconcile options', options, ['signal', 'owns']);
+  if (o.owns !== undefined && typeof o.owns !== 'function') throw new ValidationError('owns', o.owns, 'expected a function');
+  return { call: o.signal === undefined ? {} : { signal: o.signal }, owns: o.owns as ((object: T) => boolean) | undefined };
 }
 
 export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch, signal?: AbortSignal): Promise<ReconcileResult<T, S>> {

@@ -1,6 +1,7 @@
 // Checks a DVR node against what it should hold, with nlroute's own dumps and route
 // lookups (the reference's correctness checks, section 10): exact rule and route sets
 // per namespace, unique priorities in range, and the lookups a packet would make.
+import { floatingIpRoutes } from '../lib/dvr/ownership';
 import { open, type Handle } from '../lib';
 import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, routerTable, snatIndex, type FloatingIp } from '../lib/dvr';
 import { EXTERNAL_GATEWAY, type Topology } from './dvr-topology';
@@ -47,7 +48,10 @@ export class NodeChecker {
     }));
 
     const fipNs = await this.handle(this.t.external.namespace);
-    const routes = (await fipNs.routes.list({ family: 4, protocol: 'static' })).map((x) => `${x.dst}>${x.via}>${x.dev}`).sort();
+    // The node's floating-IP routes, as the driver owns them (lib/dvr/ownership.ts): the
+    // agent's own routes beside them (on-link subnets, address scopes) are not counted.
+    const { owns } = floatingIpRoutes(this.t.routers.map((r) => ({ fpr: deviceName('fpr-', r.id), rfp: linkLocalPair(r.linkLocalIndex).rfp }))).options;
+    const routes = (await fipNs.routes.list({ family: 4 })).filter((x) => owns!(x)).map((x) => `${x.dst}>${x.via}>${x.dev}`).sort();
     const routers = new Map(this.t.routers.map((r) => [r.id, r]));
     const wantRoutes = fips.map((f) => {
       const r = routers.get(f.routerId)!;

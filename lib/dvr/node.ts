@@ -6,19 +6,17 @@ import type { Batch } from '../batch/batch';
 import type { BatchResult } from '../batch/types';
 import { NlrouteError, ValidationError } from '../errors';
 import { open, type Handle } from '../handle';
-import type { ReconcileResult } from '../reconcile';
+import type { ReconcileOptions, ReconcileResult } from '../reconcile';
 import type { RouteSpec } from '../routes/types';
 import type { RuleSpec } from '../rules/types';
-import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, LINK_LOCAL_BASE, LINK_LOCAL_PAIRS, linkLocalPair, routerTable, snatIndex } from './derive';
+import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, intToIpv4, linkLocalPair, routerTable, snatIndex } from './derive';
 import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
+import * as own from './ownership';
 import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readList, readRouter } from './input';
 import { PriorityAllocator } from './priority-allocator';
 import { plainOptions } from '../validate';
 
 const STATIC = 'static';
-const ROUTER_TABLES: [number, number] = [LINK_LOCAL_BASE + 1, LINK_LOCAL_BASE + 2 * LINK_LOCAL_PAIRS - 1];
-// SNAT-redirect rules sit above the floating IPs' (and the fast-path exit at 80000).
-const SNAT_PRIORITIES: [number, number] = [80001, 0xffffffff];
 
 /** A floating-IP rule that open() found at a priority already held by another rule of the node. */
 export interface PriorityConflict {
@@ -90,7 +88,7 @@ export class DvrNode {
     for (const r of routers) {
       const q = (await this.handle(r.namespace)).batch();
       for (const route of this.qrouterRoutes(r)) q.routes.replace(route);
-      for (const rule of snatRules(r)) q.rules.ensure(rule);
+      for (const rule of snatRulesOf(r)) q.rules.ensure(rule);
       work.push(commitOrThrow(q, `router setup in ${r.namespace}`));
     }
     await Promise.all(work);
@@ -102,11 +100,11 @@ export class DvrNode {
     const work: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
     for (const r of routers) {
       const q = await this.handle(r.namespace);
-      work.push(q.rules.reconcile({ table: FIP_TABLE, priority: [FIP_PRIORITY_START, FIP_PRIORITY_END - 1] }, []));
-      work.push(q.rules.reconcile({ priority: SNAT_PRIORITIES }, []));
-      work.push(q.routes.reconcile({ table: FIP_TABLE }, []));
-      for (const s of r.subnets) work.push(q.routes.reconcile({ table: snatIndex(s.address) }, []));
-      work.push(fip.routes.reconcile({ table: this.tableOf(r) }, []));
+      work.push(reconcileOwned(q.rules, own.floatingIpRules(), []));
+      work.push(reconcileOwned(q.rules, own.snatRules(), []));
+      work.push(reconcileOwned(q.routes, own.defaultRouteOf(FIP_TABLE), []));
+      for (const s of r.subnets) work.push(reconcileOwned(q.routes, own.defaultRouteOf(snatIndex(s.address)), []));
+      work.push(reconcileOwned(fip.routes, own.defaultRouteOf(this.tableOf(r)), []));
     }
     const failed = (await Promise.all(work)).flatMap((result) => result.failures);
     if (failed.length) throw failed[0].error;
@@ -226,20 +224,29 @@ export class DvrNode {
     }
     const fip = await this.handle(this.external.namespace);
     const runs: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
+    // Each scope is narrowed to what the node writes (ownership.ts); a scope that
+    // cannot be read (a router's fpr- device is gone) is that scope's failure.
+    const run = (work: Promise<ReconcileResult<unknown, unknown>>) => runs.push(work.catch(failedRun));
     for (const r of desired.routers) {
       const q = await this.handle(r.namespace);
       const rules = byRouter.get(r.id)!.map((f) => fipRule(f, this.priorities.allocate(ruleKey(f))));
-      runs.push(q.rules.reconcile({ table: FIP_TABLE, priority: [FIP_PRIORITY_START, FIP_PRIORITY_END - 1] }, rules));
-      runs.push(q.rules.reconcile({ priority: SNAT_PRIORITIES }, snatRules(r)));
-      runs.push(q.routes.reconcile({ table: FIP_TABLE }, this.qrouterRoutes(r).filter((x) => x.table === FIP_TABLE)));
-      for (const s of r.subnets) {
-        runs.push(q.routes.reconcile({ table: snatIndex(s.address) }, [snatRoute(s)]));
-      }
-      runs.push(fip.routes.reconcile({ table: this.tableOf(r) }, this.fipRouterRoutes(r)));
+      run(reconcileOwned(q.rules, own.floatingIpRules(), rules));
+      run(reconcileOwned(q.rules, own.snatRules(), snatRulesOf(r)));
+      run(reconcileOwned(q.routes, own.defaultRouteOf(FIP_TABLE), this.qrouterRoutes(r).filter((x) => x.table === FIP_TABLE)));
+      for (const s of r.subnets) run(reconcileOwned(q.routes, own.defaultRouteOf(snatIndex(s.address)), [snatRoute(s)]));
+      run(reconcileOwned(fip.routes, own.defaultRouteOf(this.tableOf(r)), this.fipRouterRoutes(r)));
     }
-    runs.push(fip.rules.reconcile({ priority: ROUTER_TABLES }, desired.routers.map((r) => this.fipRouterRule(r))));
-    runs.push(fip.routes.reconcile({ family: 4, protocol: STATIC },
-      desired.fips.map((f) => this.fipRoute(f, this.router(f)))));
+    run(reconcileOwned(fip.rules, own.routerRules(), desired.routers.map((r) => this.fipRouterRule(r))));
+    // Routers the node once had and the desired set has not (deleted while the agent was
+    // down): their router rules go with the reconcile above, their tables here, and their
+    // /32s with everyone's below.
+    const stale = await this.staleRouters(fip, desired.routers);
+    for (const s of stale) run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table), []));
+    const through = [
+      ...desired.routers.map((r) => ({ fpr: deviceName('fpr-', r.id), rfp: linkLocalPair(r.linkLocalIndex).rfp })),
+      ...stale.map((s) => ({ fpr: s.fpr, rfp: intToIpv4(s.table - 1) })),
+    ];
+    run(reconcileOwned(fip.routes, own.floatingIpRoutes(through), desired.fips.map((f) => this.fipRoute(f, this.router(f)))));
     const report: ResyncReport = { added: 0, removed: 0, unchanged: 0, failures: [] };
     for (const result of await Promise.all(runs)) {
       report.added += result.added.length;
@@ -353,6 +360,17 @@ export class DvrNode {
     return routerTable(linkLocalPair(r.linkLocalIndex).fpr);
   }
 
+  /** Router rules in the fip namespace (`iif fpr-X lookup T pref T`) of no desired router. */
+  private async staleRouters(fip: Handle, routers: Router[]): Promise<Array<{ fpr: string; table: number }>> {
+    const wanted = new Set(routers.map((r) => this.tableOf(r)));
+    const { scope, options } = own.routerRules();
+    const rules = await fip.rules.list({ family: 4 });
+    const [low, high] = scope.priority as [number, number];
+    return rules
+      .filter((rule) => rule.priority >= low && rule.priority <= high && options.owns!(rule) && !wanted.has(rule.priority))
+      .map((rule) => ({ fpr: rule.iif!, table: rule.priority }));
+  }
+
   private fipRouterRoutes(r: Router): RouteSpec[] {
     return [{ dst: 'default', via: this.external.gateway, dev: this.external.gatewayDevice, table: this.tableOf(r), protocol: STATIC }];
   }
@@ -388,7 +406,22 @@ function snatRoute(s: { device: string; address: string; snatAddress: string }):
   return { dst: 'default', via: s.snatAddress, dev: s.device, table: snatIndex(s.address), protocol: STATIC };
 }
 
-function snatRules(r: Router): RuleSpec[] {
+/** Reconciles what an ownership rule (ownership.ts) says the node owns. */
+function reconcileOwned<S, T, D>(
+  api: { reconcile(scope: S, desired: D[], options?: ReconcileOptions<T>): Promise<ReconcileResult<T, D>> },
+  owned: { scope: S; options: ReconcileOptions<T> },
+  desired: D[],
+): Promise<ReconcileResult<T, D>> {
+  return api.reconcile(owned.scope, desired, owned.options);
+}
+
+/** A scope that could not be reconciled at all, as a result with one failure. */
+function failedRun(error: unknown): ReconcileResult<unknown, unknown> {
+  const failure = error instanceof NlrouteError ? error : new NlrouteError(String(error));
+  return { added: [], removed: [], unchanged: [], failures: [{ object: undefined, error: failure }] };
+}
+
+function snatRulesOf(r: Router): RuleSpec[] {
   return r.subnets.map((s) => ({ from: s.address, table: snatIndex(s.address), priority: snatIndex(s.address) }));
 }
 

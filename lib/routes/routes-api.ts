@@ -15,7 +15,7 @@ import { describeRoute } from './describe';
 import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity } from './identity';
-import { readDesired, readScope, reconcile, type ReconcileResult } from '../reconcile';
+import { readDesired, readReconcileOptions, readScope, reconcile, type ReconcileOptions, type ReconcileResult } from '../reconcile';
 import { packedDevices, unpackRoutes } from './unpack';
 
 /** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
@@ -173,9 +173,9 @@ export class Routes {
    * route outside it is a ValidationError). A second reconcile to the same set sends
    * nothing.
    */
-  async reconcile(scope: RouteScope, desired: RouteSpec[], options?: CallOptions): Promise<ReconcileResult<Route, RouteSpec>> {
-    const signal = options?.signal;
-    return this.core.runAbortable('route reconcile', options, async (turn, token) => {
+  async reconcile(scope: RouteScope, desired: RouteSpec[], options?: ReconcileOptions<Route>): Promise<ReconcileResult<Route, RouteSpec>> {
+    const { call, owns } = readReconcileOptions<Route>(options);
+    return this.core.runAbortable('route reconcile', call, async (turn, token) => {
       scope = readScope<RouteScope>(scope);
       desired = readDesired<RouteSpec>(desired);
       for (const [key, value] of Object.entries(scope)) {
@@ -191,7 +191,7 @@ export class Routes {
         return record;
       };
       return reconcile<Route, RouteSpec>({
-        current: await this.listed(scope, turn, token),
+        current: (await this.listed(scope, turn, token)).filter((route) => owns === undefined || owns(route)),
         desired,
         identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
         identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
@@ -201,7 +201,7 @@ export class Routes {
         },
         remove: (batch, route) => batch.routes.delete(route),
         add: (batch, spec) => batch.routes.add(spec),
-      }, this.core.newBatch, signal);
+      }, this.core.newBatch, call.signal as AbortSignal | undefined);
     });
   }
 

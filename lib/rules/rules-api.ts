@@ -7,7 +7,7 @@ import { recordToRule, RULE_FIELD_OF_ATTRIBUTE } from './from-record';
 import { ruleToRecord } from './to-record';
 import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
 import { ruleIdentity } from './identity';
-import { readDesired, readScope, reconcile, type ReconcileResult } from '../reconcile';
+import { readDesired, readReconcileOptions, readScope, reconcile, type ReconcileOptions, type ReconcileResult } from '../reconcile';
 import { ruleCovers } from '../batch/kernel-view';
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
@@ -78,16 +78,17 @@ export class Rules {
    * rule outside it is a ValidationError). Desired rules need their priority. A
    * second reconcile to the same set sends nothing.
    */
-  async reconcile(scope: RuleScope, desired: RuleSpec[], options?: CallOptions): Promise<ReconcileResult<Rule, RuleSpec>> {
-    const signal = options?.signal;
-    return this.core.runAbortable('rule reconcile', options, async (turn, token) => {
+  async reconcile(scope: RuleScope, desired: RuleSpec[], options?: ReconcileOptions<Rule>): Promise<ReconcileResult<Rule, RuleSpec>> {
+    const { call, owns } = readReconcileOptions<Rule>(options);
+    return this.core.runAbortable('rule reconcile', call, async (turn, token) => {
       const { priority, ...fields } = readScope<RuleScope>(scope);
       desired = readDesired<RuleSpec>(desired);
       const [low, high] = priorityRange(priority);
       const selector = ruleToRecord(fields, 'filter', this.core.names);
       const inScope = (record: RuleRecord) =>
         record.priority !== undefined && record.priority >= low && record.priority <= high && ruleCovers(record, selector);
-      const current = (await this.listed(fields, turn, token)).filter((rule) => rule.priority >= low && rule.priority <= high);
+      const current = (await this.listed(fields, turn, token))
+        .filter((rule) => rule.priority >= low && rule.priority <= high && (owns === undefined || owns(rule)));
       return reconcile<Rule, RuleSpec>({
         current,
         desired,
@@ -100,7 +101,7 @@ export class Rules {
         },
         remove: (batch, rule) => batch.rules.delete(rule),
         add: (batch, spec) => batch.rules.add(spec),
-      }, this.core.newBatch, signal);
+      }, this.core.newBatch, call.signal as AbortSignal | undefined);
     });
   }
 

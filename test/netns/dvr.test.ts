@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 
 import { open } from '../../lib';
-import { deviceName, DvrNode, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
+import { deviceName, DvrNode, FIP_TABLE, linkLocalPair, routerTable, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology, type Topology } from '../../scripts/dvr-topology';
 import { NodeChecker } from '../../scripts/dvr-verify';
 import { skipUnlessRoot } from '../helpers/netns';
@@ -126,6 +126,60 @@ describe('DVR driver', function () {
     await check(fips);
   });
 
+  it('resync on a node full of co-resident objects changes nothing at 0% drift, and repairs only its own', async () => {
+    const fips = fipsOf(t!);
+    await node!.associate(fips);
+    const fipNs = t!.external.namespace;
+    const [r0, r1] = t!.routers;
+    const table = routerTable(linkLocalPair(r0.linkLocalIndex).fpr);
+    const ip = (ns: string, args: string) => execFileSync('ip', ['-n', ns, ...args.split(' ')]);
+    // What Neutron's L3 agent keeps beside the node's own objects:
+    ip(fipNs, 'route add 198.51.100.0/24 dev fg-ext proto static scope link'); // an extra external subnet, on-link
+    ip(fipNs, 'route add 192.0.2.1/32 dev fg-ext proto static scope link'); // the off-subnet gateway
+    ip(fipNs, '-6 addr add 2001:db8:f::10/64 dev fg-ext nodad');
+    ip(fipNs, `-6 route add default via 2001:db8:f::1 dev fg-ext table ${table}`); // the IPv6 default of table T
+    ip(fipNs, `route add 10.200.0.0/16 via 203.0.113.1 dev fg-ext table ${table} proto boot`); // an extra route in T
+    ip(fipNs, `route add ${r0.subnets[0].address.replace(/\.1\//, '.0/')} via ${linkLocalPair(r0.linkLocalIndex).rfp} dev ${deviceName('fpr-', r0.id)} proto static`); // address scope
+    ip(r0.namespace, `rule add from ${r0.subnets[0].address.replace(/\.1\//, '.0/')} lookup 16 pref 80000`); // address scope
+    ip(r0.namespace, '-6 rule add from 2001:db8:1::/64 lookup 90001 pref 90001'); // an IPv6 SNAT redirect
+    // Every rule and route of every namespace of the node, but the IPv6 link-local ones
+    // (addresses that finish duplicate detection between two dumps).
+    const nodeState = () => [fipNs, ...t!.routers.map((r) => r.namespace)].map((ns) =>
+      ['-4 rule', '-6 rule', '-4 route show table all', '-6 route show table all'].map((what) =>
+        execFileSync('ip', ['-n', ns, '-d', ...what.split(' ')], { encoding: 'utf8' })).join('')).join('\n')
+      .split('\n').filter((line) => !line.includes('fe80:')).join('\n');
+    const before = nodeState();
+    const calm = await node!.resync({ routers: t!.routers, fips });
+    assert.deepEqual([calm.added, calm.removed, calm.failures.length], [0, 0, 0]);
+    assert.equal(nodeState(), before, 'a resync at 0% drift changed the node');
+    // Drift in the node's own objects: a rule and a /32 vanish, a stale /32 appears.
+    ip(r1.namespace, `rule del from ${fips[3].fixedIp} lookup 16`);
+    ip(fipNs, `route del ${fips[4].floatingIp}/32`);
+    ip(fipNs, `route add 100.127.0.20/32 via ${linkLocalPair(r1.linkLocalIndex).rfp} dev ${deviceName('fpr-', r1.id)} proto static`);
+    const repair = await node!.resync({ routers: t!.routers, fips });
+    assert.deepEqual([repair.added, repair.removed, repair.failures.length], [2, 1, 0]);
+    assert.equal(nodeState(), before, 'the repaired node differs from before the drift');
+    await check(fips);
+  });
+
+  it('resync removes what a router left out of the desired set left in the fip namespace', async () => {
+    const fips = fipsOf(t!);
+    await node!.associate(fips);
+    const [kept, gone] = t!.routers;
+    const report = await node!.resync({ routers: [kept], fips: fips.filter((f) => f.routerId === kept.id) });
+    assert.deepEqual(report.failures, []);
+    const f = await open({ netns: t!.external.namespace });
+    try {
+      const goneTable = routerTable(linkLocalPair(gone.linkLocalIndex).fpr);
+      assert.deepEqual((await f.rules.list({ family: 4 })).filter((r) => r.iif === deviceName('fpr-', gone.id)), []);
+      assert.deepEqual(await f.routes.list({ family: 4, table: goneTable }), []);
+      assert.deepEqual((await f.routes.list({ family: 4 })).filter((r) => r.dev === deviceName('fpr-', gone.id) && r.dst.endsWith('/32')), []);
+      assert.equal((await f.routes.list({ family: 4, table: routerTable(linkLocalPair(kept.linkLocalIndex).fpr) })).length, 1);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('moves a floating IP to another fixed IP with a new rule and priority, the route unchanged', async () => {
     const fips = fipsOf(t!);
     await node!.associate(fips);
@@ -162,18 +216,19 @@ describe('DVR driver', function () {
       const other = t!.routers[1];
       await f.routes.replace({ dst: `${fips[2].floatingIp}/32`, via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // wrong router
       await f.routes.add({ dst: '100.127.0.9/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // stale
-      const outside = { dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'boot' as const };
-      await f.routes.add(outside); // not ours (another protocol): must stay
+      // An older agent's floating-IP route (proto boot): a /32 through the node's rfp-/fpr-
+      // pair is the node's whatever its protocol, and it is not desired, so it goes.
+      await f.routes.add({ dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'boot' });
     } finally {
       await q.close();
     }
     const report = await node!.resync({ routers: t!.routers, fips });
     assert.deepEqual(report.failures, []);
-    assert.deepEqual([report.added, report.removed], [3, 3]);
+    assert.deepEqual([report.added, report.removed], [3, 4]);
     await check(fips);
     const again = await node!.resync({ routers: t!.routers, fips });
     assert.deepEqual([again.added, again.removed], [0, 0]);
-    assert.equal((await f.routes.list({ protocol: 'boot', family: 4 })).filter((r) => r.dst === '100.127.0.10/32').length, 1);
+    assert.equal((await f.routes.list({ family: 4 })).filter((r) => r.dst === '100.127.0.10/32').length, 0);
     await f.close();
   });
 
