@@ -19,6 +19,20 @@ function fipNamespace(ns: ScratchNamespace): ScratchNamespace {
 const fip = (i: number): RouteSpec => ({ dst: `198.51.100.${i}/32`, via: '169.254.106.114', dev: 'fpr-x', protocol: 'static' });
 
 describeInNamespace('reconcile', (ns) => {
+  it('owns: objects in the scope that the caller does not own are neither deleted nor counted', async () => {
+    const n = fipNamespace(ns());
+    n.ip('route add 198.51.100.1/32 via 169.254.106.114 dev fpr-x proto static'); // ours, not desired any more
+    n.ip('route add 198.51.0.0/16 via 169.254.106.114 dev fpr-x proto static'); // in the scope, not ours (not a /32)
+    const h = await n.handle();
+    const owns = (route: { dst: string }) => route.dst.endsWith('/32');
+    const result = await h.routes.reconcile({ protocol: 'static', dev: 'fpr-x' }, [fip(2)], { owns });
+    assert.deepEqual([result.added.length, result.removed.length, result.unchanged.length], [1, 1, 0]);
+    const left = n.ipJson<Array<{ dst: string }>>('route show dev fpr-x proto static').map((r) => r.dst).sort();
+    assert.deepEqual(left, ['198.51.0.0/16', '198.51.100.2']);
+    await assert.rejects(h.routes.reconcile({ table: 7 }, [], { owns: 'x' } as never), (e: unknown) => e instanceof ValidationError && e.field === 'owns');
+    await assert.rejects(h.rules.reconcile({ priority: [100, 200] }, [], { bogus: 1 } as never), (e: unknown) => e instanceof ValidationError && e.field === 'bogus');
+  });
+
   it('routes: adds the missing, removes the stale, leaves the rest and everything outside the scope', async () => {
     const n = fipNamespace(ns());
     for (const i of [1, 2, 3]) n.ip(`route add 198.51.100.${i}/32 via 169.254.106.114 dev fpr-x proto static`);
