@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 
 import {
-  DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, seededRandom,
+  DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, routerTable, seededRandom,
   type FloatingIp,
 } from '../lib/dvr';
 import { NodeChecker } from './dvr-verify';
@@ -14,7 +14,9 @@ import { buildTopology, PROFILES, type Topology } from './dvr-topology';
 import { pushTo } from './push-to';
 
 const args = process.argv.slice(2);
-const profile = PROFILES[args.find((a) => !a.startsWith('--')) ?? 'smoke'];
+const profileName = args.find((a) => !a.startsWith('--')) ?? 'smoke';
+// Own names only: a profile called `toString` is no profile.
+const profile = PROFILES[profileName];
 const seedAt = args.indexOf('--seed');
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 42;
 const IP_SAMPLE = 20; // floating IPs done by one `ip` process per change
@@ -209,6 +211,8 @@ async function storm(t: Topology): Promise<void> {
         note: `${repaired} drifted objects; ${report.added} added, ${report.removed} removed; a second resync changed nothing` });
     }
 
+    await fieldFaults(t, node, current, checker);
+
     failuresOf(await node.disassociate(current), 'final disassociate');
     start = now();
     await node.teardownRouters(t.routers);
@@ -219,6 +223,74 @@ async function storm(t: Topology): Promise<void> {
     await checker.close();
     await node.close();
   }
+}
+
+/**
+ * What a real compute node adds to drift, then one resync: the agent's own objects beside
+ * the node's (which must survive), a router's rfp-/fpr- veth deleted and made again
+ * (its /32s and table-16 default vanish with it), a rule at another router's priority,
+ * and a router deleted while the agent was down (left out of the desired set, then set
+ * up again). Every kind is checked, and a second resync must change nothing.
+ */
+async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], checker: NodeChecker): Promise<void> {
+  const fipNs = t.external.namespace;
+  const [lost, other, dropped] = [t.routers[0], t.routers[1 % t.routers.length], t.routers[t.routers.length - 1]];
+  const table = (r: typeof lost) => routerTable(linkLocalPair(r.linkLocalIndex).fpr);
+  const coResident = [
+    [fipNs, 'route add 198.51.100.0/24 dev fg-ext proto static scope link'],
+    [fipNs, 'route add 192.0.2.1/32 dev fg-ext proto static scope link'],
+    [fipNs, `route add 10.200.0.0/16 via 203.0.113.1 dev fg-ext table ${table(lost)} proto boot`],
+    [lost.namespace, '-6 rule add from 2001:db8:1::/64 lookup 90001 pref 90001'],
+  ];
+  for (const [ns, line] of coResident) ipOrThrow(ns, line);
+  const witness = () => [ipOrThrow(fipNs, 'route show proto static dev fg-ext'), ipOrThrow(fipNs, `route show table ${table(lost)} proto boot`),
+    ipOrThrow(lost.namespace, '-6 rule show pref 90001')].join('');
+  const before = witness();
+
+  // The lost router's veth, deleted and made again (a re-plugged port).
+  const [rfp, fpr] = [deviceName('rfp-', lost.id), deviceName('fpr-', lost.id)];
+  const pair = linkLocalPair(lost.linkLocalIndex);
+  ipOrThrow(lost.namespace, `link del ${rfp}`);
+  ipOrThrow(lost.namespace, `link add ${rfp} type veth peer name ${fpr} netns ${fipNs}`);
+  ipOrThrow(lost.namespace, `addr add ${pair.rfp}/31 dev ${rfp}`);
+  ipOrThrow(lost.namespace, `link set ${rfp} up`);
+  ipOrThrow(fipNs, `addr add ${pair.fpr}/31 dev ${fpr}`);
+  ipOrThrow(fipNs, `link set ${fpr} up`);
+  // A rule in another router at a priority a floating IP of the lost router holds.
+  const victim = current.find((f) => f.routerId === lost.id);
+  if (victim && other.id !== lost.id) {
+    ipOrThrow(other.namespace, `rule add from ${t.fixedIps.get(other.id)!.at(-1)} table ${FIP_TABLE} priority ${node.priorityOf(victim)}`);
+  }
+  // A router deleted while the agent was down: not in the desired set.
+  const kept = t.routers.length > 1 ? t.routers.filter((r) => r.id !== dropped.id) : t.routers;
+  const keptFips = current.filter((f) => kept.some((r) => r.id === f.routerId));
+
+  const start = now();
+  const report = await node.resync({ routers: kept, fips: keptFips });
+  const ms = since(start);
+  if (report.failures.length) throw new Error(`resync after field faults: ${report.failures[0].message}`);
+  if (kept.length < t.routers.length) {
+    const left = ipOrThrow(fipNs, '-4 rule show').split('\n').filter((l) => l.includes(deviceName('fpr-', dropped.id)));
+    if (left.length) throw new Error(`a dropped router's rule survived the resync: ${left[0]}`);
+    // Its qrouter namespace would be gone with it (Neutron deletes it); then the router
+    // comes back: set up again, its floating IPs associated again.
+    await node.teardownRouters([dropped]);
+    await node.setupRouters([dropped]);
+    failuresOf(await node.associate(current.filter((f) => f.routerId === dropped.id)), 'associate after the router came back');
+  }
+  await checked(checker, node, current, 'resync after field faults');
+  if (witness() !== before) throw new Error('the agent\'s own objects did not survive the resync');
+  const again = await node.resync({ routers: t.routers, fips: current });
+  if (again.added || again.removed) throw new Error(`a second resync changed ${again.added + again.removed} objects`);
+  rows.push({ phase: 'resync after field faults', ops: report.added + report.removed, ms,
+    note: 'a veth re-plugged, a duplicate priority, a router deleted while down; the agent\'s co-resident objects survived' });
+  for (const [ns, line] of coResident) ipOrThrow(ns, line.replace(' add ', ' del '));
+}
+
+function ipOrThrow(ns: string, line: string): string {
+  const r = spawnSync('ip', ['-n', ns, ...line.split(' ')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip -n ${ns} ${line}: ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 /** Drift of `fraction` of each kind, made with `ip -batch`; returns how many objects drifted. */
@@ -278,7 +350,7 @@ function report(): void {
 }
 
 async function main() {
-  if (!profile) throw new Error(`unknown profile; one of ${Object.keys(PROFILES).join(', ')}`);
+  if (!Object.hasOwn(PROFILES, profileName)) throw new Error(`unknown profile; one of ${Object.keys(PROFILES).join(', ')}`);
   if (process.getuid?.() !== 0) throw new Error('the storm needs root to build its scratch namespaces');
   process.stderr.write(`building ${profile.routers} routers in scratch namespaces...\n`);
   const t = buildTopology(profile, 'storm');
