@@ -49,6 +49,11 @@ for (const dst of ['10.0.0.0/33', 'abc', '10.0.0.1\0', '', '1.2.3.4.5/8', '::1/1
   add(`route dst ${JSON.stringify(dst)}`, 'dst', (h) => h.routes.add({ dst, dev: 'v0' }));
   add(`rule from ${JSON.stringify(dst)}`, 'from', (h) => h.rules.add({ priority: 105, from: dst }));
 }
+const HUGE = 'x'.repeat(1 << 20);
+add('route dst of 1 MiB', 'dst', (h) => h.routes.add({ dst: HUGE, dev: 'v0' }));
+add('rule iif of 1 MiB', 'iif', (h) => h.rules.add({ priority: 110, iif: HUGE }));
+add('route metrics.congctl of 1 MiB', 'metrics.congctl', (h) => h.routes.add({ dst: '10.58.0.0/16', dev: 'v0', metrics: { congctl: HUGE } }));
+add('open({ netns }) of 1 MiB', 'netns', () => open({ netns: HUGE }));
 add('route with 5000 IPv4 nexthops (RTA_MULTIPATH over 65535 bytes)', 'nexthops', (h) =>
   h.routes.add({ dst: '10.55.0.0/16', nexthops: Array.from({ length: 5000 }, (_, i) => ({ via: `10.1.${i >> 8}.${i & 255}`, dev: 'v0' })) }));
 add('route with 100000 nexthops', 'nexthops', (h) =>
