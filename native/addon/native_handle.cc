@@ -110,7 +110,7 @@ Napi::Function NativeHandle::Define(Napi::Env env, EnvContext* context) {
                      context);
 }
 
-// new NativeHandle({ path?: string, fd?: number, rcvbuf?: number })
+// new NativeHandle({ path?: string, fd?: number, rcvbuf?: number, timeoutMs?: number })
 NativeHandle::NativeHandle(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<NativeHandle>(info), context_(static_cast<EnvContext*>(info.Data())) {
   Napi::Env env = info.Env();
@@ -261,7 +261,7 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
       info.Env().Undefined());
 }
 
-// ruleDump(family: number, filter: object | null) -> Promise<{ rules } | { error }>
+// ruleDump(family: number, filter: object | null, token?: AbortToken) -> Promise<{ rules } | { error }>
 Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
   struct State {
     uint8_t family;
@@ -287,7 +287,7 @@ Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
       info[2]);
 }
 
-// ruleFlush(family, filter) -> Promise<{ error } | { rules, outcomes }>
+// ruleFlush(family, filter, token?) -> Promise<{ error } | { rules, outcomes }>
 Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
   struct State {
     uint8_t family;
@@ -314,7 +314,7 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
       info[2]);
 }
 
-// requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError, maxInFlight })
+// requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError, maxInFlight }, token?)
 //   -> Promise<{ codes: Int32Array, states: Uint8Array, details: object[] }>
 // codes[i] is request i's errno (0: success); states[i] is 0 done, 1 unknown (ACK lost),
 // 2 not sent, 3 skipped; details lists { index, extack?, offset?, attribute?, syscall? }
@@ -370,7 +370,7 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
       info[4]);
 }
 
-// routeDump(filter: object | null) -> Promise<{ count, bytes, extras } | { error }>
+// routeDump(filter: object | null, token?) -> Promise<{ count, bytes, extras } | { error }>
 Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
   struct State {
     wire::RouteFilter filter;
@@ -394,7 +394,7 @@ Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
       info[1]);
 }
 
-// routeFlush(filter) -> Promise<{ error } | { routes: pack, outcomes }>
+// routeFlush(filter, token?) -> Promise<{ error } | { routes: pack, outcomes }>
 Napi::Value NativeHandle::RouteFlush(const Napi::CallbackInfo& info) {
   struct State {
     wire::RouteFilter filter;
@@ -421,7 +421,7 @@ Napi::Value NativeHandle::RouteFlush(const Napi::CallbackInfo& info) {
       info[1]);
 }
 
-// routeGet(query: object) -> Promise<{ count: 1, bytes, extras } | { error }>
+// routeGet(query: object, token?) -> Promise<{ count: 1, bytes, extras } | { error }>
 Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
   struct State {
     wire::RouteRecord query;
@@ -480,7 +480,7 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
       info.Env().Undefined());
 }
 
-// linkDump() -> Promise<{ links: Array<{ index, name }> } | { error }>
+// linkDump(token?) -> Promise<{ links: Array<{ index, name }> } | { error }>
 Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
   struct State {
     io::Outcome status;
