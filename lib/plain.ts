@@ -46,3 +46,14 @@ export function plainSpec<T>(what: string, value: unknown): T {
   }
   return plainCopy('', value) as T;
 }
+
+/** A dense array, read once: not an array, or a hole in it (`[ , x]`), is a ValidationError. */
+export function denseList(field: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, value, 'expected a list');
+  const out: unknown[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'is a hole in the list');
+    out[i] = value[i];
+  }
+  return out;
+}

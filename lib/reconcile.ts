@@ -5,6 +5,7 @@
 import type { Batch } from './batch/batch';
 import type { BatchResult } from './batch/types';
 import { NlrouteError, ValidationError } from './errors';
+import { denseList } from './plain';
 import { plainOptions } from './validate';
 
 export interface ReconcileResult<T, S> {
@@ -54,15 +55,11 @@ export function readScope<T extends object>(scope: unknown): T {
  * error, never "nothing desired here", since what is not desired gets deleted.
  */
 export function readDesired<S>(desired: unknown): S[] {
-  if (!Array.isArray(desired)) throw new ValidationError('desired', desired, 'expected a list');
-  const out: S[] = new Array(desired.length);
-  for (let i = 0; i < desired.length; i++) {
-    if (!Object.hasOwn(desired, i)) throw new ValidationError(`desired[${i}]`, undefined, 'is a hole in the list');
-    const spec: unknown = desired[i];
+  const list = denseList('desired', desired);
+  list.forEach((spec, i) => {
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ValidationError(`desired[${i}]`, spec, 'expected an object');
-    out[i] = spec as S;
-  }
-  return out;
+  });
+  return list as S[];
 }
 
 export interface ReconcileOptions<T> {

@@ -5,20 +5,10 @@
 import { parseAddress } from '../address';
 import { ValidationError } from '../errors';
 import { validNamespaceName } from '../namespace-target';
+import { denseList } from '../plain';
 import { deviceName, integer, plainOptions } from '../validate';
 import { LINK_LOCAL_PAIRS } from './derive';
 import type { ExternalNetwork, FloatingIp, InternalSubnet, Router } from './model';
-
-/** A dense array, read once. */
-export function readList(field: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw new ValidationError(field, value, 'expected a list');
-  const out: unknown[] = new Array(value.length);
-  for (let i = 0; i < value.length; i++) {
-    if (!Object.hasOwn(value, i)) throw new ValidationError(`${field}[${i}]`, undefined, 'is a hole in the list');
-    out[i] = value[i];
-  }
-  return out;
-}
 
 /** DVR floating IPs are IPv4 (Neutron's floating-IP rules and /32 routes are). */
 export function ipv4Address(field: string, value: unknown): string {
@@ -63,7 +53,7 @@ export function readRouter(field: string, value: unknown): Router {
   const o = plainOptions(field, value, ['id', 'namespace', 'linkLocalIndex', 'subnets']);
   if (value === undefined) throw new ValidationError(field, value, 'expected { id, namespace, linkLocalIndex, subnets }');
   if (typeof o.id !== 'string' || o.id === '') throw new ValidationError(`${field}.id`, o.id, 'expected a router id');
-  const subnets = readList(`${field}.subnets`, o.subnets ?? []).map((s, i): InternalSubnet => {
+  const subnets = denseList(`${field}.subnets`, o.subnets ?? []).map((s, i): InternalSubnet => {
     const f = `${field}.subnets[${i}]`;
     const p = plainOptions(f, s, ['device', 'address', 'snatAddress']);
     if (typeof p.address !== 'string' || !p.address.includes('/')) throw new ValidationError(`${f}.address`, p.address, 'expected ADDRESS/LENGTH');

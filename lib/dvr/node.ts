@@ -12,7 +12,8 @@ import type { RuleSpec } from '../rules/types';
 import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, intToIpv4, linkLocalPair, routerTable, snatIndex } from './derive';
 import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
 import * as own from './ownership';
-import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readList, readRouter } from './input';
+import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readRouter } from './input';
+import { denseList } from '../plain';
 import { PriorityAllocator } from './priority-allocator';
 import { plainOptions } from '../validate';
 
@@ -55,7 +56,7 @@ export class DvrNode {
     if (options === undefined) throw new ValidationError('DvrNode options', options, 'expected { external, routers }');
     if (o.random !== undefined && typeof o.random !== 'function') throw new ValidationError('random', o.random, 'expected a function');
     const external = readExternal('external', o.external);
-    const routers = readList('routers', o.routers).map((r, i) => readRouter(`routers[${i}]`, r));
+    const routers = denseList('routers', o.routers).map((r, i) => readRouter(`routers[${i}]`, r));
     const node = new DvrNode(external, o.random as (() => number) | undefined);
     for (const router of routers) node.routers.set(router.id, router);
     await Promise.all(routers.map((r) => node.adoptPriorities(r)));
@@ -171,7 +172,7 @@ export class DvrNode {
    * works with a full pool too).
    */
   async move(moves: Array<{ fip: FloatingIp; fixedIp: string }>): Promise<FipResult[]> {
-    const given = readList('moves', moves);
+    const given = denseList('moves', moves);
     const results: FipResult[] = new Array(given.length);
     const plan: Array<{ index: number; fip: FloatingIp; moved: FloatingIp; router: Router; old?: number; priority: number }> = [];
     given.forEach((value, index) => {
@@ -268,7 +269,7 @@ export class DvrNode {
    * each one that is malformed or that `extra` refuses.
    */
   private planFips<X>(fips: unknown, extra: (fip: FloatingIp) => X) {
-    const given = readList('fips', fips);
+    const given = denseList('fips', fips);
     const results: FipResult[] = new Array(given.length);
     const plan: Array<{ index: number; fip: FloatingIp; router: Router } & X> = [];
     given.forEach((value, index) => {
