@@ -130,16 +130,11 @@ export class DvrNode {
     // without its rule. A floating IP whose route then fails takes back the rule it
     // added, so each is all or nothing across its two namespaces. A failed one keeps
     // its priority, as Neutron's does, so a retry writes the same rule.
-    const rules = await this.phase(plan, 'qrouter', (q, { fip, priority }) => q.rules.ensure(fipRule(fip, priority)));
-    const ruled = indexesWhere(rules, (o) => !o.error);
-    const routes = await this.phase(ruled.map((k) => plan[k]), 'fip', (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
-    const takeBack = ruled.filter((k, j) => routes[j].error && rules[k].changed);
-    await this.phase(takeBack.map((k) => plan[k]), 'qrouter', (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
-    const routeOf = new Map(ruled.map((k, j) => [k, routes[j]]));
-    plan.forEach((item, k) => {
-      const error = rules[k].error ?? routeOf.get(k)?.error;
-      results[item.index] = this.resultOf(item.fip, error, rules[k].changed || routeOf.get(k)?.changed === true);
-    });
+    const outcomes = await this.allOrNothing(plan,
+      { where: 'qrouter', add: (q, { fip, priority }) => q.rules.ensure(fipRule(fip, priority)) },
+      { where: 'fip', add: (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)) },
+      (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
+    plan.forEach((item, k) => (results[item.index] = this.resultOf(item.fip, outcomes[k].error, outcomes[k].changed)));
     return results;
   }
 
@@ -149,19 +144,20 @@ export class DvrNode {
     // The reverse of associate: the /32 goes first (by the floating IP's key, whatever
     // protocol wrote it: older agents wrote proto boot), then the rule. A floating IP
     // whose rule cannot go gets its route back.
-    const routes = await this.phase(plan, 'fip', (f, { fip, router }) => {
-      const { protocol: _any, ...byKey } = this.fipRoute(fip, router);
-      f.routes.remove(byKey);
-    });
-    const unrouted = indexesWhere(routes, (o) => !o.error);
-    const rules = await this.phase(unrouted.map((k) => plan[k]), 'qrouter', (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
-    const putBack = unrouted.filter((k, j) => rules[j].error && routes[k].changed);
-    await this.phase(putBack.map((k) => plan[k]), 'fip', (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
-    const ruleOf = new Map(unrouted.map((k, j) => [k, rules[j]]));
+    const outcomes = await this.allOrNothing(plan,
+      {
+        where: 'fip',
+        add: (f, { fip, router }) => {
+          const { protocol: _any, ...byKey } = this.fipRoute(fip, router);
+          f.routes.remove(byKey);
+        },
+      },
+      { where: 'qrouter', add: (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)) },
+      (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
     plan.forEach((item, k) => {
-      const error = routes[k].error ?? ruleOf.get(k)?.error;
+      const { error, changed } = outcomes[k];
       if (!error) this.priorities.release(ruleKey(item.fip));
-      results[item.index] = this.resultOf(item.fip, error, routes[k].changed || ruleOf.get(k)?.changed === true);
+      results[item.index] = this.resultOf(item.fip, error, changed);
     });
     return results;
   }
@@ -314,6 +310,30 @@ export class DvrNode {
       });
     }));
     return outcomes;
+  }
+
+  /**
+   * Each floating IP's two halves, all or nothing: `first` for every item, then
+   * `second` for those whose first half went through, then `takeBackFirst` (in the first
+   * half's namespace) for those whose second half failed after the first changed
+   * something. Per item: the first error, and whether anything changed.
+   */
+  private async allOrNothing<T extends { fip: FloatingIp; router: Router }>(
+    plan: T[],
+    first: { where: 'qrouter' | 'fip'; add: (batch: Batch, item: T) => void },
+    second: { where: 'qrouter' | 'fip'; add: (batch: Batch, item: T) => void },
+    takeBackFirst: (batch: Batch, item: T) => void,
+  ): Promise<Array<{ error?: NlrouteError; changed: boolean }>> {
+    const firsts = await this.phase(plan, first.where, first.add);
+    const passed = indexesWhere(firsts, (o) => !o.error);
+    const seconds = await this.phase(passed.map((k) => plan[k]), second.where, second.add);
+    const takeBack = passed.filter((k, j) => seconds[j].error && firsts[k].changed);
+    await this.phase(takeBack.map((k) => plan[k]), first.where, takeBackFirst);
+    const secondOf = new Map(passed.map((k, j) => [k, seconds[j]]));
+    return plan.map((_, k) => ({
+      error: firsts[k].error ?? secondOf.get(k)?.error,
+      changed: firsts[k].changed || secondOf.get(k)?.changed === true,
+    }));
   }
 
   private resultOf(fip: FloatingIp, error: NlrouteError | undefined, changed: boolean): FipResult {
