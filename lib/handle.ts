@@ -27,6 +27,8 @@ export interface OpenOptions extends NamespaceOptions {
 export interface Link {
   index: number;
   name: string;
+  /** The hardware address as `ip link` prints it (`aa:bb:cc:dd:ee:ff`); absent when the device has none. */
+  address?: string;
 }
 
 export interface HandleInfo {

@@ -169,8 +169,8 @@ export interface NativeHandle {
   routeDump(filter: RouteFilterRecord | null, token?: AbortToken): Promise<RoutePack | Failed>;
   routeFlush(filter: RouteFilterRecord | null, token?: AbortToken): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
   routeGet(query: RouteRecord, token?: AbortToken): Promise<RoutePack | Failed>;
-  linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string } | null | Failed>;
-  linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string }> } | Failed>;
+  linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string; address?: string } | null | Failed>;
+  linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string; address?: string }> } | Failed>;
   close(): Promise<void>;
 }
 

@@ -452,7 +452,26 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
       info[1]);
 }
 
-// linkGet(nameOrIndex: string | number) -> Promise<{ index, name } | null | { error }>
+// A device as JavaScript sees it: { index, name, address? }, the hardware address in
+// the colon-separated lower-case hex `ip link` prints; left out when the kernel sent none.
+static Napi::Object link_to_js(Napi::Env env, const wire::LinkRecord& record) {
+  Napi::Object link = Napi::Object::New(env);
+  link.Set("index", record.index);
+  link.Set("name", record.name);
+  if (!record.address.empty()) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string text;
+    for (uint8_t byte : record.address) {
+      if (!text.empty()) text += ':';
+      text += kHex[byte >> 4];
+      text += kHex[byte & 15];
+    }
+    link.Set("address", text);
+  }
+  return link;
+}
+
+// linkGet(nameOrIndex: string | number) -> Promise<{ index, name, address? } | null | { error }>
 Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
   struct State {
     std::string name;
@@ -472,15 +491,12 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         if (!state->link) return env.Null();
-        Napi::Object link = Napi::Object::New(env);
-        link.Set("index", state->link->index);
-        link.Set("name", state->link->name);
-        return link;
+        return link_to_js(env, *state->link);
       },
       info.Env().Undefined());
 }
 
-// linkDump(token?) -> Promise<{ links: Array<{ index, name }> } | { error }>
+// linkDump(token?) -> Promise<{ links: Array<{ index, name, address? }> } | { error }>
 Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
   struct State {
     io::Outcome status;
@@ -497,10 +513,7 @@ Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
         if (state->status.error) return error_result(env, state->status);
         Napi::Array links = Napi::Array::New(env, state->links.size());
         for (size_t i = 0; i < state->links.size(); ++i) {
-          Napi::Object link = Napi::Object::New(env);
-          link.Set("index", state->links[i].index);
-          link.Set("name", state->links[i].name);
-          links.Set(static_cast<uint32_t>(i), link);
+          links.Set(static_cast<uint32_t>(i), link_to_js(env, state->links[i]));
         }
         Napi::Object result = Napi::Object::New(env);
         result.Set("links", links);

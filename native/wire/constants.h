@@ -158,8 +158,10 @@ constexpr uint32_t RT_TABLE_MAIN = 254;
 // FRA_SUPPRESS_PREFIXLEN / FRA_SUPPRESS_IFGROUP value meaning "not set"
 constexpr uint32_t kSuppressUnset = 0xffffffffu;
 
-// struct ifinfomsg is 16 bytes; IFLA_IFNAME carries the device name
+// struct ifinfomsg is 16 bytes; IFLA_IFNAME carries the device name, IFLA_ADDRESS
+// its hardware address (the MAC a DVR router's IPv6 gateway is derived from)
 constexpr uint32_t kLinkHeaderLen = 16;
+constexpr uint16_t IFLA_ADDRESS = 1;
 constexpr uint16_t IFLA_IFNAME = 3;
 constexpr uint16_t IFLA_EXT_MASK = 29;
 constexpr uint32_t RTEXT_FILTER_SKIP_STATS = 1u << 3;

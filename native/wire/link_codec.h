@@ -21,6 +21,9 @@ void encode_link_dump(std::vector<uint8_t>& buffer, uint32_t seq);
 struct LinkRecord {
   int32_t index = 0;
   std::string name;
+  // The hardware address as the kernel gives it (6 bytes for Ethernet and veth);
+  // empty when the device has none (lo has six zero bytes, a tunnel may have none).
+  std::vector<uint8_t> address;
 };
 std::optional<LinkRecord> decode_link(const MessageView& msg);
 

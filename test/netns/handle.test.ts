@@ -138,9 +138,14 @@ describeInNamespace('handles and namespaces', (ns, another) => {
 
   it('looks devices up inside the handle\'s namespace', async function () {
     const h = await ns().handle();
-    const [v0] = ns().ipJson<Array<{ ifindex: number; ifname: string }>>('link show v0');
-    assert.deepEqual(await h.link('v0'), { index: v0.ifindex, name: 'v0' });
-    assert.deepEqual(await h.link(v0.ifindex), { index: v0.ifindex, name: 'v0' });
+    const [v0] = ns().ipJson<Array<{ ifindex: number; ifname: string; address: string }>>('link show v0');
+    // The hardware address too (a DVR router's IPv6 gateway is derived from its fpr- MAC).
+    assert.match(v0.address, /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    assert.deepEqual(await h.link('v0'), { index: v0.ifindex, name: 'v0', address: v0.address });
+    assert.deepEqual(await h.link(v0.ifindex), { index: v0.ifindex, name: 'v0', address: v0.address });
+    // A device re-addressed is read again, not cached.
+    ns().ip('link set v0 address 02:00:00:00:00:5a');
+    assert.equal((await h.link('v0'))?.address, '02:00:00:00:00:5a');
     assert.equal(await h.link('nosuchdev'), undefined);
     // The host's devices are not visible from here (the namespace has lo, v0, v1 only).
     const links = ns().ipJson<Array<{ ifname: string }>>('link show').map((l) => l.ifname).sort();
