@@ -2,7 +2,7 @@
 // native layer: IPv6 with ip-num, IPv4 by a character loop (it runs for every
 // address of every request). IPv4 accepts iproute2's short forms (`10/8`,
 // `192.203.80/24`: missing octets are zero), so the seed's examples work verbatim.
-import { Validator } from 'ip-num';
+import { IPv6, Validator } from 'ip-num';
 
 import { ValidationError } from './errors';
 
@@ -99,6 +99,26 @@ function readIPv4(text: string): { text: string; octets: number } | undefined {
   }
   if (octets === 4 && canonical) return { text, octets };
   return { text: `${values[0]}.${values[1]}.${values[2]}.${values[3]}`, octets };
+}
+
+/**
+ * An IPv6 address in RFC 5952's text (lower case, no leading zeros, the longest run
+ * of two or more zero groups as `::`, the first on a tie), as the kernel, iproute2 and
+ * Python print it: for when the text itself matters (Neutron hashes it).
+ */
+export function canonicalIpv6(field: string, value: unknown): string {
+  const { family, address } = parseAddress(field, value);
+  if (family !== 6) throw new ValidationError(field, value, 'expected an IPv6 address');
+  const groups = IPv6.fromString(address).toString().split(':').map((g) => Number.parseInt(g, 16).toString(16));
+  let best = { at: -1, length: 1 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.length) best = { at: i, length: j - i };
+    i = j > i ? j : i + 1;
+  }
+  if (best.at < 0) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`;
 }
 
 /** `10.0.0.0/24` from what the kernel reported. */

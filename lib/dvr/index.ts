@@ -2,6 +2,7 @@
 export { DvrNode, type DvrNodeOptions, type PriorityConflict } from './node';
 export { PriorityAllocator, PriorityPoolExhaustedError, seededRandom } from './priority-allocator';
 export {
-  FIP_TABLE, FIP_PRIORITY_START, FIP_PRIORITY_END, deviceName, linkLocalPair, routerTable, snatIndex, ipv4ToInt, intToIpv4,
+  FIP_TABLE, FIP_PRIORITY_START, FIP_PRIORITY_END, FAST_PATH_PRIORITY, deviceName, linkLocalPair, linkLocalFromMac, routerTable,
+  snatIndex, ipv4Network, ipv4ToInt, intToIpv4,
 } from './derive';
 export type { ExternalNetwork, InternalSubnet, Router, FloatingIp, FipResult, ResyncReport } from './model';

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 
 import {
-  deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, linkLocalPair, PriorityAllocator, PriorityPoolExhaustedError, routerTable,
-  seededRandom, snatIndex,
+  deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, ipv4Network, linkLocalFromMac, linkLocalPair, PriorityAllocator,
+  PriorityPoolExhaustedError, routerTable, seededRandom, snatIndex,
 } from '../../lib/dvr';
 import { ValidationError } from '../../lib';
 
@@ -14,6 +14,25 @@ describe('DVR numbers', () => {
     assert.equal(snatIndex('10.0.0.1/24'), 167772161);
     assert.equal(snatIndex('192.168.1.1/24'), 3232235777);
     assert.throws(() => linkLocalPair(8192), ValidationError);
+  });
+
+  it('derives IPv6 SNAT indexes with Neutron\'s crc32 fold, never below 32768', () => {
+    // Neutron's own example (dvr_local_router._get_snat_idx).
+    assert.equal(snatIndex('2001:db8:1::1/64'), 1043523879);
+    // The text hashed is the canonical form, however the caller spelled it.
+    assert.equal(snatIndex('2001:DB8:1:0::1/64'), 1043523879);
+    for (let i = 0; i < 2000; i++) {
+      const index = snatIndex(`2001:db8:${i.toString(16)}::1/64`);
+      assert.ok(Number.isInteger(index) && index >= 32768 && index < 0x3fffffff + 32768, `index ${index}`);
+    }
+  });
+
+  it('derives the fpr- link-local gateway from its MAC (modified EUI-64) and subnet networks', () => {
+    assert.equal(linkLocalFromMac('42:63:d0:fa:fb:2c'), 'fe80::4063:d0ff:fefa:fb2c');
+    assert.equal(linkLocalFromMac('00:00:5e:00:53:01'), 'fe80::200:5eff:fe00:5301');
+    assert.throws(() => linkLocalFromMac('00:00:5e:00:53'), ValidationError);
+    assert.equal(ipv4Network('10.0.0.1/24'), '10.0.0.0/24');
+    assert.equal(ipv4Network('10.0.17.9/20'), '10.0.16.0/20');
   });
 
   it('names devices as Neutron does: (prefix + id) cut to 14 characters', () => {
