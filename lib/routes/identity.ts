@@ -14,15 +14,20 @@ export function routeIdentity(record: RouteRecord): string {
 }
 
 /**
- * The identities of a route the kernel lists: as it is, and, for a single-path
- * route with a gateway, also without its device, which the kernel fills in when
- * the route was added with a gateway alone.
+ * The identities of a route the kernel lists: as it is, and, for a route with
+ * gateways, also without their devices, which the kernel fills in when the route
+ * was added with gateways alone (a single path's, or every path's of a multipath route).
  */
 export function routeIdentities(record: RouteRecord): string[] {
   const identities = [routeIdentity(record)];
   if (record.gateway !== undefined && record.oif !== undefined && !record.nexthops) {
     const { oif: _oif, ...withoutDevice } = record;
     identities.push(routeIdentity(withoutDevice));
+  }
+  const hops = record.nexthops;
+  if (hops && hops.length > 0 && hops.every((hop) => hop.gateway !== undefined && hop.ifindex !== undefined)) {
+    const withoutDevices = hops.map(({ ifindex: _ifindex, ...hop }) => hop);
+    identities.push(routeIdentity({ ...record, nexthops: withoutDevices }));
   }
   return identities;
 }

@@ -82,6 +82,21 @@ describeInNamespace('reconcile', (ns) => {
     assert.ok(ipRoutes(n, 6, 'proto kernel').length > 0);
   });
 
+  it('routes: a multipath route given by gateways alone matches what the kernel lists (devices filled in)', async () => {
+    const n = fipNamespace(ns());
+    const h = await n.handle();
+    const desired: RouteSpec[] = [{ dst: '172.16.4.0/24', nexthops: [{ via: '10.1.0.4' }, { via: '10.1.0.5' }], protocol: 'static' }];
+    const first = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, desired);
+    assert.equal(first.added.length, 1);
+    const [listed] = ipRoutes(n, 4, 'proto static') as Array<{ nexthops?: Array<{ dev: string }> }>;
+    assert.deepEqual(listed.nexthops?.map((hop) => hop.dev), ['v0', 'v0']);
+    const second = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, desired);
+    assert.deepEqual([second.added, second.removed, second.unchanged.length], [[], [], 1]);
+    // One path fewer is another route: replaced.
+    const third = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, [{ ...desired[0], nexthops: [{ via: '10.1.0.4' }] }]);
+    assert.deepEqual([third.added.length, third.removed.length], [1, 1]);
+  });
+
   it('rules: a table and a priority range, as DVR owns them', async () => {
     const n = ns();
     n.ip('rule add from 10.0.0.5 lookup 16 pref 32768');
