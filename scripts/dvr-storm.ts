@@ -2,13 +2,14 @@
 // work an L3 agent does, phase by phase, each timed, checked, and compared with the
 // same work done by `ip` (one process per change, sampled) and `ip -batch`.
 //   npm run storm [-- PROFILE] [--seed N]     PROFILE: smoke (default), typical, stress,
-//                                             prio-pool-limit, hot-router
+//                                             prio-pool-limit, hot-router, dual-stack
 import { spawnSync } from 'node:child_process';
 
 import {
   DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, routerTable, seededRandom,
   type FloatingIp,
 } from '../lib/dvr';
+import { addressScopeRoutes, routerState } from '../lib/dvr/router-state';
 import { NodeChecker } from './dvr-verify';
 import { buildTopology, PROFILES, type Topology } from './dvr-topology';
 import { pushTo } from './push-to';
@@ -62,7 +63,7 @@ function ipCommands(t: Topology, priorities: Map<FloatingIp, number>, fips: Floa
       ? `route replace ${f.floatingIp}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`
       : `route del ${f.floatingIp}/32 via ${linkLocalPair(r.linkLocalIndex).rfp}`;
     add(r.namespace, rule);
-    add(t.external.namespace, route);
+    add(t.fipOf(r).namespace, route);
   }
   return byNs;
 }
@@ -91,12 +92,15 @@ function runIpEach(commands: Map<string, string[]>): { ms: number; ops: number }
 
 async function storm(t: Topology): Promise<void> {
   const random = seededRandom(seed);
-  const node = await DvrNode.open({ external: t.external, routers: t.routers, random });
+  const node = await DvrNode.open({ ...t.networks, routers: t.routers, random });
   const checker = new NodeChecker(t);
   try {
     let start = now();
     await node.setupRouters(t.routers);
-    rows.push({ phase: 'router setup', ops: t.routers.length * (3 + 2 * profile.subnets), ms: since(start) });
+    // Objects written: every scope's desired objects, the address-scope routes and the router rule.
+    const setupOps = t.routers.reduce((n, r) => n + 1 + addressScopeRoutes(r).length +
+      routerState(r, t.externals[t.fipOf(r).index], '02:00:00:00:00:00').reduce((k, state) => k + state.desired.length, 0), 0);
+    rows.push({ phase: 'router setup', ops: setupOps, ms: since(start) });
 
     // Every router's first K fixed IPs get floating IPs.
     const fips: FloatingIp[] = [];
@@ -216,7 +220,7 @@ async function storm(t: Topology): Promise<void> {
     failuresOf(await node.disassociate(current), 'final disassociate');
     start = now();
     await node.teardownRouters(t.routers);
-    rows.push({ phase: 'router teardown', ops: t.routers.length * (3 + 2 * profile.subnets), ms: since(start) });
+    rows.push({ phase: 'router teardown', ops: setupOps, ms: since(start) });
     const left = await checker.leftovers();
     if (left.length) throw new Error(`after teardown:\n  ${left.slice(0, 10).join('\n  ')}`);
   } finally {
@@ -233,20 +237,9 @@ async function storm(t: Topology): Promise<void> {
  * up again). Every kind is checked, and a second resync must change nothing.
  */
 async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], checker: NodeChecker): Promise<void> {
-  const fipNs = t.external.namespace;
   const [lost, other, dropped] = [t.routers[0], t.routers[1 % t.routers.length], t.routers[t.routers.length - 1]];
+  const fipNs = t.fipOf(lost).namespace;
   const table = (r: typeof lost) => routerTable(linkLocalPair(r.linkLocalIndex).fpr);
-  const coResident = [
-    [fipNs, 'route add 198.51.100.0/24 dev fg-ext proto static scope link'],
-    [fipNs, 'route add 192.0.2.1/32 dev fg-ext proto static scope link'],
-    [fipNs, `route add 10.200.0.0/16 via 203.0.113.1 dev fg-ext table ${table(lost)} proto boot`],
-    [lost.namespace, '-6 rule add from 2001:db8:1::/64 lookup 90001 pref 90001'],
-  ];
-  for (const [ns, line] of coResident) ipOrThrow(ns, line);
-  const witness = () => [ipOrThrow(fipNs, 'route show proto static dev fg-ext'), ipOrThrow(fipNs, `route show table ${table(lost)} proto boot`),
-    ipOrThrow(lost.namespace, '-6 rule show pref 90001')].join('');
-  const before = witness();
-
   // The lost router's veth, deleted and made again (a re-plugged port).
   const [rfp, fpr] = [deviceName('rfp-', lost.id), deviceName('fpr-', lost.id)];
   const pair = linkLocalPair(lost.linkLocalIndex);
@@ -256,6 +249,22 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
   ipOrThrow(lost.namespace, `link set ${rfp} up`);
   ipOrThrow(fipNs, `addr add ${pair.fpr}/31 dev ${fpr}`);
   ipOrThrow(fipNs, `link set ${fpr} up`);
+  // Kinds the node never writes (an on-link external subnet, the off-subnet gateway, an
+  // NDP-proxy route) and, for a router not given extraRoutes, its extra routes.
+  const coResident = [
+    [fipNs, 'route add 198.51.100.0/24 dev fg-ext proto static scope link'],
+    [fipNs, 'route add 192.0.2.1/32 dev fg-ext proto static scope link'],
+    [fipNs, `-6 route add 2001:db8:1::5/128 via fe80::1 dev ${deviceName('fpr-', lost.id)} proto static`],
+    ...(lost.extraRoutes === undefined ? [
+      [fipNs, `route add 10.200.0.0/16 via ${t.external.gateway} dev fg-ext table ${table(lost)} proto boot`],
+      [lost.namespace, `route add 172.16.9.0/24 via ${lost.subnets[0].snatAddress} proto static`],
+    ] : []),
+  ];
+  for (const [ns, line] of coResident) ipOrThrow(ns, line);
+  const witness = () => [ipOrThrow(fipNs, 'route show proto static dev fg-ext'), ipOrThrow(fipNs, `route show table ${table(lost)} proto boot`),
+    ipOrThrow(fipNs, '-6 route show proto static'), ipOrThrow(lost.namespace, 'route show proto static')].join('');
+  const before = witness();
+
   // A rule in another router at a priority a floating IP of the lost router holds.
   const victim = current.find((f) => f.routerId === lost.id);
   if (victim && other.id !== lost.id) {
@@ -314,14 +323,14 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
     const lost = pick();
     if (!touched.has(`route ${lost.floatingIp}`)) {
       touched.add(`route ${lost.floatingIp}`);
-      add(t.external.namespace, `route del ${lost.floatingIp}/32`);
+      add(t.fipOf(routers.get(lost.routerId)!).namespace, `route del ${lost.floatingIp}/32`);
     }
-    add(t.external.namespace, `route replace ${t.floatingIp(900000 + i)}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`);
+    add(t.fipOf(r).namespace, `route replace ${t.floatingIp(900000 + i)}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`);
     const wrong = pick();
     const other = t.routers[(t.routers.findIndex((x) => x.id === wrong.routerId) + 1) % t.routers.length];
     if (!touched.has(`route ${wrong.floatingIp}`) && other.id !== wrong.routerId) {
       touched.add(`route ${wrong.floatingIp}`);
-      add(t.external.namespace, `route replace ${wrong.floatingIp}/32 via ${linkLocalPair(other.linkLocalIndex).rfp} dev ${deviceName('fpr-', other.id)} proto static`);
+      add(t.fipOf(other).namespace, `route replace ${wrong.floatingIp}/32 via ${linkLocalPair(other.linkLocalIndex).rfp} dev ${deviceName('fpr-', other.id)} proto static`);
     }
   }
   let drifted = 0;
@@ -334,7 +343,9 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
 }
 
 function report(): void {
-  console.log(`\nFIP storm, profile ${profile.name}: ${profile.routers} routers × ${profile.fipsPerRouter} floating IPs, ${profile.subnets} subnet(s) each, seed ${seed}`);
+  const extras = [profile.ipv6 && 'IPv6 subnets', profile.extraRoutes && 'extra routes', profile.addressScopes && 'address scopes',
+    (profile.externals ?? 1) > 1 && `${profile.externals} external networks`].filter(Boolean);
+  console.log(`\nFIP storm, profile ${profile.name}: ${profile.routers} routers × ${profile.fipsPerRouter} floating IPs, ${profile.subnets} subnet(s) each${extras.length ? `, ${extras.join(', ')}` : ''}, seed ${seed}`);
   console.log('| phase | kernel writes | nlroute ms | ops/s | ip -batch ms (× nlroute) | one ip per change, ms/op (× nlroute) | |');
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
@@ -346,7 +357,13 @@ function report(): void {
   }
   console.log('\nEvery phase was checked afterwards: exact rules and routes per namespace, unique priorities in');
   console.log('32768..72767, and route get lookups (qrouter: fixed IPs leave by table 16 or their SNAT table;');
-  console.log('fip namespace: floating IPs come in via fpr-, leave by the router table). nlroute started no process.');
+  console.log('fip namespace: floating IPs come in via fpr-, leave by the router table).');
+  if (extras.length) {
+    console.log('Also checked: IPv6 SNAT rules and tables, each router\'s IPv6 default to its fpr- link-local address');
+    console.log('and IPv6 lookups, table T\'s IPv6 default, extra routes (ECMP in qrouter, the external nexthop in');
+    console.log('table T, looked up), address-scope subnets (the pref-80000 fast path out, the fip route back in).');
+  }
+  console.log('nlroute started no process.');
 }
 
 async function main() {

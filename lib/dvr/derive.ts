@@ -1,6 +1,8 @@
 // The numbers Neutron's DVR derives from addresses (neutron/agent/l3/dvr_fip_ns.py,
 // dvr_local_router.py, link_local_allocator.py), so that a node built by nlroute is
 // the node an L3 agent would have built.
+import { IPv4, IPv6 } from 'ip-num';
+
 import { canonicalIpv6, parseAddress, parsePrefix } from '../address';
 import { ValidationError } from '../errors';
 
@@ -59,9 +61,18 @@ export function ipv4Network(cidr: string): string {
   return `${intToIpv4((ipv4ToInt(prefix.address) & mask) >>> 0)}/${prefix.length}`;
 }
 
-/** Whether an IPv4 address lies inside an IPv4 `address/length`. */
-export function ipv4Inside(address: string, cidr: string): boolean {
-  return ipv4Network(`${address}/${parsePrefix('address', cidr).length}`) === ipv4Network(cidr);
+/** Whether an address lies inside an `address/length` of its family (host bits of the prefix ignored). */
+export function prefixContains(cidr: string, address: string): boolean {
+  const prefix = parsePrefix('prefix', cidr);
+  const parsed = parseAddress('address', address);
+  if (parsed.family !== prefix.family) return false;
+  const bits = prefix.family === 4 ? 32 : 128;
+  const shift = BigInt(bits - prefix.length);
+  return bigOf(prefix.family, prefix.address) >> shift === bigOf(parsed.family, parsed.address) >> shift;
+}
+
+function bigOf(family: 4 | 6, address: string): bigint {
+  return family === 4 ? IPv4.fromString(address).value : IPv6.fromString(address).value;
 }
 
 /**

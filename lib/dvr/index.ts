@@ -5,4 +5,4 @@ export {
   FIP_TABLE, FIP_PRIORITY_START, FIP_PRIORITY_END, FAST_PATH_PRIORITY, deviceName, linkLocalPair, linkLocalFromMac, routerTable,
   snatIndex, ipv4Network, ipv4ToInt, intToIpv4,
 } from './derive';
-export type { ExternalNetwork, InternalSubnet, Router, FloatingIp, FipResult, ResyncReport } from './model';
+export type { ExternalNetwork, ExtraRoute, InternalSubnet, Router, FloatingIp, FipResult, ResyncReport } from './model';

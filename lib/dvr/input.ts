@@ -2,13 +2,13 @@
 // bulk call refuses a malformed list as a whole (ValidationError) and a malformed
 // floating IP on its own (that floating IP's result), so that no floating IP is ever
 // half written because its second half turned out to be bad.
-import { parseAddress } from '../address';
+import { canonicalIpv6, ipv4HostBitsSet, parseAddress, parsePrefix } from '../address';
 import { ValidationError } from '../errors';
 import { validNamespaceName } from '../namespace-target';
 import { denseList } from '../plain';
 import { deviceName, integer, plainOptions } from '../validate';
 import { LINK_LOCAL_PAIRS } from './derive';
-import type { ExternalNetwork, FloatingIp, InternalSubnet, Router } from './model';
+import type { ExternalNetwork, ExtraRoute, FloatingIp, InternalSubnet, Router } from './model';
 
 /** DVR floating IPs are IPv4 (Neutron's floating-IP rules and /32 routes are). */
 export function ipv4Address(field: string, value: unknown): string {
@@ -37,35 +37,88 @@ export function floatingIpText(value: unknown): string {
   }
 }
 
-/** The external network of DvrNode.open(). */
+/** An external network of DvrNode.open(). */
 export function readExternal(field: string, value: unknown): ExternalNetwork {
-  const o = plainOptions(field, value, ['namespace', 'gatewayDevice', 'gateway']);
+  const o = plainOptions(field, value, ['id', 'namespace', 'gatewayDevice', 'gateway', 'gateway6', 'subnets']);
   if (value === undefined) throw new ValidationError(field, value, 'expected { namespace, gatewayDevice, gateway }');
-  return {
+  const external: ExternalNetwork = {
     namespace: namespaceName(`${field}.namespace`, o.namespace),
     gatewayDevice: deviceName(`${field}.gatewayDevice`, o.gatewayDevice),
     gateway: ipv4Address(`${field}.gateway`, o.gateway),
   };
+  if (o.id !== undefined) external.id = id(`${field}.id`, o.id);
+  if (o.gateway6 !== undefined) external.gateway6 = addressOf(`${field}.gateway6`, o.gateway6, 6);
+  if (o.subnets !== undefined) {
+    external.subnets = denseList(`${field}.subnets`, o.subnets).map((c, i) => addressWithLength(`${field}.subnets[${i}]`, c).text);
+  }
+  return external;
 }
 
 /** A router of DvrNode.open() or resync(), read once. */
 export function readRouter(field: string, value: unknown): Router {
-  const o = plainOptions(field, value, ['id', 'namespace', 'linkLocalIndex', 'subnets']);
+  const o = plainOptions(field, value, ['id', 'namespace', 'linkLocalIndex', 'subnets', 'external', 'extraRoutes']);
   if (value === undefined) throw new ValidationError(field, value, 'expected { id, namespace, linkLocalIndex, subnets }');
-  if (typeof o.id !== 'string' || o.id === '') throw new ValidationError(`${field}.id`, o.id, 'expected a router id');
   const subnets = denseList(`${field}.subnets`, o.subnets ?? []).map((s, i): InternalSubnet => {
     const f = `${field}.subnets[${i}]`;
-    const p = plainOptions(f, s, ['device', 'address', 'snatAddress']);
-    if (typeof p.address !== 'string' || !p.address.includes('/')) throw new ValidationError(`${f}.address`, p.address, 'expected ADDRESS/LENGTH');
-    ipv4Address(`${f}.address`, p.address.slice(0, p.address.indexOf('/')));
-    return { device: deviceName(`${f}.device`, p.device), address: p.address, snatAddress: ipv4Address(`${f}.snatAddress`, p.snatAddress) };
+    const p = plainOptions(f, s, ['device', 'address', 'snatAddress', 'addressScope']);
+    const address = addressWithLength(`${f}.address`, p.address);
+    const subnet: InternalSubnet = {
+      device: deviceName(`${f}.device`, p.device),
+      address: address.text,
+      snatAddress: addressOf(`${f}.snatAddress`, p.snatAddress, address.family),
+    };
+    if (p.addressScope !== undefined && p.addressScope !== false) {
+      // Neutron routes only IPv4 subnets by address scope; IPv6 ones always take the SNAT path.
+      if (p.addressScope !== true || address.family !== 4) throw new ValidationError(`${f}.addressScope`, p.addressScope, 'true for an IPv4 subnet in the external network\'s address scope');
+      subnet.addressScope = true;
+    }
+    return subnet;
   });
-  return {
-    id: o.id,
+  const router: Router = {
+    id: id(`${field}.id`, o.id),
     namespace: namespaceName(`${field}.namespace`, o.namespace),
     linkLocalIndex: integer(`${field}.linkLocalIndex`, o.linkLocalIndex, 0, LINK_LOCAL_PAIRS - 1),
     subnets,
   };
+  if (o.external !== undefined) router.external = id(`${field}.external`, o.external);
+  if (o.extraRoutes !== undefined) {
+    router.extraRoutes = denseList(`${field}.extraRoutes`, o.extraRoutes).map((r, i): ExtraRoute => {
+      const f = `${field}.extraRoutes[${i}]`;
+      const p = plainOptions(f, r, ['destination', 'nexthop']);
+      const destination = parsePrefix(`${f}.destination`, p.destination);
+      if (ipv4HostBitsSet(destination)) throw new ValidationError(`${f}.destination`, p.destination, 'has host bits set');
+      return { destination: `${canonical(destination.family, destination.address)}/${destination.length}`, nexthop: addressOf(`${f}.nexthop`, p.nexthop, destination.family) };
+    });
+  }
+  return router;
+}
+
+function id(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new ValidationError(field, value, 'expected an id');
+  return value;
+}
+
+function addressOf(field: string, value: unknown, family: 4 | 6): string {
+  const parsed = parseAddress(field, value);
+  if (parsed.family !== family) throw new ValidationError(field, value, `expected an IPv${family} address`);
+  return canonical(family, parsed.address);
+}
+
+/**
+ * Addresses in the kernel's text, so that what the node wants compares equal to what it
+ * lists (`2001:db8:e0:0::/64` is `2001:db8:e0::/64`) and Neutron's IPv6 index hashes the
+ * text Neutron hashes.
+ */
+function canonical(family: 4 | 6, address: string): string {
+  return family === 6 ? canonicalIpv6('address', address) : address;
+}
+
+/** An interface address with its prefix length (`10.0.0.1/24`): host bits are the point. */
+function addressWithLength(field: string, value: unknown): { text: string; family: 4 | 6 } {
+  if (typeof value !== 'string' || !value.includes('/')) throw new ValidationError(field, value, 'expected ADDRESS/LENGTH');
+  const prefix = parsePrefix(field, value);
+  parseAddress(field, value.slice(0, value.indexOf('/')));
+  return { text: `${canonical(prefix.family, prefix.address)}/${prefix.length}`, family: prefix.family };
 }
 
 function namespaceName(field: string, value: unknown): string {

@@ -1,7 +1,8 @@
 // A DVR compute node driven through nlroute: per-router setup and teardown, floating
 // IP association, disassociation and moves in bulk, and a resync that repairs drift
 // both ways. Everything is idempotent, and every bulk operation is one batch per
-// namespace, the namespaces served concurrently.
+// namespace, the namespaces served concurrently. A node may hang off several external
+// networks: each has its own fip namespace and its own pool of rule priorities.
 import type { Batch } from '../batch/batch';
 import type { BatchResult } from '../batch/types';
 import { NlrouteError, ValidationError } from '../errors';
@@ -9,12 +10,13 @@ import { open, type Handle } from '../handle';
 import type { ReconcileOptions, ReconcileResult } from '../reconcile';
 import type { RouteSpec } from '../routes/types';
 import type { RuleSpec } from '../rules/types';
-import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, intToIpv4, linkLocalPair, routerTable, snatIndex } from './derive';
+import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, intToIpv4 } from './derive';
 import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
 import * as own from './ownership';
 import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readRouter } from './input';
 import { denseList } from '../plain';
 import { PriorityAllocator } from './priority-allocator';
+import { addressScopeRoutes, routerState, tableOf, throughRouter, type OwnedState } from './router-state';
 import { plainOptions } from '../validate';
 
 const STATIC = 'static';
@@ -30,21 +32,31 @@ export interface PriorityConflict {
 }
 
 export interface DvrNodeOptions {
-  external: ExternalNetwork;
+  /** The external network, for a node with one. */
+  external?: ExternalNetwork;
+  /** The external networks, each with an `id` its routers name (`router.external`). */
+  externals?: ExternalNetwork[];
   routers: Router[];
   /** Source of randomness for priorities (seed it for reproducible storms). */
   random?: () => number;
 }
 
+/** One external network of the node: its fip namespace and its floating-IP priorities. */
+interface FipSide {
+  external: ExternalNetwork;
+  priorities: PriorityAllocator;
+}
+
 export class DvrNode {
   private readonly handles = new Map<string, Promise<Handle>>();
   private readonly routers = new Map<string, Router>();
-  private readonly priorities: PriorityAllocator;
+  /** By external network id ('' for the one network of a node given `external`). */
+  private readonly sides = new Map<string, FipSide>();
   /** Floating-IP rules found by open() at a priority another router's rule already holds. */
   readonly conflicts: PriorityConflict[] = [];
 
-  private constructor(private readonly external: ExternalNetwork, random?: () => number) {
-    this.priorities = new PriorityAllocator(random);
+  private constructor(externals: ExternalNetwork[], random?: () => number) {
+    for (const external of externals) this.sides.set(external.id ?? '', { external, priorities: new PriorityAllocator(random) });
   }
 
   /**
@@ -52,12 +64,11 @@ export class DvrNode {
    * qrouter namespaces are adopted, so a restarted agent never hands out one in use.
    */
   static async open(options: DvrNodeOptions): Promise<DvrNode> {
-    const o = plainOptions('DvrNode options', options, ['external', 'routers', 'random']);
+    const o = plainOptions('DvrNode options', options, ['external', 'externals', 'routers', 'random']);
     if (options === undefined) throw new ValidationError('DvrNode options', options, 'expected { external, routers }');
     if (o.random !== undefined && typeof o.random !== 'function') throw new ValidationError('random', o.random, 'expected a function');
-    const external = readExternal('external', o.external);
-    const routers = denseList('routers', o.routers).map((r, i) => readRouter(`routers[${i}]`, r));
-    const node = new DvrNode(external, o.random as (() => number) | undefined);
+    const node = new DvrNode(readExternals(o.external, o.externals), o.random as (() => number) | undefined);
+    const routers = node.readRouters('routers', o.routers);
     for (const router of routers) node.routers.set(router.id, router);
     await Promise.all(routers.map((r) => node.adoptPriorities(r)));
     return node;
@@ -72,67 +83,80 @@ export class DvrNode {
 
   /** The priority a floating IP's rule has (or would get), for checks and reports. */
   priorityOf(fip: FloatingIp): number | undefined {
-    return this.priorities.priorityOf(ruleKey(fip));
+    const router = this.routers.get(fip.routerId);
+    return router && this.sideOf(router).priorities.priorityOf(ruleKey(fip));
   }
 
-  /** Per-router state, as Neutron sets it up: in the fip namespace the router's table and
-   * its `iif fpr-` rule; in qrouter the table-16 default and each subnet's SNAT redirect. */
+  /**
+   * Per-router state, as Neutron sets it up. In the fip namespace: the router's table
+   * (IPv4 default, IPv6 too on a dual-stack network, extra routes with an external
+   * nexthop), its `iif fpr-` rule, and its address-scope subnets' routes. In qrouter:
+   * the table-16 default, the IPv6 default to the fpr- link-local address, each
+   * subnet's SNAT redirect (or address-scope fast path), and the extra routes.
+   */
   async setupRouters(routers: Router[]): Promise<void> {
-    for (const r of routers) this.routers.set(r.id, r);
-    const fip = await this.handle(this.external.namespace);
-    const f = fip.batch();
-    for (const r of routers) {
-      for (const route of this.fipRouterRoutes(r)) f.routes.replace(route);
-      f.rules.ensure(this.fipRouterRule(r));
+    const given = this.readRouters('routers', routers);
+    for (const r of given) this.routers.set(r.id, r);
+    const batches: Array<[Batch, string]> = [];
+    for (const [, side, mine] of this.bySide(given)) {
+      const fip = await this.handle(side.external.namespace);
+      const f = fip.batch();
+      const macs = await this.fprMacs(fip, mine);
+      for (const r of mine) {
+        const q = (await this.handle(r.namespace)).batch();
+        const mac = macs.get(r.id);
+        if (mac instanceof NlrouteError) throw mac;
+        for (const state of routerState(r, side.external, mac)) write(state.where === 'fip' ? f : q, state);
+        for (const route of addressScopeRoutes(r)) f.routes.replace(route);
+        f.rules.ensure(fipRouterRule(r));
+        batches.push([q, `router setup in ${r.namespace}`]);
+      }
+      batches.push([f, `router setup in ${side.external.namespace}`]);
     }
-    const work = [commitOrThrow(f, 'router setup in the fip namespace')];
-    for (const r of routers) {
-      const q = (await this.handle(r.namespace)).batch();
-      for (const route of this.qrouterRoutes(r)) q.routes.replace(route);
-      for (const rule of snatRulesOf(r)) q.rules.ensure(rule);
-      work.push(commitOrThrow(q, `router setup in ${r.namespace}`));
-    }
-    await Promise.all(work);
+    await Promise.all(batches.map(([batch, what]) => commitOrThrow(batch, what)));
   }
 
   /** Router removal (Neutron's delete_rtr_2_fip_link and SNAT cleanup), floating IPs included. */
   async teardownRouters(routers: Router[]): Promise<void> {
-    const fip = await this.handle(this.external.namespace);
+    const given = this.readRouters('routers', routers);
     const work: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
-    for (const r of routers) {
-      const q = await this.handle(r.namespace);
-      work.push(reconcileOwned(q.rules, own.floatingIpRules(), []));
-      work.push(reconcileOwned(q.rules, own.snatRules(), []));
-      work.push(reconcileOwned(q.routes, own.defaultRouteOf(FIP_TABLE), []));
-      for (const s of r.subnets) work.push(reconcileOwned(q.routes, own.defaultRouteOf(snatIndex(s.address)), []));
-      work.push(reconcileOwned(fip.routes, own.defaultRouteOf(this.tableOf(r)), []));
+    for (const [, side, mine] of this.bySide(given)) {
+      const fip = await this.handle(side.external.namespace);
+      for (const r of mine) {
+        const q = await this.handle(r.namespace);
+        work.push(reconcileOwned(q.rules, own.floatingIpRules(), []));
+        // The IPv6 default goes too; it needs no MAC to be recognised.
+        for (const state of routerState(r, side.external, '00:00:00:00:00:00')) {
+          work.push(reconcileState(state.where === 'fip' ? fip : q, { ...state, desired: [] }));
+        }
+      }
+      // The fip namespace's floating-IP and address-scope routes and router rules of these routers.
+      work.push(reconcileOwned(fip.routes, own.routesThroughRouters(mine.map(throughRouter)), []));
     }
     const failed = (await Promise.all(work)).flatMap((result) => result.failures);
     if (failed.length) throw failed[0].error;
-    // The fip namespace's floating-IP routes and router rules of these routers.
-    const gone = new Set(routers.map((r) => linkLocalPair(r.linkLocalIndex).rfp));
-    const stale = (await fip.routes.list({ protocol: STATIC, family: 4 })).filter((route) => route.via && gone.has(route.via));
-    const f = fip.batch();
-    for (const route of stale) f.routes.remove(route);
-    for (const r of routers) f.rules.remove(this.fipRouterRule(r));
-    await commitOrThrow(f, 'router teardown in the fip namespace');
-    for (const r of routers) {
-      this.routers.delete(r.id);
-      for (const key of this.priorities.keys()) if (key.startsWith(`${r.id}/`)) this.priorities.release(key);
+    for (const [, side, mine] of this.bySide(given)) {
+      const f = (await this.handle(side.external.namespace)).batch();
+      for (const r of mine) f.rules.remove(fipRouterRule(r));
+      await commitOrThrow(f, `router teardown in ${side.external.namespace}`);
+      for (const r of mine) {
+        this.routers.delete(r.id);
+        for (const key of side.priorities.keys()) if (key.startsWith(`${r.id}/`)) side.priorities.release(key);
+      }
     }
   }
 
   /** Associates floating IPs: rule `from fixed lookup 16 pref P` in qrouter, /32 route in fip. */
   async associate(fips: FloatingIp[]): Promise<FipResult[]> {
     // A floating IP that is malformed, or finds the priority pool full, fails alone.
-    const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.allocate(ruleKey(fip)) }));
+    const { results, plan } = this.planFips(fips, (fip, router) => ({ priority: this.sideOf(router).priorities.allocate(ruleKey(fip)) }));
     // The rule goes in first: the /32 attracts the traffic, and must never be there
     // without its rule. A floating IP whose route then fails takes back the rule it
     // added, so each is all or nothing across its two namespaces. A failed one keeps
     // its priority, as Neutron's does, so a retry writes the same rule.
     const outcomes = await this.allOrNothing(plan,
       { where: 'qrouter', add: (q, { fip, priority }) => q.rules.ensure(fipRule(fip, priority)) },
-      { where: 'fip', add: (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)) },
+      { where: 'fip', add: (f, { fip, router }) => f.routes.replace(fipRoute(fip, router)) },
       (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
     plan.forEach((item, k) => (results[item.index] = this.resultOf(item.fip, outcomes[k].error, outcomes[k].changed)));
     return results;
@@ -140,7 +164,7 @@ export class DvrNode {
 
   /** Disassociates floating IPs; one that is not associated is success. */
   async disassociate(fips: FloatingIp[]): Promise<FipResult[]> {
-    const { results, plan } = this.planFips(fips, (fip) => ({ priority: this.priorities.priorityOf(ruleKey(fip)) }));
+    const { results, plan } = this.planFips(fips, (fip, router) => ({ priority: this.sideOf(router).priorities.priorityOf(ruleKey(fip)) }));
     // The reverse of associate: the /32 goes first (by the floating IP's key, whatever
     // protocol wrote it: older agents wrote proto boot), then the rule. A floating IP
     // whose rule cannot go gets its route back.
@@ -148,15 +172,15 @@ export class DvrNode {
       {
         where: 'fip',
         add: (f, { fip, router }) => {
-          const { protocol: _any, ...byKey } = this.fipRoute(fip, router);
+          const { protocol: _any, ...byKey } = fipRoute(fip, router);
           f.routes.remove(byKey);
         },
       },
       { where: 'qrouter', add: (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)) },
-      (f, { fip, router }) => f.routes.replace(this.fipRoute(fip, router)));
+      (f, { fip, router }) => f.routes.replace(fipRoute(fip, router)));
     plan.forEach((item, k) => {
       const { error, changed } = outcomes[k];
-      if (!error) this.priorities.release(ruleKey(item.fip));
+      if (!error) this.sideOf(item.router).priorities.release(ruleKey(item.fip));
       results[item.index] = this.resultOf(item.fip, error, changed);
     });
     return results;
@@ -174,18 +198,20 @@ export class DvrNode {
     given.forEach((value, index) => {
       let fip: FloatingIp | undefined;
       let old: number | undefined;
+      let priorities: PriorityAllocator | undefined;
       try {
         // Everything is checked before the old priority is let go.
         const m = plainOptions(`moves[${index}]`, value, ['fip', 'fixedIp']);
         fip = readFloatingIp(`moves[${index}].fip`, m.fip);
         const moved = { ...fip, fixedIp: ipv4Address(`moves[${index}].fixedIp`, m.fixedIp) };
         const router = this.router(fip);
-        old = this.priorities.priorityOf(ruleKey(fip));
-        this.priorities.release(ruleKey(fip));
-        plan.push({ index, fip, moved, router, old, priority: this.priorities.allocate(ruleKey(moved)) });
+        priorities = this.sideOf(router).priorities;
+        old = priorities.priorityOf(ruleKey(fip));
+        priorities.release(ruleKey(fip));
+        plan.push({ index, fip, moved, router, old, priority: priorities.allocate(ruleKey(moved)) });
       } catch (error) {
         if (!(error instanceof NlrouteError)) throw error;
-        if (fip && old !== undefined) this.priorities.adopt(ruleKey(fip), old);
+        if (fip && priorities && old !== undefined) priorities.adopt(ruleKey(fip), old);
         results[index] = { floatingIp: fip?.floatingIp ?? '', ok: false, error };
       }
     });
@@ -196,8 +222,9 @@ export class DvrNode {
     plan.forEach((item, k) => {
       const { error, changed } = moved[k];
       if (error) {
-        this.priorities.release(ruleKey(item.moved));
-        if (item.old !== undefined) this.priorities.adopt(ruleKey(item.fip), item.old);
+        const priorities = this.sideOf(item.router).priorities;
+        priorities.release(ruleKey(item.moved));
+        if (item.old !== undefined) priorities.adopt(ruleKey(item.fip), item.old);
       }
       // A moved floating IP's priority is its new rule's.
       results[item.index] = this.resultOf(item.moved, error, changed);
@@ -206,44 +233,54 @@ export class DvrNode {
   }
 
   /**
-   * Reconciles the whole node to `desired`: every router's qrouter rules (floating IPs
-   * and SNAT) and routes (table 16 and SNAT tables), and the fip namespace's router
-   * tables, router rules and floating-IP routes. A missing rule or route is added and
-   * a stale one removed, each independently of the other; objects outside those
-   * scopes are never touched. A second resync to the same state sends nothing.
+   * Reconciles the whole node to `desired`: every scope the node owns (ownership.ts) in
+   * every router's qrouter namespace and in each fip namespace, to what its routers and
+   * floating IPs say. A missing rule or route is added and a stale one removed, each
+   * independently of the other; objects outside those scopes, and objects inside them
+   * that the node does not write, are never touched. A second resync to the same state
+   * sends nothing.
    */
   async resync(desired: { routers: Router[]; fips: FloatingIp[] }): Promise<ResyncReport> {
-    for (const r of desired.routers) this.routers.set(r.id, r);
-    const byRouter = new Map<string, FloatingIp[]>(desired.routers.map((r) => [r.id, []]));
-    for (const fip of desired.fips) {
-      this.router(fip);
-      byRouter.get(fip.routerId)!.push(fip);
+    const d = plainOptions('desired', desired, ['routers', 'fips']);
+    if (desired === undefined) throw new ValidationError('desired', desired, 'expected { routers, fips }');
+    const routers = this.readRouters('desired.routers', d.routers);
+    for (const r of routers) this.routers.set(r.id, r);
+    const fips = denseList('desired.fips', d.fips).map((f, i) => readFloatingIp(`desired.fips[${i}]`, f));
+    const byRouter = new Map<string, FloatingIp[]>(routers.map((r) => [r.id, []]));
+    for (const fip of fips) {
+      const mine = byRouter.get(fip.routerId);
+      if (!mine) throw new ValidationError('routerId', fip.routerId, 'is not a router of this resync');
+      mine.push(fip);
     }
-    const fip = await this.handle(this.external.namespace);
     const runs: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
-    // Each scope is narrowed to what the node writes (ownership.ts); a scope that
-    // cannot be read (a router's fpr- device is gone) is that scope's failure.
+    // A scope that cannot be read (a router's fpr- device is gone) is that scope's failure.
     const run = (work: Promise<ReconcileResult<unknown, unknown>>) => runs.push(work.catch(failedRun));
-    for (const r of desired.routers) {
-      const q = await this.handle(r.namespace);
-      const rules = byRouter.get(r.id)!.map((f) => fipRule(f, this.priorities.allocate(ruleKey(f))));
-      run(reconcileOwned(q.rules, own.floatingIpRules(), rules));
-      run(reconcileOwned(q.rules, own.snatRules(), snatRulesOf(r)));
-      run(reconcileOwned(q.routes, own.defaultRouteOf(FIP_TABLE), this.qrouterRoutes(r).filter((x) => x.table === FIP_TABLE)));
-      for (const s of r.subnets) run(reconcileOwned(q.routes, own.defaultRouteOf(snatIndex(s.address)), [snatRoute(s)]));
-      run(reconcileOwned(fip.routes, own.defaultRouteOf(this.tableOf(r)), this.fipRouterRoutes(r)));
+    for (const [, side, mine] of this.bySide(routers, true)) {
+      const fip = await this.handle(side.external.namespace);
+      const macs = await this.fprMacs(fip, mine);
+      for (const r of mine) {
+        const q = await this.handle(r.namespace);
+        const rules = byRouter.get(r.id)!.map((f) => fipRule(f, side.priorities.allocate(ruleKey(f))));
+        run(reconcileOwned(q.rules, own.floatingIpRules(), rules));
+        const mac = macs.get(r.id);
+        if (mac instanceof NlrouteError) run(Promise.reject(mac));
+        for (const state of routerState(r, side.external, typeof mac === 'string' ? mac : undefined)) {
+          run(reconcileState(state.where === 'fip' ? fip : q, state));
+        }
+      }
+      run(reconcileOwned(fip.rules, own.routerRules(), mine.map(fipRouterRule)));
+      // Routers the node once had and the desired set has not (deleted while the agent was
+      // down): their router rules go with the reconcile above, their tables here, and their
+      // /32s with everyone's below.
+      const stale = await this.staleRouters(fip, mine);
+      for (const s of stale) {
+        run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table), []));
+        if (side.external.gateway6 !== undefined) run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table, 6), []));
+      }
+      const through = [...mine.map(throughRouter), ...stale.map((s) => ({ fpr: s.fpr, rfp: intToIpv4(s.table - 1) }))];
+      const routes = mine.flatMap((r) => [...byRouter.get(r.id)!.map((f) => fipRoute(f, r)), ...addressScopeRoutes(r)]);
+      run(reconcileOwned(fip.routes, own.routesThroughRouters(through), routes));
     }
-    run(reconcileOwned(fip.rules, own.routerRules(), desired.routers.map((r) => this.fipRouterRule(r))));
-    // Routers the node once had and the desired set has not (deleted while the agent was
-    // down): their router rules go with the reconcile above, their tables here, and their
-    // /32s with everyone's below.
-    const stale = await this.staleRouters(fip, desired.routers);
-    for (const s of stale) run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table), []));
-    const through = [
-      ...desired.routers.map((r) => ({ fpr: deviceName('fpr-', r.id), rfp: linkLocalPair(r.linkLocalIndex).rfp })),
-      ...stale.map((s) => ({ fpr: s.fpr, rfp: intToIpv4(s.table - 1) })),
-    ];
-    run(reconcileOwned(fip.routes, own.floatingIpRoutes(through), desired.fips.map((f) => this.fipRoute(f, this.router(f)))));
     const report: ResyncReport = { added: 0, removed: 0, unchanged: 0, failures: [] };
     for (const result of await Promise.all(runs)) {
       report.added += result.added.length;
@@ -252,8 +289,10 @@ export class DvrNode {
       report.failures.push(...result.failures.map((f) => f.error));
     }
     // What is not desired holds no priority any more.
-    const wanted = new Set(desired.fips.map(ruleKey));
-    for (const key of this.priorities.keys()) if (!wanted.has(key)) this.priorities.release(key);
+    const wanted = new Set(fips.map(ruleKey));
+    for (const side of this.sides.values()) {
+      for (const key of side.priorities.keys()) if (!wanted.has(key)) side.priorities.release(key);
+    }
     return report;
   }
 
@@ -264,14 +303,15 @@ export class DvrNode {
    * plan entry per good one (with what `extra` adds), a failed result in place of
    * each one that is malformed or that `extra` refuses.
    */
-  private planFips<X>(fips: unknown, extra: (fip: FloatingIp) => X) {
+  private planFips<X>(fips: unknown, extra: (fip: FloatingIp, router: Router) => X) {
     const given = denseList('fips', fips);
     const results: FipResult[] = new Array(given.length);
     const plan: Array<{ index: number; fip: FloatingIp; router: Router } & X> = [];
     given.forEach((value, index) => {
       try {
         const fip = readFloatingIp(`fips[${index}]`, value);
-        plan.push({ index, fip, router: this.router(fip), ...extra(fip) });
+        const router = this.router(fip);
+        plan.push({ index, fip, router, ...extra(fip, router) });
       } catch (error) {
         if (!(error instanceof NlrouteError)) throw error;
         results[index] = { floatingIp: floatingIpText(value), ok: false, error };
@@ -294,7 +334,7 @@ export class DvrNode {
     if (items.length === 0) return outcomes;
     const batches = new Map<string, { batch: Batch; owner: number[] }>();
     for (const [i, item] of items.entries()) {
-      const namespace = where === 'fip' ? this.external.namespace : item.router.namespace;
+      const namespace = where === 'fip' ? this.sideOf(item.router).external.namespace : item.router.namespace;
       let entry = batches.get(namespace);
       if (!entry) batches.set(namespace, (entry = { batch: (await this.handle(namespace)).batch(), owner: [] }));
       const before = entry.batch.size;
@@ -338,18 +378,19 @@ export class DvrNode {
 
   private resultOf(fip: FloatingIp, error: NlrouteError | undefined, changed: boolean): FipResult {
     if (error) return { floatingIp: fip.floatingIp, ok: false, error };
-    const result: FipResult = { floatingIp: fip.floatingIp, ok: true, priority: this.priorities.priorityOf(ruleKey(fip)) };
+    const result: FipResult = { floatingIp: fip.floatingIp, ok: true, priority: this.priorityOf(fip) };
     if (!changed) result.unchanged = true;
     return result;
   }
 
   private async adoptPriorities(r: Router): Promise<void> {
+    const priorities = this.sideOf(r).priorities;
     const q = await this.handle(r.namespace);
     const rules = await q.rules.list({ family: 4, table: FIP_TABLE });
     for (const rule of rules) {
       if (!rule.from || rule.priority < FIP_PRIORITY_START || rule.priority >= FIP_PRIORITY_END) continue;
       const key = ruleKey({ routerId: r.id, fixedIp: rule.from.replace(/\/32$/, '') });
-      const holder = this.priorities.holderOf(rule.priority);
+      const holder = priorities.holderOf(rule.priority);
       if (holder !== undefined && holder !== key) {
         // The same priority in two qrouter namespaces (one of Neutron's leaks): the first
         // keeps it; this rule is reported, and a resync gives its floating IP a priority
@@ -358,7 +399,7 @@ export class DvrNode {
         continue;
       }
       // A duplicate (a second priority for one fixed IP) still holds its priority until removed.
-      this.priorities.adopt(this.priorities.priorityOf(key) === undefined ? key : `${key}#${rule.priority}`, rule.priority);
+      priorities.adopt(priorities.priorityOf(key) === undefined ? key : `${key}#${rule.priority}`, rule.priority);
     }
   }
 
@@ -377,13 +418,64 @@ export class DvrNode {
     return router;
   }
 
-  private tableOf(r: Router): number {
-    return routerTable(linkLocalPair(r.linkLocalIndex).fpr);
+  /** The external network a router hangs off. */
+  private sideOf(r: Router): FipSide {
+    const side = this.sides.get(r.external ?? '');
+    if (!side) throw new ValidationError('external', r.external, 'is not an external network of this node');
+    return side;
+  }
+
+  /**
+   * Routers read once, each naming an external network of the node (when it has
+   * several). Two with one id, or with one /31 on one external network (they would share
+   * a table T and its rule), are refused.
+   */
+  private readRouters(field: string, value: unknown): Router[] {
+    const routers = denseList(field, value).map((r, i) => readRouter(`${field}[${i}]`, r));
+    const ids = new Set<string>();
+    const pairs = new Set<string>();
+    routers.forEach((r, i) => {
+      if (r.external === undefined && !this.sides.has('')) throw new ValidationError(`${field}[${i}].external`, r.external, 'this node has several external networks: name one');
+      if (!this.sides.has(r.external ?? '')) throw new ValidationError(`${field}[${i}].external`, r.external, 'is not an external network of this node');
+      if (ids.has(r.id)) throw new ValidationError(`${field}[${i}].id`, r.id, 'is given twice');
+      const pair = `${r.external ?? ''}/${r.linkLocalIndex}`;
+      if (pairs.has(pair)) throw new ValidationError(`${field}[${i}].linkLocalIndex`, r.linkLocalIndex, 'is another router\'s on the same external network');
+      ids.add(r.id);
+      pairs.add(pair);
+    });
+    return routers;
+  }
+
+  /** Routers grouped by external network; `all` lists every network, even one with no router here. */
+  private bySide(routers: Router[], all = false): Array<[string, FipSide, Router[]]> {
+    const groups = new Map<string, Router[]>();
+    if (all) for (const id of this.sides.keys()) groups.set(id, []);
+    for (const r of routers) {
+      const id = r.external ?? '';
+      groups.set(id, [...(groups.get(id) ?? []), r]);
+    }
+    return [...groups].map(([id, mine]) => [id, this.sides.get(id)!, mine]);
+  }
+
+  /** Each router's fpr- MAC (its IPv6 default goes to the link-local address made from it), or why not. */
+  private async fprMacs(fip: Handle, routers: Router[]): Promise<Map<string, string | NlrouteError>> {
+    const found = await Promise.all(routers.map(async (r): Promise<[string, string | NlrouteError]> => {
+      const name = deviceName('fpr-', r.id);
+      try {
+        const link = await fip.link(name);
+        if (link?.address) return [r.id, link.address];
+        return [r.id, new NlrouteError(`router ${r.id}: ${link ? `${name} has no hardware address` : `no device ${name}`} in ${fip.info.namespace}`)];
+      } catch (error) {
+        if (!(error instanceof NlrouteError)) throw error;
+        return [r.id, error];
+      }
+    }));
+    return new Map(found);
   }
 
   /** Router rules in the fip namespace (`iif fpr-X lookup T pref T`) of no desired router. */
   private async staleRouters(fip: Handle, routers: Router[]): Promise<Array<{ fpr: string; table: number }>> {
-    const wanted = new Set(routers.map((r) => this.tableOf(r)));
+    const wanted = new Set(routers.map(tableOf));
     const { scope, options } = own.routerRules();
     const rules = await fip.rules.list({ family: 4 });
     const [low, high] = scope.priority as [number, number];
@@ -391,27 +483,38 @@ export class DvrNode {
       .filter((rule) => rule.priority >= low && rule.priority <= high && options.owns!(rule) && !wanted.has(rule.priority))
       .map((rule) => ({ fpr: rule.iif!, table: rule.priority }));
   }
+}
 
-  private fipRouterRoutes(r: Router): RouteSpec[] {
-    return [{ dst: 'default', via: this.external.gateway, dev: this.external.gatewayDevice, table: this.tableOf(r), protocol: STATIC }];
+/** The external networks of DvrNode.open(): `external` (one) or `externals` (each with an id). */
+function readExternals(external: unknown, externals: unknown): ExternalNetwork[] {
+  if ((external === undefined) === (externals === undefined)) {
+    throw new ValidationError('external', external, 'give either external (one network) or externals (several, each with an id)');
   }
+  if (external !== undefined) return [readExternal('external', external)];
+  const list = denseList('externals', externals).map((e, i) => readExternal(`externals[${i}]`, e));
+  if (list.length === 0) throw new ValidationError('externals', externals, 'expected at least one external network');
+  const ids = new Set<string>();
+  const namespaces = new Set<string>();
+  list.forEach((e, i) => {
+    if (e.id === undefined) throw new ValidationError(`externals[${i}].id`, e.id, 'each of several external networks needs an id');
+    if (ids.has(e.id)) throw new ValidationError(`externals[${i}].id`, e.id, 'is given twice');
+    if (namespaces.has(e.namespace)) throw new ValidationError(`externals[${i}].namespace`, e.namespace, 'is another network\'s fip namespace too');
+    ids.add(e.id);
+    namespaces.add(e.namespace);
+  });
+  return list;
+}
 
-  private fipRouterRule(r: Router): RuleSpec {
-    const table = this.tableOf(r);
-    return { iif: deviceName('fpr-', r.id), table, priority: table };
-  }
+/** A router's rule in the fip namespace: traffic from its fpr- device looks up its table. */
+function fipRouterRule(r: Router): RuleSpec {
+  const table = tableOf(r);
+  return { iif: deviceName('fpr-', r.id), table, priority: table };
+}
 
-  private qrouterRoutes(r: Router): RouteSpec[] {
-    const pair = linkLocalPair(r.linkLocalIndex);
-    return [
-      { dst: 'default', via: pair.fpr, dev: deviceName('rfp-', r.id), table: FIP_TABLE, protocol: STATIC },
-      ...r.subnets.map(snatRoute),
-    ];
-  }
-
-  private fipRoute(fip: FloatingIp, r: Router): RouteSpec {
-    return { dst: `${fip.floatingIp}/32`, via: linkLocalPair(r.linkLocalIndex).rfp, dev: deviceName('fpr-', r.id), protocol: STATIC };
-  }
+/** A floating IP's /32 in the fip namespace's main table, through its router. */
+function fipRoute(fip: FloatingIp, r: Router): RouteSpec {
+  const { fpr, rfp } = throughRouter(r);
+  return { dst: `${fip.floatingIp}/32`, via: rfp, dev: fpr, protocol: STATIC };
 }
 
 /** The allocator's key: a rule is one fixed IP of one router. */
@@ -423,8 +526,15 @@ function fipRule(fip: FloatingIp, priority: number | undefined): RuleSpec {
   return { from: fip.fixedIp, table: FIP_TABLE, ...(priority === undefined ? {} : { priority }) };
 }
 
-function snatRoute(s: { device: string; address: string; snatAddress: string }): RouteSpec {
-  return { dst: 'default', via: s.snatAddress, dev: s.device, table: snatIndex(s.address), protocol: STATIC };
+/** Writes a scope's desired objects, adding to what is there (setup never removes). */
+function write(batch: Batch, state: OwnedState): void {
+  if (state.kind === 'rules') for (const rule of state.desired) batch.rules.ensure(rule);
+  else for (const route of state.desired) batch.routes.replace(route);
+}
+
+/** Reconciles one of a router's scopes in its namespace's handle. */
+function reconcileState(handle: Handle, state: OwnedState): Promise<ReconcileResult<unknown, unknown>> {
+  return state.kind === 'rules' ? reconcileOwned(handle.rules, state.owned, state.desired) : reconcileOwned(handle.routes, state.owned, state.desired);
 }
 
 /** Reconciles what an ownership rule (ownership.ts) says the node owns. */
@@ -440,10 +550,6 @@ function reconcileOwned<S, T, D>(
 function failedRun(error: unknown): ReconcileResult<unknown, unknown> {
   const failure = error instanceof NlrouteError ? error : new NlrouteError(String(error));
   return { added: [], removed: [], unchanged: [], failures: [{ object: undefined, error: failure }] };
-}
-
-function snatRulesOf(r: Router): RuleSpec[] {
-  return r.subnets.map((s) => ({ from: s.address, table: snatIndex(s.address), priority: snatIndex(s.address) }));
 }
 
 async function commitOrThrow(batch: Batch, what: string): Promise<void> {
