@@ -3,8 +3,6 @@
 // same work done by `ip` (one process per change, sampled) and `ip -batch`.
 //   npm run storm [-- PROFILE] [--seed N]     PROFILE: smoke (default), typical, stress,
 //                                             prio-pool-limit, hot-router, dual-stack
-import { spawnSync } from 'node:child_process';
-
 import {
   DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, routerTable, seededRandom,
   type FloatingIp,
@@ -12,6 +10,7 @@ import {
 import { addressScopeRoutes, routerState } from '../lib/dvr/router-state';
 import { NodeChecker } from './dvr-verify';
 import { buildTopology, PROFILES, type Topology } from './dvr-topology';
+import { ipBatch, ipIn } from './ip-commands';
 import { pushTo } from './push-to';
 
 const args = process.argv.slice(2);
@@ -71,8 +70,7 @@ function ipCommands(t: Topology, priorities: Map<FloatingIp, number>, fips: Floa
 function runIpBatch(commands: Map<string, string[]>): number {
   const start = now();
   for (const [ns, lines] of commands) {
-    const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ip -batch in ${ns}: ${r.stderr}`);
+    ipBatch(ns, lines);
   }
   return since(start);
 }
@@ -82,8 +80,7 @@ function runIpEach(commands: Map<string, string[]>): { ms: number; ops: number }
   const start = now();
   for (const [ns, lines] of commands) {
     for (const line of lines) {
-      const r = spawnSync('ip', ['-n', ns, ...line.split(' ')], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`ip -n ${ns} ${line}: ${r.stderr}`);
+      ipIn(ns, line);
       ops++;
     }
   }
@@ -147,56 +144,8 @@ async function storm(t: Topology): Promise<void> {
 
     // Churn: seeded associate / disassociate / move / cross-router move, one at a time.
     failuresOf(await node.associate(fips), 'associate before churn');
-    let current = [...fips];
-    const churnOps = Math.min(1000, Math.max(100, fips.length));
-    let churnWrites = 0;
-    let refused = 0;
-    let next = fips.length;
     start = now();
-    for (let i = 0; i < churnOps; i++) {
-      const roll = random();
-      if (roll < 0.4 || current.length === 0) {
-        const r = t.routers[Math.floor(random() * t.routers.length)];
-        const used = new Set(current.filter((f) => f.routerId === r.id).map((f) => f.fixedIp));
-        const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
-        if (!free.length) continue;
-        const f = { floatingIp: t.floatingIp(next++), fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
-        const [result] = await node.associate([f]);
-        if (!result.ok && result.error instanceof PriorityPoolExhaustedError) {
-          refused++; // a full pool refuses, as Neutron's does; nothing was written
-          continue;
-        }
-        failuresOf([result], 'churn associate');
-        current.push(f);
-        churnWrites += 2;
-      } else if (roll < 0.8) {
-        const f = current.splice(Math.floor(random() * current.length), 1)[0];
-        failuresOf(await node.disassociate([f]), 'churn disassociate');
-        churnWrites += 2;
-      } else if (roll < 0.95) {
-        const k = Math.floor(random() * current.length);
-        const f = current[k];
-        const used = new Set(current.filter((x) => x.routerId === f.routerId).map((x) => x.fixedIp));
-        const free = t.fixedIps.get(f.routerId)!.filter((x) => !used.has(x));
-        if (!free.length) continue;
-        const fixedIp = free[Math.floor(random() * free.length)];
-        failuresOf(await node.move([{ fip: f, fixedIp }]), 'churn move');
-        current[k] = { ...f, fixedIp };
-        churnWrites += 2;
-      } else {
-        const k = Math.floor(random() * current.length);
-        const f = current[k];
-        const r = t.routers[Math.floor(random() * t.routers.length)];
-        const used = new Set(current.filter((x) => x.routerId === r.id).map((x) => x.fixedIp));
-        const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
-        if (!free.length || r.id === f.routerId) continue;
-        failuresOf(await node.disassociate([f]), 'churn cross-router move (out)');
-        const moved = { floatingIp: f.floatingIp, fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
-        failuresOf(await node.associate([moved]), 'churn cross-router move (in)');
-        current[k] = moved;
-        churnWrites += 4;
-      }
-    }
+    const { current, churnOps, churnWrites, refused } = await churn(t, node, fips, random);
     rows.push({ phase: `churn (${churnOps} changes, each awaited)`, ops: churnWrites, ms: since(start),
       note: refused ? `${refused} associates refused: the priority pool is full` : undefined });
     await checked(checker, node, current, 'churn');
@@ -230,6 +179,63 @@ async function storm(t: Topology): Promise<void> {
 }
 
 /**
+ * Churn: seeded associate / disassociate / move / cross-router move, one awaited call at
+ * a time, as an agent's steady state looks. Returns the floating IPs associated after it.
+ */
+async function churn(t: Topology, node: DvrNode, fips: FloatingIp[], random: () => number) {
+  const current = [...fips];
+  const churnOps = Math.min(1000, Math.max(100, fips.length));
+  let churnWrites = 0;
+  let refused = 0;
+  let next = fips.length;
+  for (let i = 0; i < churnOps; i++) {
+    const roll = random();
+    if (roll < 0.4 || current.length === 0) {
+      const r = t.routers[Math.floor(random() * t.routers.length)];
+      const used = new Set(current.filter((f) => f.routerId === r.id).map((f) => f.fixedIp));
+      const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
+      if (!free.length) continue;
+      const f = { floatingIp: t.floatingIp(next++), fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
+      const [result] = await node.associate([f]);
+      if (!result.ok && result.error instanceof PriorityPoolExhaustedError) {
+        refused++; // a full pool refuses, as Neutron's does; nothing was written
+        continue;
+      }
+      failuresOf([result], 'churn associate');
+      current.push(f);
+      churnWrites += 2;
+    } else if (roll < 0.8) {
+      const f = current.splice(Math.floor(random() * current.length), 1)[0];
+      failuresOf(await node.disassociate([f]), 'churn disassociate');
+      churnWrites += 2;
+    } else if (roll < 0.95) {
+      const k = Math.floor(random() * current.length);
+      const f = current[k];
+      const used = new Set(current.filter((x) => x.routerId === f.routerId).map((x) => x.fixedIp));
+      const free = t.fixedIps.get(f.routerId)!.filter((x) => !used.has(x));
+      if (!free.length) continue;
+      const fixedIp = free[Math.floor(random() * free.length)];
+      failuresOf(await node.move([{ fip: f, fixedIp }]), 'churn move');
+      current[k] = { ...f, fixedIp };
+      churnWrites += 2;
+    } else {
+      const k = Math.floor(random() * current.length);
+      const f = current[k];
+      const r = t.routers[Math.floor(random() * t.routers.length)];
+      const used = new Set(current.filter((x) => x.routerId === r.id).map((x) => x.fixedIp));
+      const free = t.fixedIps.get(r.id)!.filter((x) => !used.has(x));
+      if (!free.length || r.id === f.routerId) continue;
+      failuresOf(await node.disassociate([f]), 'churn cross-router move (out)');
+      const moved = { floatingIp: f.floatingIp, fixedIp: free[Math.floor(random() * free.length)], routerId: r.id };
+      failuresOf(await node.associate([moved]), 'churn cross-router move (in)');
+      current[k] = moved;
+      churnWrites += 4;
+    }
+  }
+  return { current, churnOps, churnWrites, refused };
+}
+
+/**
  * What a real compute node adds to drift, then one resync: the agent's own objects beside
  * the node's (which must survive), a router's rfp-/fpr- veth deleted and made again
  * (its /32s and table-16 default vanish with it), a rule at another router's priority,
@@ -243,12 +249,12 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
   // The lost router's veth, deleted and made again (a re-plugged port).
   const [rfp, fpr] = [deviceName('rfp-', lost.id), deviceName('fpr-', lost.id)];
   const pair = linkLocalPair(lost.linkLocalIndex);
-  ipOrThrow(lost.namespace, `link del ${rfp}`);
-  ipOrThrow(lost.namespace, `link add ${rfp} type veth peer name ${fpr} netns ${fipNs}`);
-  ipOrThrow(lost.namespace, `addr add ${pair.rfp}/31 dev ${rfp}`);
-  ipOrThrow(lost.namespace, `link set ${rfp} up`);
-  ipOrThrow(fipNs, `addr add ${pair.fpr}/31 dev ${fpr}`);
-  ipOrThrow(fipNs, `link set ${fpr} up`);
+  ipIn(lost.namespace, `link del ${rfp}`);
+  ipIn(lost.namespace, `link add ${rfp} type veth peer name ${fpr} netns ${fipNs}`);
+  ipIn(lost.namespace, `addr add ${pair.rfp}/31 dev ${rfp}`);
+  ipIn(lost.namespace, `link set ${rfp} up`);
+  ipIn(fipNs, `addr add ${pair.fpr}/31 dev ${fpr}`);
+  ipIn(fipNs, `link set ${fpr} up`);
   // Kinds the node never writes (an on-link external subnet, the off-subnet gateway, an
   // NDP-proxy route) and, for a router not given extraRoutes, its extra routes.
   const coResident = [
@@ -260,15 +266,15 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
       [lost.namespace, `route add 172.16.9.0/24 via ${lost.subnets[0].snatAddress} proto static`],
     ] : []),
   ];
-  for (const [ns, line] of coResident) ipOrThrow(ns, line);
-  const witness = () => [ipOrThrow(fipNs, 'route show proto static dev fg-ext'), ipOrThrow(fipNs, `route show table ${table(lost)} proto boot`),
-    ipOrThrow(fipNs, '-6 route show proto static'), ipOrThrow(lost.namespace, 'route show proto static')].join('');
+  for (const [ns, line] of coResident) ipIn(ns, line);
+  const witness = () => [ipIn(fipNs, 'route show proto static dev fg-ext'), ipIn(fipNs, `route show table ${table(lost)} proto boot`),
+    ipIn(fipNs, '-6 route show proto static'), ipIn(lost.namespace, 'route show proto static')].join('');
   const before = witness();
 
   // A rule in another router at a priority a floating IP of the lost router holds.
   const victim = current.find((f) => f.routerId === lost.id);
   if (victim && other.id !== lost.id) {
-    ipOrThrow(other.namespace, `rule add from ${t.fixedIps.get(other.id)!.at(-1)} table ${FIP_TABLE} priority ${node.priorityOf(victim)}`);
+    ipIn(other.namespace, `rule add from ${t.fixedIps.get(other.id)!.at(-1)} table ${FIP_TABLE} priority ${node.priorityOf(victim)}`);
   }
   // A router deleted while the agent was down: not in the desired set.
   const kept = t.routers.length > 1 ? t.routers.filter((r) => r.id !== dropped.id) : t.routers;
@@ -279,7 +285,7 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
   const ms = since(start);
   if (report.failures.length) throw new Error(`resync after field faults: ${report.failures[0].message}`);
   if (kept.length < t.routers.length) {
-    const left = ipOrThrow(fipNs, '-4 rule show').split('\n').filter((l) => l.includes(deviceName('fpr-', dropped.id)));
+    const left = ipIn(fipNs, '-4 rule show').split('\n').filter((l) => l.includes(deviceName('fpr-', dropped.id)));
     if (left.length) throw new Error(`a dropped router's rule survived the resync: ${left[0]}`);
     // Its qrouter namespace would be gone with it (Neutron deletes it); then the router
     // comes back: set up again, its floating IPs associated again.
@@ -293,13 +299,7 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
   if (again.added || again.removed) throw new Error(`a second resync changed ${again.added + again.removed} objects`);
   rows.push({ phase: 'resync after field faults', ops: report.added + report.removed, ms,
     note: 'a veth re-plugged, a duplicate priority, a router deleted while down; the agent\'s co-resident objects survived' });
-  for (const [ns, line] of coResident) ipOrThrow(ns, line.replace(' add ', ' del '));
-}
-
-function ipOrThrow(ns: string, line: string): string {
-  const r = spawnSync('ip', ['-n', ns, ...line.split(' ')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ip -n ${ns} ${line}: ${r.stderr.trim()}`);
-  return r.stdout;
+  for (const [ns, line] of coResident) ipIn(ns, line.replace(' add ', ' del '));
 }
 
 /** Drift of `fraction` of each kind, made with `ip -batch`; returns how many objects drifted. */
@@ -335,8 +335,7 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
   }
   let drifted = 0;
   for (const [ns, lines] of byNs) {
-    const r = spawnSync('ip', ['-n', ns, '-force', '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
-    if (r.status !== 0 && !/RTNETLINK|Error/.test(r.stderr)) throw new Error(`drift in ${ns}: ${r.stderr}`);
+    ipBatch(ns, lines, { force: true, tolerateFailures: true });
     drifted += lines.length;
   }
   return drifted;

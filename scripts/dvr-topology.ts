@@ -6,9 +6,10 @@
 // the routers off several external networks. Devices, addresses and sysctls are the
 // environment, made with `ip` (one `ip -batch` per namespace); the routing state on
 // top is nlroute's job. Every namespace is deleted by destroy(), also at exit.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 import { deviceName, intToIpv4, ipv4ToInt, linkLocalPair, type DvrNodeOptions, type ExternalNetwork, type InternalSubnet, type Router } from '../lib/dvr';
+import { ipBatch } from './ip-commands';
 import { createNamespace, deleteNamespace } from './scratch-namespace';
 
 export interface Profile {
@@ -72,11 +73,6 @@ export interface Topology {
 /** Subnet `index` of the node: a /20 per subnet, qr- at .1, the SNAT port at .3. */
 function subnetBase(index: number): number {
   return ipv4ToInt('10.0.0.0') + index * 4096;
-}
-
-function ipBatch(netns: string, lines: string[]): void {
-  const r = spawnSync('ip', ['-n', netns, '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ip -n ${netns} -batch: ${r.stderr.trim()}`);
 }
 
 function sysctl(netns: string, ...settings: string[]): void {

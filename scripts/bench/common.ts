@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { ipIn } from '../ip-commands';
 import { withScratchNamespace } from '../scratch-namespace';
 
 /** One timed run: wall and CPU milliseconds, and how many operations it did. */
@@ -71,10 +72,6 @@ export function timedChildren(ops: number, work: () => void): Sample {
   return { wallMs, userMs: after.user - cpu.user, sysMs: after.sys - cpu.sys, ops };
 }
 
-export function ipBatch(netns: string, lines: string[], force = false): void {
-  const r = spawnSync('ip', ['-n', netns, ...(force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr}`);
-}
 
 /** The nlroute CLI (bin/nlroute.js) given the same batch file as `ip -batch`: a process per run, like ip. */
 export function nlrouteBatch(netns: string, lines: string[], force = false): void {
@@ -84,10 +81,7 @@ export function nlrouteBatch(netns: string, lines: string[], force = false): voi
 }
 
 export function ipEach(netns: string, lines: string[]): void {
-  for (const line of lines) {
-    const r = spawnSync('ip', ['-n', netns, ...line.split(' ')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ip -n ${netns} ${line}: ${r.stderr}`);
-  }
+  for (const line of lines) ipIn(netns, line);
 }
 
 /** The raw C client (scripts/baseline/nlraw.c), compiled with the system compiler. */

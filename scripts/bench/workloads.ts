@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
-import { GATEWAY, inFreshNamespace, ipBatch, ipEach, nlrouteBatch, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+import { GATEWAY, inFreshNamespace, ipEach, nlrouteBatch, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+import { ipBatch } from '../ip-commands';
 import { pushTo } from '../push-to';
 
 export interface Sizes {
@@ -140,7 +141,7 @@ function addDelMethods(work: AddDelWork, n: number, s: Sizes, raw: RawClient | u
     { name: 'nlroute CLI -batch', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n)))) },
     { name: 'nlroute CLI -batch -force', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n), true))) },
     { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n)))) },
-    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), true))) },
+    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), { force: true }))) },
     { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} ${work.noun}`,
       run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, work.lines(s.ipSample)))) },
   );

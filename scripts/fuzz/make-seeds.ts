@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { PackWriter, type RequestHead } from '../../lib/requests/pack-writer';
 import { ruleToRecord } from '../../lib/rules/to-record';
 import { NameRegistry } from '../../lib/names/registry';
+import { ipBatch } from '../ip-commands';
 import { withScratchNamespace } from '../scratch-namespace';
 import type { RouteRecord, RuleRecord } from '../../lib/native';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const messages = path.join(seeds, 'fuzz_messages');
   fs.rmSync(messages, { recursive: true, force: true });
   await withScratchNamespace('seeds', async (name) => {
-    execFileSync('ip', ['-n', name, '-batch', '-'], { input: STATE.trim() + '\n' });
+    ipBatch(name, [STATE.trim()]);
     execFileSync('ip', ['-n', name, '-6', 'rule', 'add', 'from', '2001:db8::/32', 'lookup', '16', 'pref', '600']);
     execFileSync('ip', ['netns', 'exec', name, 'python3', path.join(root, 'scripts', 'fuzz', 'dump-datagrams.py'), messages]);
   });
