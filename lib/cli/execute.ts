@@ -10,7 +10,7 @@ import { PrintStyle } from './print-style';
 import { Output } from './output';
 import { printRoute } from './print-route';
 import { printRule } from './print-rule';
-import { shownFilter, shownRoutes } from './route-show';
+import { hiddenFields, shownRoutes } from './route-show';
 import { shownRules } from './rule-show';
 
 export interface OutputMode {
@@ -51,8 +51,8 @@ export async function execute(handle: Handle, command: Command, mode: ExecuteOpt
   switch (command.verb) {
     case 'list': {
       const out = new Output(mode);
-      const shown = shownFilter(command.filter);
-      for (const route of await shownRoutes(handle, command.filter, missingTable)) printRoute(out, route, style, shown);
+      const hidden = hiddenFields(command.filter);
+      for (const route of await shownRoutes(handle, command.filter, missingTable)) printRoute(out, route, style, hidden);
       return out.finish();
     }
     case 'flush':

@@ -14,10 +14,6 @@ export class Output {
     if (mode.json) this.json = new JsonWriter(mode.pretty).openArray();
   }
 
-  get isJson(): boolean {
-    return this.json !== undefined;
-  }
-
   /** A field: `text` in text mode (nothing when undefined), `key: value` in JSON mode. */
   field(key: string, value: JsonValue, text: string | undefined): this {
     if (this.json) this.member(key, value);

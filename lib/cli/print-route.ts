@@ -1,15 +1,16 @@
 // `ip route show` / `ip route get` output, text and JSON, in iproute2 6.x's order.
 // Text words each end in a space, as iproute2's "%s " formats do; `pref` does not.
-import { METRIC_SLOTS } from '../routes/codes';
+import { METRIC_SLOTS, RT_TABLE, RTPROT_BOOT } from '../routes/codes';
 import type { MetricName, Nexthop, Route, RouteMetrics } from '../routes/types';
 import { splitPrefix, type PrintStyle } from './print-style';
 import type { Output } from './output';
 
 /**
- * What a `show` was filtered on exactly: iproute2 leaves out the fields every listed
- * route shares with the filter (`ip route show table 16` prints no `table 16`).
+ * The fields a `show` leaves out of each line because its filter fixed them: iproute2
+ * does not print what every listed route shares with the filter (`ip route show table
+ * 16` prints no `table 16`). `true` means hidden.
  */
-export interface ShownFilter {
+export interface HiddenFields {
   table?: boolean;
   dev?: boolean;
   protocol?: boolean;
@@ -23,8 +24,6 @@ export interface ShownFilter {
   realms?: boolean;
 }
 
-const RT_TABLE_MAIN = 254;
-const RTPROT_BOOT = 3;
 
 // RTCF_* bits of a cached IPv4 route (linux/in_route.h), in the order iproute2 prints them.
 const CACHE_FLAGS: Array<[number, string]> = [
@@ -36,7 +35,7 @@ const CACHE_FLAGS: Array<[number, string]> = [
 
 const METRIC_WORDS: Partial<Record<MetricName, string>> = { rtoMin: 'rto_min', fastopenNoCookie: 'fastopen_no_cookie' };
 
-export function printRoute(out: Output, route: Route, style: PrintStyle, shown: ShownFilter = {}): void {
+export function printRoute(out: Output, route: Route, style: PrintStyle, hidden: HiddenFields = {}): void {
   // Cached clones are what IPv4 `route get` answers with: no proto or scope, a cache line.
   const cloned = route.cacheFlags !== undefined;
   out.object(undefined, () => {
@@ -49,23 +48,23 @@ export function printRoute(out: Output, route: Route, style: PrintStyle, shown: 
     const from = route.from ?? route.lookupFrom;
     if (from !== undefined) out.field('from', shortPrefix(from), `from ${shortPrefix(from)} `);
     if (route.nhid !== undefined) out.field('nhid', route.nhid, `nhid ${route.nhid} `);
-    if (route.tos && !shown.tos) out.field('tos', style.dsfield(route.tos), `tos ${style.dsfield(route.tos)} `);
-    if (route.via !== undefined) printGateway(out, route.family, route.via, shown.viaHost);
-    if (route.dev !== undefined && !shown.dev) out.field('dev', String(route.dev), `dev ${route.dev} `);
-    if (route.table && (route.table !== RT_TABLE_MAIN || style.details) && !shown.table) {
+    if (route.tos && !hidden.tos) out.field('tos', style.dsfield(route.tos), `tos ${style.dsfield(route.tos)} `);
+    if (route.via !== undefined) printGateway(out, route.family, route.via, hidden.viaHost);
+    if (route.dev !== undefined && !hidden.dev) out.field('dev', String(route.dev), `dev ${route.dev} `);
+    if (route.table && (route.table !== RT_TABLE.MAIN || style.details) && !hidden.table) {
       out.field('table', style.table(route.table), `table ${style.table(route.table)} `);
     }
     if (!cloned) {
-      if ((route.protocol !== RTPROT_BOOT || style.details) && !shown.protocol) {
+      if ((route.protocol !== RTPROT_BOOT || style.details) && !hidden.protocol) {
         out.field('protocol', style.protocol(route.protocol), `proto ${style.protocol(route.protocol)} `);
       }
-      if ((route.scope !== 0 || style.details) && !shown.scope) out.field('scope', style.scope(route.scope), `scope ${style.scope(route.scope)} `);
+      if ((route.scope !== 0 || style.details) && !hidden.scope) out.field('scope', style.scope(route.scope), `scope ${style.scope(route.scope)} `);
     }
-    if (route.src !== undefined && !shown.srcHost) out.field('prefsrc', route.src, `src ${route.src} `);
+    if (route.src !== undefined && !hidden.srcHost) out.field('prefsrc', route.src, `src ${route.src} `);
     if (route.metric !== undefined) out.field('metric', route.metric, `metric ${route.metric} `);
     printFlags(out, route);
     if (route.mark) out.field('mark', route.mark, route.mark >= 16 ? `mark 0x${route.mark.toString(16)} ` : `mark ${route.mark} `);
-    if (route.realms !== undefined && !shown.realms) printRealms(out, route.realms, style);
+    if (route.realms !== undefined && !hidden.realms) printRealms(out, route.realms, style);
     if (route.uid !== undefined) out.field('uid', route.uid, `uid ${route.uid} `);
     if (cloned) printCacheFlags(out, route.cacheFlags!);
     if (route.expires !== undefined && route.expires !== 0) out.field('expires', route.expires, `expires ${route.expires}sec `);

@@ -5,6 +5,7 @@
 import type { Family } from '../address';
 import type { NameRegistry } from '../names/registry';
 import type { MetricName, NexthopSpec, RouteGetOptions, RouteMetrics, RouteSpec, RouteType } from '../routes/types';
+import { ROUTE_TYPE_CODES } from '../routes/codes';
 import { address, prefix, unsigned, type ParsedPrefix } from './numbers';
 import { deviceName, dsfield, nameOrNumber, realmsValue, zeroOrOne } from './shared-grammar';
 import { invalidArgument, matches, UsageError, Words } from './words';
@@ -38,9 +39,8 @@ export type RouteCommand =
   | { object: 'route'; verb: 'list' | 'flush'; filter: RouteShowFilter }
   | { object: 'route'; verb: 'get'; address: string; options: RouteGetOptions; family: Family };
 
-export const ROUTE_TYPES: readonly RouteType[] = [
-  'unicast', 'local', 'broadcast', 'multicast', 'anycast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat',
-];
+/** The route type keywords: one per type code (routes/codes.ts is their one home). */
+const ROUTE_TYPES: ReadonlySet<string> = new Set(Object.keys(ROUTE_TYPE_CODES));
 
 /** `args[at]` is the verb (`add`, `show`, ...), the words after it its arguments. */
 export function parseRouteCommand(args: readonly string[], names: NameRegistry, family?: Family, at = 0): RouteCommand {
@@ -192,7 +192,7 @@ function plainMetric(word: string): PlainMetric | undefined {
 
 // A type word: a route type's name (never a number, which would be a prefix).
 function isTypeWord(text: string): boolean {
-  return (ROUTE_TYPES as readonly string[]).includes(text) || text === 'brd';
+  return ROUTE_TYPES.has(text) || text === 'brd';
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Family } from '../address';
 import type { Handle } from '../handle';
 import type { Route, RouteFilter } from '../routes/types';
-import type { ShownFilter } from './print-route';
+import type { HiddenFields } from './print-route';
 import { insidePrefix, selectorMatches } from './prefix-match';
 import type { RouteShowFilter } from './route-grammar';
 
@@ -41,7 +41,7 @@ export async function shownRoutes(handle: Handle, filter: RouteShowFilter, missi
 }
 
 /** The fields iproute2 leaves out of each line because the filter fixed them. */
-export function shownFilter(filter: RouteShowFilter): ShownFilter {
+export function hiddenFields(filter: RouteShowFilter): HiddenFields {
   return {
     // every table but `all`, main included: `ip -d route show` prints no `table main`
     table: filter.table !== 'all',

@@ -20,11 +20,6 @@ export class Words {
     return this.at >= this.words.length;
   }
 
-  /** The current word (undefined at the end). */
-  peek(): string | undefined {
-    return this.words[this.at];
-  }
-
   /** Takes the current word. */
   take(): string {
     const word = this.words[this.at++];
@@ -38,21 +33,9 @@ export class Words {
     if (word === undefined) throw new UsageError(`"${keyword}" needs an argument`);
     return word;
   }
-
-  /** Takes the current word when it is exactly `keyword`. */
-  accept(keyword: string): boolean {
-    if (this.words[this.at] !== keyword) return false;
-    this.at++;
-    return true;
-  }
 }
 
 /** iproute2's invarg(): a keyword's argument is not what it takes. */
 export function invalidArgument(keyword: string, value: string, what: string): UsageError {
   return new UsageError(`argument "${value}" of "${keyword}" is wrong: ${what}`);
-}
-
-/** iproute2's duparg(): the same keyword twice. */
-export function duplicate(keyword: string, value: string): UsageError {
-  return new UsageError(`duplicate "${keyword}": "${value}" is the second value`);
 }

@@ -13,9 +13,13 @@ export class PriorityPoolExhaustedError extends NlrouteError {
   }
 }
 
+/**
+ * Priorities by key. A key is whatever names one rule to its caller: DvrNode uses
+ * `<router id>/<fixed IP>`, since a floating-IP rule is one fixed IP of one router.
+ */
 export class PriorityAllocator {
-  private readonly used = new Map<number, string>(); // priority -> floating IP
-  private readonly byFip = new Map<string, number>();
+  private readonly used = new Map<number, string>(); // priority -> key
+  private readonly byKey = new Map<string, number>();
 
   /** `random`: a source of numbers in [0, 1); seed it for reproducible runs. */
   constructor(private readonly random: () => number = Math.random) {}
@@ -29,23 +33,23 @@ export class PriorityAllocator {
     return this.used.get(priority);
   }
 
-  /** Records a priority found in the kernel (or a state file) for a floating IP. */
-  adopt(floatingIp: string, priority: number): void {
+  /** Records a priority found in the kernel (or a state file) for a key. */
+  adopt(key: string, priority: number): void {
     if (!Number.isInteger(priority) || priority < FIP_PRIORITY_START || priority >= FIP_PRIORITY_END) {
       throw new ValidationError('priority', priority, `must be ${FIP_PRIORITY_START}..${FIP_PRIORITY_END - 1}`);
     }
     const holder = this.used.get(priority);
-    if (holder !== undefined && holder !== floatingIp) {
+    if (holder !== undefined && holder !== key) {
       throw new ValidationError('priority', priority, `is already held by ${holder}`);
     }
-    this.release(floatingIp);
-    this.used.set(priority, floatingIp);
-    this.byFip.set(floatingIp, priority);
+    this.release(key);
+    this.used.set(priority, key);
+    this.byKey.set(key, priority);
   }
 
   /** The floating IP's priority: the one it holds, or a random free one. */
-  allocate(floatingIp: string): number {
-    const held = this.byFip.get(floatingIp);
+  allocate(key: string): number {
+    const held = this.byKey.get(key);
     if (held !== undefined) return held;
     const size = FIP_PRIORITY_END - FIP_PRIORITY_START;
     if (this.used.size >= size) throw new PriorityPoolExhaustedError(this.used.size);
@@ -60,24 +64,24 @@ export class PriorityAllocator {
       const p = FIP_PRIORITY_START + ((start + k) % size);
       if (!this.used.has(p)) priority = p;
     }
-    this.used.set(priority, floatingIp);
-    this.byFip.set(floatingIp, priority);
+    this.used.set(priority, key);
+    this.byKey.set(key, priority);
     return priority;
   }
 
   /** Every key that holds a priority. */
   keys(): string[] {
-    return [...this.byFip.keys()];
+    return [...this.byKey.keys()];
   }
 
-  priorityOf(floatingIp: string): number | undefined {
-    return this.byFip.get(floatingIp);
+  priorityOf(key: string): number | undefined {
+    return this.byKey.get(key);
   }
 
-  release(floatingIp: string): void {
-    const priority = this.byFip.get(floatingIp);
+  release(key: string): void {
+    const priority = this.byKey.get(key);
     if (priority === undefined) return;
-    this.byFip.delete(floatingIp);
+    this.byKey.delete(key);
     this.used.delete(priority);
   }
 }

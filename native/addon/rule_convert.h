@@ -1,5 +1,5 @@
 // JavaScript "rule records" <-> wire::RuleRecord. A rule record is the numeric,
-// already-validated form the TypeScript layer builds (see lib/rules/record.ts); a
+// already-validated form the TypeScript layer builds (see lib/rules/to-record.ts); a
 // property that is present becomes a field that is present.
 #pragma once
 

@@ -1,5 +1,5 @@
 // A 100k-route table: listed completely and correctly (the speed is measured by
-// scripts/bench-dump.ts, never asserted here).
+// the benchmark harness's W3 workload, scripts/bench/workloads.ts, never asserted here).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
