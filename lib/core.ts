@@ -4,7 +4,6 @@ import { constants as os } from 'node:os';
 
 import { abortable } from './abort';
 import { AbortError, HandleClosedError, NetlinkError, TimeoutError } from './errors';
-import type { Batch } from './batch/batch';
 import { LinkNames } from './links';
 import { ownValue } from './own';
 import type { AbortToken, NativeHandle, NativeOutcome } from './native';
@@ -16,11 +15,13 @@ import type { NameRegistry } from './names/registry';
 export class HandleCore {
   closed = false;
   /** Device names of this namespace, cached (see links.ts). */
-  readonly links = new LinkNames(this);
+  readonly links = new LinkNames(async () => {
+    const reply = await this.native.linkDump();
+    if ('error' in reply) throw this.toError(reply.error, 'link list');
+    return reply.links;
+  });
   /** Where every change is sent from: coalesces single calls, carries batches. */
   readonly requests: RequestQueue;
-  /** Makes a batch on this handle (set by Handle, which owns the listings a batch reads). */
-  newBatch!: () => Batch;
 
   constructor(
     readonly native: NativeHandle,

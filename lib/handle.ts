@@ -52,17 +52,21 @@ export class Handle {
   readonly rules: Rules;
   /** Routes: `ip route`. */
   readonly routes: Routes;
+  private readonly newBatch: () => Batch;
 
   private constructor(
     private readonly core: HandleCore,
     readonly info: HandleInfo,
   ) {
-    this.rules = new Rules(core);
-    this.routes = new Routes(core);
-    core.newBatch = () => new Batch(core, {
+    // A batch reads back through the listings (rollback, lost ACKs); rules and routes
+    // make batches (reconcile). Both get the one factory, and neither needs the other.
+    const newBatch = () => new Batch(core, {
       routes: (family, table) => this.routes.listed({ family, table }),
       rules: (family) => this.rules.listed({ family }),
     });
+    this.newBatch = newBatch;
+    this.rules = new Rules(core, newBatch);
+    this.routes = new Routes(core, newBatch);
   }
 
   /** @internal use open() */
@@ -99,7 +103,7 @@ export class Handle {
    */
   batch(): Batch {
     this.core.assertOpen('batch');
-    return this.core.newBatch();
+    return this.newBatch();
   }
 
   /** The name databases (rt_tables, rt_protos, ...) this handle resolves names with. */

@@ -6,14 +6,15 @@
 // A device re-created under the same name after it was cached is noticed when a
 // route naming it fails as if it were gone (see moved()); a renamed one after a miss
 // or refresh().
-import type { HandleCore } from './core';
+/** Every device of the namespace (one link dump); throws the dump's error. */
+export type LinkDump = () => Promise<Array<{ index: number; name: string }>>;
 
 export class LinkNames {
   private byName = new Map<string, number>();
   private byIndex = new Map<number, string>();
   private pending?: Promise<void>;
 
-  constructor(private readonly core: HandleCore) {}
+  constructor(private readonly dump: LinkDump) {}
 
   /** The index of a device by name; undefined when the namespace has none by that name. */
   async indexOf(name: string): Promise<number | undefined> {
@@ -62,9 +63,8 @@ export class LinkNames {
   }
 
   private async load(): Promise<void> {
-    const reply = await this.core.native.linkDump();
-    if ('error' in reply) throw this.core.toError(reply.error, 'link list');
-    this.byName = new Map(reply.links.map((l) => [l.name, l.index]));
-    this.byIndex = new Map(reply.links.map((l) => [l.index, l.name]));
+    const links = await this.dump();
+    this.byName = new Map(links.map((l) => [l.name, l.index]));
+    this.byIndex = new Map(links.map((l) => [l.index, l.name]));
   }
 }

@@ -82,7 +82,10 @@ export function readReconcileOptions<T>(options: unknown): { call: { signal?: un
   return { call: o.signal === undefined ? {} : { signal: o.signal }, owns: o.owns as ((object: T) => boolean) | undefined };
 }
 
-export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: () => Batch, signal?: AbortSignal): Promise<ReconcileResult<T, S>> {
+/** Makes a batch on the handle being reconciled. */
+export type NewBatch = () => Batch;
+
+export async function reconcile<T, S>(plan: ReconcilePlan<T, S>, newBatch: NewBatch, signal?: AbortSignal): Promise<ReconcileResult<T, S>> {
   const wanted = new Map<string, S>();
   plan.desired.forEach((spec, i) => {
     plan.checkInScope(spec, i);

@@ -8,3 +8,14 @@ export function stableJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** Equal values: the same primitive, or objects (bigints inside too) with equal JSON. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
+}
+
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}

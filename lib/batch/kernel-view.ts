@@ -4,7 +4,6 @@
 // tables and families the operations touch are read, each once.
 import type { HandleCore } from '../core';
 import { AF, type RouteRecord, type RuleRecord } from '../native';
-import { RT_SCOPE } from '../routes/codes';
 import { routeToRecord } from '../routes/to-record';
 import type { Route } from '../routes/types';
 import { ruleToRecord } from '../rules/to-record';
@@ -61,40 +60,6 @@ export class KernelView {
   }
 }
 
-/**
- * Whether a listed route is what a request's record describes: every field the
- * record carries is equal, except the ones a delete leaves open (type 0, protocol 0,
- * scope nowhere; IPv6 ignores type and scope).
- */
-export function routeCovers(seen: RouteRecord, wanted: RouteRecord): boolean {
-  const v6 = wanted.family === AF.INET6;
-  for (const key of Object.keys(wanted) as Array<keyof RouteRecord>) {
-    const want = wanted[key];
-    if (want === undefined) continue;
-    if (key === 'type' && (want === 0 || v6)) continue;
-    if (key === 'protocol' && want === 0) continue;
-    if (key === 'scope' && (want === RT_SCOPE.NOWHERE || v6)) continue;
-    if (key === 'gateway' && v6 && seen.nexthops?.some((hop) => hop.gateway === want)) continue;
-    if (key === 'priority' && want === 0) continue;
-    let have = seen[key];
-    // IPv6 stores metric 0 as 1024; IPv4 lists a metric-0 route without one.
-    if (key === 'priority' && have === undefined) have = 0 as never;
-    if (!sameValue(have, want)) return false;
-  }
-  // A tos route is another key in IPv4: a record without tos means tos 0.
-  return v6 || (seen.tos ?? 0) === (wanted.tos ?? 0);
-}
-
-/** The same for rules: action 0 and table 0 are wildcards of a delete. */
-export function ruleCovers(seen: RuleRecord, wanted: RuleRecord): boolean {
-  for (const key of Object.keys(wanted) as Array<keyof RuleRecord>) {
-    const want = wanted[key];
-    if (want === undefined) continue;
-    if ((key === 'action' || key === 'table') && want === 0) continue;
-    if (!sameValue(seen[key], want)) return false;
-  }
-  return true;
-}
 
 function destinationOf(r: RouteRecord): string {
   return `${r.dst ?? ''}/${r.dstLen ?? 0}`;
@@ -111,14 +76,4 @@ function convertible<T, R>(objects: T[], toRecord: (object: T) => R): Seen<T, R>
     }
   }
   return out;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a, bigints) === JSON.stringify(b, bigints);
-}
-
-function bigints(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
 }

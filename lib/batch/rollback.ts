@@ -15,10 +15,12 @@
 import { NlrouteError } from '../errors';
 import { AF, type RouteRecord, type RuleRecord } from '../native';
 import type { Request } from '../requests/queue';
+import { routeCovers, sameRouteKey } from '../routes/identity';
 import type { Route } from '../routes/types';
+import { ruleCovers } from '../rules/identity';
 import type { Rule } from '../rules/types';
-import { routeCovers, ruleCovers, type KernelView, type Seen } from './kernel-view';
-import { describeOperation, requestFor } from './requests';
+import type { KernelView, Seen } from './kernel-view';
+import { describeOperation, requestFor } from './verbs';
 import type { Operation } from './types';
 
 /** What undoing one applied operation takes. */
@@ -31,14 +33,6 @@ export interface Prior {
 
 type RouteList = Seen<Route, RouteRecord>[];
 
-/** The kernel's key of a route: IPv4 (table, dst, tos, metric); IPv6 (table, dst, src, metric). */
-export function sameRouteKey(a: RouteRecord, b: RouteRecord): boolean {
-  const metric = (r: RouteRecord) => r.priority ?? (r.family === AF.INET6 ? 1024 : 0);
-  if (a.family !== b.family || (a.table ?? 254) !== (b.table ?? 254) || metric(a) !== metric(b)) return false;
-  if ((a.dst ?? '') !== (b.dst ?? '') || (a.dstLen ?? 0) !== (b.dstLen ?? 0)) return false;
-  if (a.family === AF.INET6) return (a.src ?? '') === (b.src ?? '') && (a.srcLen ?? 0) === (b.srcLen ?? 0);
-  return (a.tos ?? 0) === (b.tos ?? 0);
-}
 
 /** Replays the operations against the kernel's lists; one Prior per operation that takes something away. */
 export async function readPriors(ops: Operation[], requests: Request[], view: KernelView): Promise<Prior[]> {

@@ -72,3 +72,12 @@ export const FIELD = {
 function invert<K extends string>(codes: Record<K, number>): Map<number, K> {
   return new Map(Object.entries(codes).map(([name, code]) => [code as number, name as K]));
 }
+
+/** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
+export const ROUTE_FIELD_OF_ATTRIBUTE: Record<string, string> = {
+  header: 'route', RTA_DST: 'dst', RTA_SRC: 'from', RTA_PREFSRC: 'src', RTA_GATEWAY: 'via',
+  RTA_VIA: 'via', RTA_OIF: 'dev', RTA_IIF: 'iif', RTA_PRIORITY: 'metric', RTA_METRICS: 'metrics',
+  RTA_MULTIPATH: 'nexthops', RTA_TABLE: 'table', RTA_FLOW: 'realms', RTA_PREF: 'pref',
+  RTA_EXPIRES: 'expires', RTA_NH_ID: 'nhid', RTA_MARK: 'mark', RTA_UID: 'uid',
+  RTA_IP_PROTO: 'ipproto', RTA_SPORT: 'sport', RTA_DPORT: 'dport',
+};

@@ -10,22 +10,13 @@ import type { HandleCore } from '../core';
 import { FlushError, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord, type AbortToken } from '../native';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
-import { ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
+import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
 import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
-import { routeIdentities, routeIdentity } from './identity';
-import { readDesired, readReconcileOptions, readScope, reconcile, type ReconcileOptions, type ReconcileResult } from '../reconcile';
+import { routeIdentities, routeIdentity, routeMetric } from './identity';
+import { readDesired, readReconcileOptions, readScope, reconcile, type NewBatch, type ReconcileOptions, type ReconcileResult } from '../reconcile';
 import { packedDevices, unpackRoutes } from './unpack';
-
-/** Kernel attribute names in extended ACKs -> the field names of RouteSpec. */
-export const ROUTE_FIELD_OF_ATTRIBUTE: Record<string, string> = {
-  header: 'route', RTA_DST: 'dst', RTA_SRC: 'from', RTA_PREFSRC: 'src', RTA_GATEWAY: 'via',
-  RTA_VIA: 'via', RTA_OIF: 'dev', RTA_IIF: 'iif', RTA_PRIORITY: 'metric', RTA_METRICS: 'metrics',
-  RTA_MULTIPATH: 'nexthops', RTA_TABLE: 'table', RTA_FLOW: 'realms', RTA_PREF: 'pref',
-  RTA_EXPIRES: 'expires', RTA_NH_ID: 'nhid', RTA_MARK: 'mark', RTA_UID: 'uid',
-  RTA_IP_PROTO: 'ipproto', RTA_SPORT: 'sport', RTA_DPORT: 'dport',
-};
 
 const FILTER_KEYS = new Set([
   'family', 'table', 'protocol', 'proto', 'type', 'dev', 'dst', 'root', 'match', 'via', 'src', 'metric', 'scope', 'tos',
@@ -34,7 +25,10 @@ const FILTER_KEYS = new Set([
 const GET_KEYS = new Set(['from', 'iif', 'oif', 'mark', 'uid', 'ipproto', 'sport', 'dport', 'tos', 'fibmatch', 'table']);
 
 export class Routes {
-  constructor(private readonly core: HandleCore) {}
+  constructor(
+    private readonly core: HandleCore,
+    private readonly newBatch: NewBatch,
+  ) {}
 
   /** `ip route add`: EEXIST when a route with the same key (prefix, tos, metric, table) exists. */
   add(route: RouteSpec): Promise<void> {
@@ -201,7 +195,7 @@ export class Routes {
         },
         remove: (batch, route) => batch.routes.delete(route),
         add: (batch, spec) => batch.routes.add(spec),
-      }, this.core.newBatch, call.signal as AbortSignal | undefined);
+      }, this.newBatch, call.signal as AbortSignal | undefined);
     });
   }
 
@@ -335,7 +329,7 @@ function outsideScope(r: RouteRecord, s: RouteFilterRecord): string | undefined 
   if (s.protocol !== undefined && r.protocol !== s.protocol) return 'protocol';
   if (s.type !== undefined && r.type !== s.type) return 'type';
   if (s.oif !== undefined && r.oif !== s.oif && !r.nexthops?.some((h) => h.ifindex === s.oif)) return 'dev';
-  if (s.priority !== undefined && (r.priority ?? (r.family === AF.INET6 ? 1024 : 0)) !== s.priority) return 'metric';
+  if (s.priority !== undefined && routeMetric(r) !== s.priority) return 'metric';
   if (s.scope !== undefined && r.scope !== s.scope) return 'scope';
   return undefined;
 }

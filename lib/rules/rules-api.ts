@@ -3,12 +3,12 @@ import type { HandleCore } from '../core';
 import { FlushError, type NetlinkError } from '../errors';
 import { AF, NLM_F, type RuleRecord } from '../native';
 import { describeRule } from './describe';
-import { recordToRule, RULE_FIELD_OF_ATTRIBUTE } from './from-record';
+import { RULE_FIELD_OF_ATTRIBUTE } from './codes';
+import { recordToRule } from './from-record';
 import { ruleToRecord } from './to-record';
 import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
-import { ruleIdentity } from './identity';
-import { readDesired, readReconcileOptions, readScope, reconcile, type ReconcileOptions, type ReconcileResult } from '../reconcile';
-import { ruleCovers } from '../batch/kernel-view';
+import { ruleCovers, ruleIdentity } from './identity';
+import { readDesired, readReconcileOptions, readScope, reconcile, type NewBatch, type ReconcileOptions, type ReconcileResult } from '../reconcile';
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
 import { plainSpec } from '../plain';
@@ -17,7 +17,10 @@ import type { CallOptions } from '../abort';
 import type { AbortToken } from '../native';
 
 export class Rules {
-  constructor(private readonly core: HandleCore) {}
+  constructor(
+    private readonly core: HandleCore,
+    private readonly newBatch: NewBatch,
+  ) {}
 
   /**
    * `ip rule add`: fails with EEXIST when an identical rule exists at the same
@@ -101,7 +104,7 @@ export class Rules {
         },
         remove: (batch, rule) => batch.rules.delete(rule),
         add: (batch, spec) => batch.rules.add(spec),
-      }, this.core.newBatch, call.signal as AbortSignal | undefined);
+      }, this.newBatch, call.signal as AbortSignal | undefined);
     });
   }
 

@@ -7,19 +7,10 @@ import { AF, type RuleRecord } from '../native';
 import type { NameRegistry } from '../names/registry';
 import { isOwnKey } from '../own';
 import { boolean, deviceName, integer, numberOrName, range, realms, U16, U32, U8 } from '../validate';
-import type { RuleAction, RuleSpec } from './types';
+import { ACTION_CODES } from './codes';
+import type { RuleSpec } from './types';
 
 export type RulePurpose = 'add' | 'delete' | 'filter';
-
-export const ACTION_CODES: Record<RuleAction, number> = {
-  lookup: 1,
-  goto: 2,
-  nop: 3,
-  blackhole: 6,
-  unreachable: 7,
-  prohibit: 8,
-  nat: 10, // RTN_NAT: what iproute2 sends for the deprecated `nat`
-};
 
 const ALIASES: Record<string, keyof RuleSpec> = { pref: 'priority', lookup: 'table', dsfield: 'tos' };
 // Read-only state that list() reports; accepted on input so a listed rule can be deleted as is.

@@ -7,10 +7,10 @@ import { NLM_F, type RouteRecord, type RuleRecord } from '../native';
 import type { RequestHead } from '../requests/pack-writer';
 import type { Request } from '../requests/queue';
 import { describeRoute } from '../routes/describe';
-import { ROUTE_FIELD_OF_ATTRIBUTE } from '../routes/routes-api';
+import { ROUTE_FIELD_OF_ATTRIBUTE } from '../routes/codes';
 import { routeToRecord } from '../routes/to-record';
 import { describeRule } from '../rules/describe';
-import { RULE_FIELD_OF_ATTRIBUTE } from '../rules/from-record';
+import { RULE_FIELD_OF_ATTRIBUTE } from '../rules/codes';
 import { ruleToRecord } from '../rules/to-record';
 import type { Operation, RouteVerb, RuleVerb } from './types';
 
