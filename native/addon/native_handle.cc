@@ -76,10 +76,10 @@ wire::RuleRecord filter_from_js(const Napi::Value& v) {
 }  // namespace
 
 struct NativeHandle::Job : Completion {
-  Job(Napi::Env env, Work w, Finish f, NativeHandle* o)
+  Job(Napi::Env env, OpenWork w, Finish f, NativeHandle* o)
       : deferred(Napi::Promise::Deferred::New(env)), work(std::move(w)), finish(std::move(f)), owner(o) {}
   Napi::Promise::Deferred deferred;
-  Work work;
+  OpenWork work;
   Finish finish;
   NativeHandle* owner;
 
@@ -159,7 +159,24 @@ void NativeHandle::environment_ending() {
   context_ = nullptr;
 }
 
-Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token) {
+Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token,
+                                   Finish when_not_open) {
+  // Written on the I/O thread before the job is delivered, read on this one after.
+  auto not_open_now = std::make_shared<bool>(false);
+  return post(
+      env,
+      [work = std::move(work), not_open_now](std::unique_ptr<io::RouteSocket>& sock) {
+        if (sock) work(*sock);
+        else *not_open_now = true;
+      },
+      [finish = std::move(finish), when_not_open = std::move(when_not_open), not_open_now](Napi::Env env) {
+        if (!*not_open_now) return finish(env);
+        return when_not_open ? when_not_open(env) : Napi::Value(error_result(env, not_open()));
+      },
+      token);
+}
+
+Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish, const Napi::Value& token) {
   if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
@@ -210,7 +227,7 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
   namespace_fd_ = -1;
   int rcvbuf = rcvbuf_bytes_;
   io::IoThread* thread = io_.get();
-  return submit(
+  return post(
       info.Env(),
       [state, path, given_fd, rcvbuf, thread](std::unique_ptr<io::RouteSocket>& sock) {
         int ns_fd = given_fd;
@@ -226,9 +243,7 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
         if (ns_fd >= 0) {
           state->ns = io::namespace_id_of_fd(ns_fd);
         } else {
-          int own = io::open_namespace_file("/proc/thread-self/ns/net", state->err);
-          if (own >= 0) state->ns = io::namespace_id_of_fd(own), ::close(own);
-          state->err = {};
+          state->ns = io::current_namespace_id();
         }
         bool stranded = false;
         sock = io::RouteSocket::open(ns_fd, rcvbuf, state->err, stranded);
@@ -274,10 +289,7 @@ Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
   state->filter = filter_from_js(info[1]);
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->status = not_open());
-        state->status = ops::list_rules(*sock, state->family, state->filter, state->rules);
-      },
+      [state](io::RouteSocket& sock) { state->status = ops::list_rules(sock, state->family, state->filter, state->rules); },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         Napi::Object result = Napi::Object::New(env);
@@ -299,10 +311,7 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
   state->filter = filter_from_js(info[1]);
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->result.dump = not_open());
-        ops::flush_rules(*sock, state->family, state->filter, state->result);
-      },
+      [state](io::RouteSocket& sock) { ops::flush_rules(sock, state->family, state->filter, state->result); },
       [state](Napi::Env env) -> Napi::Value {
         const ops::RuleFlushResult& r = state->result;
         if (r.dump.error) return error_result(env, r.dump);
@@ -338,36 +347,38 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
     Napi::Value in_flight = options.Get("maxInFlight");
     if (in_flight.IsNumber()) state->options.max_in_flight = in_flight.As<Napi::Number>().Uint32Value();
   }
+  // codes / states / details, from the outcomes.
+  auto answer = [state](Napi::Env env) -> Napi::Value {
+    size_t n = state->outcomes.size();
+    Napi::Int32Array codes = Napi::Int32Array::New(env, n);
+    Napi::Uint8Array states = Napi::Uint8Array::New(env, n);
+    Napi::Array details = Napi::Array::New(env);
+    uint32_t detailed = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const io::Outcome& o = state->outcomes[i];
+      codes[i] = o.error;
+      states[i] = static_cast<uint8_t>(o.state);
+      if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
+      bool rule = i < state->is_rule.size() && state->is_rule[i];
+      Napi::Value detail = rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
+      if (!detail.IsObject()) continue;
+      detail.As<Napi::Object>().Set("index", static_cast<uint32_t>(i));
+      details.Set(detailed++, detail);
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("codes", codes);
+    result.Set("states", states);
+    result.Set("details", details);
+    return result;
+  };
   return submit(
-      env,
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->outcomes.assign(state->batch.size(), not_open()));
-        ops::send_encoded(*sock, state->batch, state->outcomes, state->options);
-      },
-      [state](Napi::Env env) -> Napi::Value {
-        size_t n = state->outcomes.size();
-        Napi::Int32Array codes = Napi::Int32Array::New(env, n);
-        Napi::Uint8Array states = Napi::Uint8Array::New(env, n);
-        Napi::Array details = Napi::Array::New(env);
-        uint32_t detailed = 0;
-        for (size_t i = 0; i < n; ++i) {
-          const io::Outcome& o = state->outcomes[i];
-          codes[i] = o.error;
-          states[i] = static_cast<uint8_t>(o.state);
-          if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
-          bool rule = i < state->is_rule.size() && state->is_rule[i];
-          Napi::Value detail = rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
-          if (!detail.IsObject()) continue;
-          detail.As<Napi::Object>().Set("index", static_cast<uint32_t>(i));
-          details.Set(detailed++, detail);
-        }
-        Napi::Object result = Napi::Object::New(env);
-        result.Set("codes", codes);
-        result.Set("states", states);
-        result.Set("details", details);
-        return result;
-      },
-      info[4]);
+      env, [state](io::RouteSocket& sock) { ops::send_encoded(sock, state->batch, state->outcomes, state->options); },
+      answer, info[4],
+      // Not open: every request gets that answer, as if each had been tried.
+      [state, answer](Napi::Env env) {
+        state->outcomes.assign(state->batch.size(), not_open());
+        return answer(env);
+      });
 }
 
 // routeDump(filter: object | null, token?) -> Promise<{ count, bytes, extras } | { error }>
@@ -381,11 +392,10 @@ Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
   state->filter = route_filter_from_js(info[0]);
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->status = not_open());
+      [state](io::RouteSocket& sock) {
         RoutePack& pack = state->pack;
         state->status = ops::list_routes(
-            *sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); }, [&pack] { pack.clear(); });
+            sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); }, [&pack] { pack.clear(); });
       },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
@@ -404,10 +414,7 @@ Napi::Value NativeHandle::RouteFlush(const Napi::CallbackInfo& info) {
   state->filter = route_filter_from_js(info[0]);
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->result.dump = not_open());
-        ops::flush_routes(*sock, state->filter, state->result);
-      },
+      [state](io::RouteSocket& sock) { ops::flush_routes(sock, state->filter, state->result); },
       [state](Napi::Env env) -> Napi::Value {
         const ops::RouteFlushResult& r = state->result;
         if (r.dump.error) return error_result(env, r.dump);
@@ -432,10 +439,7 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
   state->query = route_from_js(info[0].As<Napi::Object>());
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->status = not_open());
-        state->status = ops::get_route(*sock, state->query, state->found);
-      },
+      [state](io::RouteSocket& sock) { state->status = ops::get_route(sock, state->query, state->found); },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) {
           Napi::Object result = Napi::Object::New(env);
@@ -484,10 +488,7 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
   else state->index = info[0].As<Napi::Number>().Int32Value();
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->status = not_open());
-        state->status = ops::get_link(*sock, state->name, state->index, state->link);
-      },
+      [state](io::RouteSocket& sock) { state->status = ops::get_link(sock, state->name, state->index, state->link); },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         if (!state->link) return env.Null();
@@ -505,10 +506,7 @@ Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
   auto state = std::make_shared<State>();
   return submit(
       info.Env(),
-      [state](std::unique_ptr<io::RouteSocket>& sock) {
-        if (!sock) return void(state->status = not_open());
-        state->status = ops::list_links(*sock, state->links);
-      },
+      [state](io::RouteSocket& sock) { state->status = ops::list_links(sock, state->links); },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         Napi::Array links = Napi::Array::New(env, state->links.size());
@@ -530,7 +528,8 @@ Napi::Value NativeHandle::Close(const Napi::CallbackInfo& info) {
     deferred.Resolve(env.Undefined());
     return deferred.Promise();
   }
-  Napi::Promise promise = submit(
+  // Closing a socket that is not open (a failed open, a timeout) is no error: post, not submit.
+  Napi::Promise promise = post(
       env, [](std::unique_ptr<io::RouteSocket>& sock) { sock.reset(); },
       [](Napi::Env env) -> Napi::Value { return env.Undefined(); }, env.Undefined());
   closed_ = true;

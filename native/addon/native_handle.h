@@ -22,7 +22,9 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   ~NativeHandle() override;
 
  private:
-  using Work = std::function<void(std::unique_ptr<io::RouteSocket>&)>;
+  // A call's work on the I/O thread, given the open socket; Open's, given the slot it fills.
+  using Work = std::function<void(io::RouteSocket&)>;
+  using OpenWork = std::function<void(std::unique_ptr<io::RouteSocket>&)>;
   using Finish = std::function<Napi::Value(Napi::Env)>;
   struct Job;
 
@@ -38,8 +40,14 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.
-  // `token`: an AbortToken for this call, or anything else for none.
-  Napi::Promise submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token);
+  // `token`: an AbortToken for this call, or anything else for none. The one guard of
+  // every call: when the socket is not open (never opened, or closed after a timeout)
+  // the work is skipped and the promise resolves to `when_not_open`'s value, by default
+  // `{ error }` with EBADF.
+  Napi::Promise submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token,
+                       Finish when_not_open = nullptr);
+  // The unguarded queueing under submit(); Open uses it directly.
+  Napi::Promise post(Napi::Env env, OpenWork work, Finish finish, const Napi::Value& token);
   void finished(Napi::Env env);
   void shut_down();
   void environment_ending() override;
