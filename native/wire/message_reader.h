@@ -71,6 +71,18 @@ std::optional<T> read_exact(Bytes b) {
 }
 std::optional<uint32_t> read_be32(Bytes b);
 std::optional<uint64_t> read_be64(Bytes b);
+
+// The decoders' one step per attribute: a read that checks the size once (`read_exact<T>`,
+// `read_be32`, ...) into `field`, with `bit` set in `present` when it succeeded. False for
+// a payload of the wrong size, which makes the whole record malformed.
+template <typename Field, typename Read, typename Present, typename Bit>
+bool read_into(Bytes b, Read read, Field& field, Present& present, Bit bit) {
+  auto value = read(b);
+  if (!value) return false;
+  field = *value;
+  present |= bit;
+  return true;
+}
 // An address attribute: 4 or 16 bytes, or exactly `expected_length` when it is not 0.
 bool read_address(Bytes b, Address& out, size_t expected_length = 0);
 // A string attribute: stops at the first NUL or the payload end, whichever comes first.

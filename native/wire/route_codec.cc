@@ -253,10 +253,7 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
   AttrIterator it(*attrs);
   AttrView a;
   bool ok = true;
-  auto u32 = [&](uint32_t& field, RouteField bit) {
-    if (auto v = read_exact<uint32_t>(a.payload)) field = *v, r.present |= bit;
-    else ok = false;
-  };
+  auto u32 = [&](uint32_t& field, RouteField bit) { ok = read_into(a.payload, read_exact<uint32_t>, field, r.present, bit); };
   auto address = [&](Address& field, RouteField bit) {
     ok = read_family_address(a.payload, r.family, field);
     r.present |= bit;
@@ -291,9 +288,7 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
       case RTA_NH_ID: u32(r.nh_id, kRouteNhId); break;
       case RTA_MARK: u32(r.mark, kRouteMark); break;
       case RTA_UID: u32(r.uid, kRouteUid); break;
-      case RTA_PREF:
-        if (auto v = read_exact<uint8_t>(a.payload)) r.pref = *v, r.present |= kRoutePref; else ok = false;
-        break;
+      case RTA_PREF: ok = read_into(a.payload, read_exact<uint8_t>, r.pref, r.present, kRoutePref); break;
       case RTA_METRICS:
         ok = read_metrics(a.payload, r.metrics);
         if (r.metrics.set || r.metrics.has_lock) r.present |= kRouteMetrics;

@@ -99,26 +99,15 @@ std::optional<RuleRecord> decode_rule(const MessageView& msg) {
     switch (a.type) {
       case FRA_SRC: ok = read_address(a.payload, r.src); break;
       case FRA_DST: ok = read_address(a.payload, r.dst); break;
-      case FRA_PRIORITY:
-        if (auto v = read_exact<uint32_t>(a.payload)) r.priority = *v; else ok = false;
-        break;
-      case FRA_TABLE:
-        if (auto v = read_exact<uint32_t>(a.payload)) r.table = *v; else ok = false;
-        break;
-      case FRA_FWMARK:
-        if (auto v = read_exact<uint32_t>(a.payload)) { r.fwmark = *v; r.present |= kRuleFwmark; } else ok = false;
-        break;
-      case FRA_FWMASK:
-        if (auto v = read_exact<uint32_t>(a.payload)) { r.fwmask = *v; r.present |= kRuleFwmask; } else ok = false;
-        break;
+      // Always present (see above): the attribute only gives the value.
+      case FRA_PRIORITY: ok = read_into(a.payload, read_exact<uint32_t>, r.priority, r.present, kRulePriority); break;
+      case FRA_TABLE: ok = read_into(a.payload, read_exact<uint32_t>, r.table, r.present, kRuleTable); break;
+      case FRA_FWMARK: ok = read_into(a.payload, read_exact<uint32_t>, r.fwmark, r.present, kRuleFwmark); break;
+      case FRA_FWMASK: ok = read_into(a.payload, read_exact<uint32_t>, r.fwmask, r.present, kRuleFwmask); break;
       case FRA_IIFNAME: r.iifname = read_cstring(a.payload); r.present |= kRuleIifname; break;
       case FRA_OIFNAME: r.oifname = read_cstring(a.payload); r.present |= kRuleOifname; break;
-      case FRA_GOTO:
-        if (auto v = read_exact<uint32_t>(a.payload)) { r.goto_target = *v; r.present |= kRuleGoto; } else ok = false;
-        break;
-      case FRA_FLOW:
-        if (auto v = read_exact<uint32_t>(a.payload)) { r.flow = *v; r.present |= kRuleFlow; } else ok = false;
-        break;
+      case FRA_GOTO: ok = read_into(a.payload, read_exact<uint32_t>, r.goto_target, r.present, kRuleGoto); break;
+      case FRA_FLOW: ok = read_into(a.payload, read_exact<uint32_t>, r.flow, r.present, kRuleFlow); break;
       case FRA_SUPPRESS_PREFIXLEN:
         if (auto v = read_exact<uint32_t>(a.payload)) {
           if (*v != kSuppressUnset) { r.suppress_prefixlen = *v; r.present |= kRuleSuppressPrefixlen; }
@@ -129,39 +118,18 @@ std::optional<RuleRecord> decode_rule(const MessageView& msg) {
           if (*v != kSuppressUnset) { r.suppress_ifgroup = *v; r.present |= kRuleSuppressIfgroup; }
         } else ok = false;
         break;
-      case FRA_TUN_ID:
-        if (auto v = read_be64(a.payload)) { r.tun_id = *v; r.present |= kRuleTunId; } else ok = false;
-        break;
-      case FRA_L3MDEV:
-        if (auto v = read_exact<uint8_t>(a.payload)) { r.l3mdev = *v; r.present |= kRuleL3mdev; } else ok = false;
-        break;
-      case FRA_UID_RANGE:
-        if (auto v = read_exact<UidRange>(a.payload)) { r.uid_range = *v; r.present |= kRuleUidRange; } else ok = false;
-        break;
-      case FRA_PROTOCOL:
-        if (auto v = read_exact<uint8_t>(a.payload)) { r.protocol = *v; r.present |= kRuleProtocol; } else ok = false;
-        break;
-      case FRA_IP_PROTO:
-        if (auto v = read_exact<uint8_t>(a.payload)) { r.ip_proto = *v; r.present |= kRuleIpProto; } else ok = false;
-        break;
-      case FRA_SPORT_RANGE:
-        if (auto v = read_exact<PortRange>(a.payload)) { r.sport = *v; r.present |= kRuleSport; } else ok = false;
-        break;
-      case FRA_DPORT_RANGE:
-        if (auto v = read_exact<PortRange>(a.payload)) { r.dport = *v; r.present |= kRuleDport; } else ok = false;
-        break;
-      case FRA_DSCP:
-        if (auto v = read_exact<uint8_t>(a.payload)) { r.dscp = *v; r.present |= kRuleDscp; } else ok = false;
-        break;
-      case FRA_FLOWLABEL:
-        if (auto v = read_be32(a.payload)) { r.flowlabel = *v; r.present |= kRuleFlowlabel; } else ok = false;
-        break;
-      case FRA_FLOWLABEL_MASK:
-        if (auto v = read_be32(a.payload)) { r.flowlabel_mask = *v; r.present |= kRuleFlowlabelMask; } else ok = false;
-        break;
+      case FRA_TUN_ID: ok = read_into(a.payload, read_be64, r.tun_id, r.present, kRuleTunId); break;
+      case FRA_L3MDEV: ok = read_into(a.payload, read_exact<uint8_t>, r.l3mdev, r.present, kRuleL3mdev); break;
+      case FRA_UID_RANGE: ok = read_into(a.payload, read_exact<UidRange>, r.uid_range, r.present, kRuleUidRange); break;
+      case FRA_PROTOCOL: ok = read_into(a.payload, read_exact<uint8_t>, r.protocol, r.present, kRuleProtocol); break;
+      case FRA_IP_PROTO: ok = read_into(a.payload, read_exact<uint8_t>, r.ip_proto, r.present, kRuleIpProto); break;
+      case FRA_SPORT_RANGE: ok = read_into(a.payload, read_exact<PortRange>, r.sport, r.present, kRuleSport); break;
+      case FRA_DPORT_RANGE: ok = read_into(a.payload, read_exact<PortRange>, r.dport, r.present, kRuleDport); break;
+      case FRA_DSCP: ok = read_into(a.payload, read_exact<uint8_t>, r.dscp, r.present, kRuleDscp); break;
+      case FRA_FLOWLABEL: ok = read_into(a.payload, read_be32, r.flowlabel, r.present, kRuleFlowlabel); break;
+      case FRA_FLOWLABEL_MASK: ok = read_into(a.payload, read_be32, r.flowlabel_mask, r.present, kRuleFlowlabelMask); break;
       case FRA_NAT_GATEWAY:
-        ok = read_address(a.payload, r.nat_gateway);
-        if (ok) r.present |= kRuleNatGateway;
+        if ((ok = read_address(a.payload, r.nat_gateway))) r.present |= kRuleNatGateway;
         break;
       default:
         break;  // newer attributes we do not model yet are skipped, not fatal
