@@ -10,11 +10,7 @@ wire::Address address_from_js(const Napi::Env& env, const Napi::Value& value, co
   }
   std::string text = value.As<Napi::String>().Utf8Value();
   wire::Address a;
-  if (::inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) {
-    a.length = 4;
-  } else if (::inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
-    a.length = 16;
-  } else {
+  if (!wire::parse_address(text, a)) {
     throw Napi::TypeError::New(env, std::string("record: ") + field + " is not an address: " + text);
   }
   return a;

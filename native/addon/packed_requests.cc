@@ -1,7 +1,5 @@
 #include "packed_requests.h"
 
-#include <arpa/inet.h>
-
 #include "../ops/requests.h"
 #include "record_fields.h"
 
@@ -83,11 +81,7 @@ FieldValue read_packed_field(WordReader& in, const std::u16string& text, const F
       std::string s = slice(text, offset, length);
       if (spec.kind == FieldKind::Text) {
         v.text = std::move(s);
-      } else if (::inet_pton(AF_INET, s.c_str(), v.address.bytes.data()) == 1) {
-        v.address.length = 4;
-      } else if (::inet_pton(AF_INET6, s.c_str(), v.address.bytes.data()) == 1) {
-        v.address.length = 16;
-      } else {
+      } else if (!wire::parse_address(s, v.address)) {
         malformed(std::string("record field ") + spec.key + ": not an address: " + s);
       }
       break;

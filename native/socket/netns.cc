@@ -77,4 +77,13 @@ NamespaceId namespace_id_of_fd(int fd) {
   return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
 }
 
+NamespaceId current_namespace_id() {
+  SysError ignored;
+  int own = open_namespace_file(kOwnNamespace, ignored);
+  if (own < 0) return {};
+  NamespaceId id = namespace_id_of_fd(own);
+  ::close(own);
+  return id;
+}
+
 }  // namespace nlroute::io

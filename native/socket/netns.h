@@ -35,5 +35,7 @@ struct NamespaceId {
   unsigned long long dev = 0, ino = 0;
 };
 NamespaceId namespace_id_of_fd(int fd);
+// The namespace the calling thread is in (zeros when it cannot be read).
+NamespaceId current_namespace_id();
 
 }  // namespace nlroute::io
