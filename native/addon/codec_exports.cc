@@ -128,7 +128,8 @@ const char* kind_name(FieldKind kind) {
 }
 
 // [[key, kind], ...] in id order: what lib/requests/pack-writer.ts writes by.
-Napi::Array field_table(Napi::Env env, const FieldSpec* fields, uint32_t count) {
+template <typename Row>
+Napi::Array field_table(Napi::Env env, const Row* fields, uint32_t count) {
   Napi::Array out = Napi::Array::New(env, count);
   for (uint32_t i = 0; i < count; ++i) {
     Napi::Array entry = Napi::Array::New(env, 2);
@@ -154,9 +155,9 @@ void export_codec(Napi::Env env, Napi::Object exports) {
   exports.Set("codec", codec);
   uint32_t count;
   Napi::Object fields = Napi::Object::New(env);
-  const FieldSpec* rules = rule_fields(count);
+  const RuleFieldRow* rules = rule_fields(count);
   fields.Set("rule", field_table(env, rules, count));
-  const FieldSpec* routes = route_fields(count);
+  const RouteFieldRow* routes = route_fields(count);
   fields.Set("route", field_table(env, routes, count));
   exports.Set("recordFields", fields);
 }

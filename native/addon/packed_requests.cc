@@ -95,8 +95,8 @@ void decode_packed_requests(const uint32_t* words, size_t count, const std::u16s
                             io::RequestBatch& batch, std::vector<bool>& is_rule) {
   WordReader in(words, count);
   uint32_t rule_count, route_count;
-  const FieldSpec* rule_table = rule_fields(rule_count);
-  const FieldSpec* route_table = route_fields(route_count);
+  const RuleFieldRow* rule_table = rule_fields(rule_count);
+  const RouteFieldRow* route_table = route_fields(route_count);
   while (!in.done()) {
     uint32_t head = in.next();
     uint32_t object = head & 0xff;
@@ -117,7 +117,7 @@ void decode_packed_requests(const uint32_t* words, size_t count, const std::u16s
         for (uint32_t f = 0; f < fields; ++f) {
           uint32_t id = in.next();
           if (id >= rule_count) malformed("bad rule field");
-          set_rule_field(r, id, read_packed_field(in, chars, rule_table[id]));
+          rule_table[id].set(r, read_packed_field(in, chars, rule_table[id]));
         }
         if (!(r.present & kRuleFamily)) r.family = FAMILY_INET;
       }
@@ -130,7 +130,7 @@ void decode_packed_requests(const uint32_t* words, size_t count, const std::u16s
         for (uint32_t f = 0; f < fields; ++f) {
           uint32_t id = in.next();
           if (id >= route_count) malformed("bad route field");
-          set_route_field(r, id, read_packed_field(in, chars, route_table[id]));
+          route_table[id].set(r, read_packed_field(in, chars, route_table[id]));
         }
         finish_route(r);
       }

@@ -37,15 +37,21 @@ struct FieldValue {
   std::string text;
 };
 
-// Field ids are positions in these tables.
-const FieldSpec* rule_fields(uint32_t& count);
-const FieldSpec* route_fields(uint32_t& count);
+// A table row: the field as JavaScript sees it, and how its value (already range-checked
+// against the row) goes into a record, presence bit included. A field id is the row's
+// position, so a new field is one new row at the end of its table.
+template <typename Record>
+struct FieldRow : FieldSpec {
+  void (*set)(Record& record, const FieldValue& value);
+};
+using RuleFieldRow = FieldRow<wire::RuleRecord>;
+using RouteFieldRow = FieldRow<wire::RouteRecord>;
+
+const RuleFieldRow* rule_fields(uint32_t& count);
+const RouteFieldRow* route_fields(uint32_t& count);
 std::optional<uint32_t> rule_field_id(const std::string& key);
 std::optional<uint32_t> route_field_id(const std::string& key);
 
-// Store a value (already range-checked against the table) into a record.
-void set_rule_field(wire::RuleRecord& rule, uint32_t id, const FieldValue& value);
-void set_route_field(wire::RouteRecord& route, uint32_t id, const FieldValue& value);
 // Settles what depends on several fields (RTA_GATEWAY or RTA_VIA) once all are set.
 void finish_route(wire::RouteRecord& route);
 

@@ -62,7 +62,7 @@ RouteRecord route_from_js(const Napi::Object& object) {
   Napi::Env env = object.Env();
   RouteRecord r;
   uint32_t count;
-  const FieldSpec* fields = route_fields(count);
+  const RouteFieldRow* fields = route_fields(count);
   for_each_given(object, [&](const std::string& key, const Napi::Value& v) {
     if (key == "metrics") {
       r.metrics = metrics_from_js(env, v.As<Napi::Object>());
@@ -73,7 +73,7 @@ RouteRecord route_from_js(const Napi::Object& object) {
       for (uint32_t h = 0; h < hops.Length(); ++h) r.nexthops.push_back(nexthop_from_js(env, hops.Get(h).As<Napi::Object>()));
       r.present |= kRouteMultipath;
     } else if (auto id = route_field_id(key)) {
-      set_route_field(r, *id, read_field(env, v, fields[*id]));
+      fields[*id].set(r, read_field(env, v, fields[*id]));
     } else {
       throw Napi::TypeError::New(env, "route record: unknown field " + key);
     }

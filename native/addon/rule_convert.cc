@@ -13,11 +13,11 @@ RuleRecord rule_from_js(const Napi::Object& object) {
   RuleRecord r;
   r.family = FAMILY_UNSPEC;
   uint32_t count;
-  const FieldSpec* fields = rule_fields(count);
+  const RuleFieldRow* fields = rule_fields(count);
   for_each_given(object, [&](const std::string& key, const Napi::Value& v) {
     auto id = rule_field_id(key);
     if (!id) throw Napi::TypeError::New(env, "rule record: unknown field " + key);
-    set_rule_field(r, *id, read_field(env, v, fields[*id]));
+    fields[*id].set(r, read_field(env, v, fields[*id]));
   });
   if (!(r.present & kRuleFamily)) r.family = FAMILY_INET;
   return r;
