@@ -1,0 +1,79 @@
+// The package follows npm's conventions: a LICENSE matching "license", a changelog,
+// engines no looser than the build from source needs, source maps whose sources ship,
+// and every subpath export resolvable by TypeScript under each module resolution a user
+// may have (node10 reads typesVersions, node16 and bundler read exports).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+/** The lowest Node version a range like `^20.17.0 || >=22.9.0` admits, per major line. */
+function lowestPerMajor(range: string): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const part of range.split('||')) {
+    const m = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(part);
+    if (m) out.set(Number(m[1]), [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)]);
+  }
+  return out;
+}
+
+describe('package conventions', () => {
+  it('has a LICENSE that matches "license" and a changelog', () => {
+    assert.equal(pkg.license, 'MIT');
+    assert.match(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'), /^MIT License\n/);
+    assert.match(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8'), new RegExp(`## \\[${pkg.version.replace(/\./g, '\\.')}\\]`));
+    for (const file of ['LICENSE', 'CHANGELOG.md']) assert.ok(pkg.files.includes(file), `${file} ships`);
+  });
+
+  it('asks for no older Node than node-gyp (the build from source) needs', () => {
+    const gyp = lowestPerMajor(JSON.parse(fs.readFileSync(require.resolve('node-gyp/package.json'), 'utf8')).engines.node);
+    const atLeast = (a: number[], b: number[]) => a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2]);
+    for (const [major, lowest] of lowestPerMajor(pkg.engines.node)) {
+      // A major line node-gyp names must start no lower; one it does not name must be above all it names.
+      const needed = gyp.get(major);
+      if (needed) assert.ok(atLeast(lowest, needed), `engines admits Node ${lowest.join('.')}, node-gyp needs ${needed.join('.')}`);
+      else assert.ok([...gyp.keys()].every((m) => m < major), `engines admits Node ${major}, which node-gyp does not`);
+    }
+  });
+
+  it('ships the sources its source maps point to', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'lib', 'dvr', 'node.js.map'), 'utf8'));
+    for (const source of map.sources as string[]) {
+      const shipped = path.relative(ROOT, path.resolve(ROOT, 'dist', 'lib', 'dvr', source));
+      assert.ok(pkg.files.some((f: string) => shipped === f || shipped.startsWith(`${f}/`)), `${shipped} is not in "files"`);
+    }
+  });
+
+  for (const resolution of ['node10', 'node16', 'bundler'] as const) {
+    it(`resolves nlroute and nlroute/dvr, types included, under moduleResolution ${resolution}`, function () {
+      this.timeout(60_000);
+      const project = fs.mkdtempSync(path.join(os.tmpdir(), 'nlroute-types-'));
+      try {
+        fs.mkdirSync(path.join(project, 'node_modules'));
+        fs.symlinkSync(ROOT, path.join(project, 'node_modules', 'nlroute'));
+        const file = path.join(project, 'user.ts');
+        fs.writeFileSync(file, [
+          "import { open, type NetlinkErrorDetails, type Rules, type Routes, type RuleSpec } from 'nlroute';",
+          "import { DvrNode, type DvrNodeOptions, type ExtraRoute } from 'nlroute/dvr';",
+          'export const used: [typeof open, typeof DvrNode] = [open, DvrNode];',
+          'export type Used = [NetlinkErrorDetails, Rules, Routes, RuleSpec, DvrNodeOptions, ExtraRoute];',
+        ].join('\n'));
+        const options: ts.CompilerOptions = {
+          strict: true, noEmit: true, skipLibCheck: true, types: [],
+          ...(resolution === 'node10' ? { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }
+            : resolution === 'node16' ? { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }
+              : { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }),
+        };
+        const program = ts.createProgram([file], options);
+        const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        assert.deepEqual(problems, []);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
+    });
+  }
+});
