@@ -1,7 +1,10 @@
 // The error types nlroute throws. Every failure is one of these, so callers can
 // branch on the class and on `code` (an errno name), never on message text.
 import { ownValue } from './own';
+import { constants as osConstants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
+
+import { ERRNO_NAMES, type ErrnoCode } from './errno-names';
 
 export class NlrouteError extends Error {
   override name = 'NlrouteError';
@@ -45,7 +48,7 @@ export class NetlinkError extends NlrouteError {
   override name = 'NetlinkError';
   readonly errno: number;
   /** The errno name: `EEXIST`, `ENOENT`, `EPERM`, ... */
-  readonly code: string;
+  readonly code: ErrnoCode;
   readonly operation: string;
   readonly request?: string;
   readonly extack?: string;
@@ -118,12 +121,20 @@ export class FlushError extends NlrouteError {
   }
 }
 
-export function errnoName(errno: number): string {
+const KNOWN_NAMES: ReadonlySet<string> = new Set(ERRNO_NAMES);
+const NAME_OF_NUMBER = new Map<number, ErrnoCode>(
+  Object.entries(osConstants.errno).filter(([name]) => KNOWN_NAMES.has(name)).map(([name, n]) => [n, name as ErrnoCode]),
+);
+
+/** The errno's name as the system spells it (`ENOTSUP` for 95), else its number (`E122`). */
+export function errnoName(errno: number): ErrnoCode {
   try {
-    return getSystemErrorName(-errno);
+    const name = getSystemErrorName(-errno);
+    if (KNOWN_NAMES.has(name)) return name as ErrnoCode;
   } catch {
-    return `E${errno}`;
+    // not an errno the system knows
   }
+  return NAME_OF_NUMBER.get(errno) ?? `E${errno}`;
 }
 
 function errnoText(errno: number): string {

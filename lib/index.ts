@@ -4,6 +4,7 @@ export type { OpenOptions, Link, HandleInfo } from './handle';
 export type { NamespaceOptions } from './namespace-target';
 export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError, TimeoutError, AbortError } from './errors';
 export type { NetlinkErrorDetails } from './errors';
+export type { ErrnoCode } from './errno-names';
 export type { Rules } from './rules/rules-api';
 export type { Routes } from './routes/routes-api';
 export type { Rule, RuleSpec, RuleFilter, RuleAction, RangeInput } from './rules/types';

@@ -8,6 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
 
+import { ERRNO_NAMES } from '../../lib/errno-names';
+import { errnoName } from '../../lib/errors';
+
 const ROOT = path.join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
@@ -48,6 +51,13 @@ describe('package conventions', () => {
     }
   });
 
+  it('names every errno Node knows in the ErrnoCode union, and names unknown ones by number', () => {
+    assert.deepEqual([...ERRNO_NAMES].sort(), Object.keys(os.constants.errno).sort());
+    assert.equal(errnoName(os.constants.errno.EEXIST), 'EEXIST');
+    assert.equal(errnoName(os.constants.errno.EDQUOT), 'EDQUOT'); // libuv has no name for it; the system does
+    assert.equal(errnoName(4000), 'E4000');
+  });
+
   for (const resolution of ['node10', 'node16', 'bundler'] as const) {
     it(`resolves nlroute and nlroute/dvr, types included, under moduleResolution ${resolution}`, function () {
       this.timeout(60_000);
@@ -57,10 +67,14 @@ describe('package conventions', () => {
         fs.symlinkSync(ROOT, path.join(project, 'node_modules', 'nlroute'));
         const file = path.join(project, 'user.ts');
         fs.writeFileSync(file, [
-          "import { open, type NetlinkErrorDetails, type Rules, type Routes, type RuleSpec } from 'nlroute';",
+          "import { open, type NetlinkError, type NetlinkErrorDetails, type Rules, type Routes, type RuleSpec } from 'nlroute';",
           "import { DvrNode, type DvrNodeOptions, type ExtraRoute } from 'nlroute/dvr';",
           'export const used: [typeof open, typeof DvrNode] = [open, DvrNode];',
           'export type Used = [NetlinkErrorDetails, Rules, Routes, RuleSpec, DvrNodeOptions, ExtraRoute];',
+          // NetlinkError.code is the union of errno names: a misspelt one does not compile.
+          "export const known: NetlinkError['code'] = 'EEXIST';",
+          '// @ts-expect-error',
+          "export const misspelt: NetlinkError['code'] = 'EEXISTS';",
         ].join('\n'));
         const options: ts.CompilerOptions = {
           strict: true, noEmit: true, skipLibCheck: true, types: [],
