@@ -66,26 +66,33 @@ function parseAddressText(field: string, whole: string, text: string): { family:
     return { family: 6, address: text, octets: 0 };
   }
   const ipv4 = readIPv4(text);
-  if (ipv4 === undefined) throw new ValidationError(field, whole, 'not a valid IPv4 address');
+  if (ipv4 === LEADING_ZERO) {
+    // `ip` and inet_aton read a leading zero as octal (010 is 8): an address copied from an
+    // ip script would be programmed as another one. Refused, not guessed.
+    throw new ValidationError(field, whole, 'an octet with a leading zero is ambiguous (ip reads 010 as octal 8): write it in plain decimal');
+  }
+  if (ipv4 === undefined) throw new ValidationError(field, whole, 'not a valid IPv4 address (dotted decimal; hex and octal parts are not taken)');
   return { family: 4, address: ipv4.text, octets: ipv4.octets };
 }
 
+const LEADING_ZERO = Symbol('leading zero');
+
 /**
  * Dotted decimal, one to four octets of 0..255 (iproute2's short forms: missing
- * octets are zero). A character loop: this runs for every address of every
- * request, and regular expressions or splitting cost more than the kernel does.
- * Returns the text written out in full (the input itself when it already is).
+ * octets are zero), none with a leading zero (`010`, which ip reads as octal).
+ * A character loop: this runs for every address of every request, and regular
+ * expressions or splitting cost more than the kernel does. Returns the text written
+ * out in full (the input itself when it already is).
  */
-function readIPv4(text: string): { text: string; octets: number } | undefined {
+function readIPv4(text: string): { text: string; octets: number } | typeof LEADING_ZERO | undefined {
   const values = [0, 0, 0, 0];
   let octets = 0;
   let digits = 0;
   let value = 0;
-  let canonical = true;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last octet
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && value === 0) canonical = false; // a leading zero
+      if (digits === 1 && value === 0) return LEADING_ZERO;
       value = value * 10 + (c - 48);
       if (++digits > 3 || value > 255) return undefined;
     } else if (c === 46) {
@@ -97,7 +104,7 @@ function readIPv4(text: string): { text: string; octets: number } | undefined {
       return undefined;
     }
   }
-  if (octets === 4 && canonical) return { text, octets };
+  if (octets === 4) return { text, octets };
   return { text: `${values[0]}.${values[1]}.${values[2]}.${values[3]}`, octets };
 }
 

@@ -49,6 +49,13 @@ for (const dst of ['10.0.0.0/33', 'abc', '10.0.0.1\0', '', '1.2.3.4.5/8', '::1/1
   add(`route dst ${JSON.stringify(dst)}`, 'dst', (h) => h.routes.add({ dst, dev: 'v0' }));
   add(`rule from ${JSON.stringify(dst)}`, 'from', (h) => h.rules.add({ priority: 105, from: dst }));
 }
+// Forms `ip` reads as octal or hex (010.1/16 is 8.1.0.0/16 there): refused, never guessed.
+for (const dst of ['010.1/16', '10.0.0.010', '10.00.0.0/16', '0x0a.1/16', '0x0a000001']) {
+  add(`route dst ${dst} (ambiguous IPv4)`, 'dst', (h) => h.routes.add({ dst, dev: 'v0' }));
+  add(`rule from ${dst} (ambiguous IPv4)`, 'from', (h) => h.rules.add({ priority: 106, from: dst }));
+}
+add('route via 10.1.0.010 (ambiguous IPv4)', 'via', (h) => h.routes.add({ dst: '10.57.0.0/16', via: '10.1.0.010', dev: 'v0' }));
+
 const HUGE = 'x'.repeat(1 << 20);
 add('route dst of 1 MiB', 'dst', (h) => h.routes.add({ dst: HUGE, dev: 'v0' }));
 add('rule iif of 1 MiB', 'iif', (h) => h.rules.add({ priority: 110, iif: HUGE }));

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { parsePrefix } from '../../lib/address';
+import { parseAddress, parsePrefix } from '../../lib/address';
 import { ValidationError } from '../../lib/errors';
 import { validNamespaceName } from '../../lib/namespace-target';
 import { parseIdNameText } from '../../lib/names/id-name-file';
@@ -79,6 +79,21 @@ describe('prefixes and names', () => {
     for (const bad of ['10.0.0.0/33', '1.2.3.4.5', '10.0.0.256', 'fe80::1%eth0', '2001:db8::/129', '10.0.0.0/', '']) {
       assert.throws(() => parsePrefix('from', bad), ValidationError, bad);
     }
+  });
+
+  it('refuses IPv4 forms ip reads differently (leading zeros are octal there, hex parts), saying why', () => {
+    // ip reads 010.1/16 as 8.1.0.0/16 and 10.0.0.010 as 10.0.0.8; the library never guesses.
+    for (const ambiguous of ['010.1/16', '10.0.0.010', '10.00.0.0/16', '00.0.0.0/0']) {
+      assert.throws(() => parsePrefix('dst', ambiguous), (e: unknown) => e instanceof ValidationError && e.field === 'dst' && /leading zero.*octal/.test(e.reason), ambiguous);
+    }
+    for (const hex of ['0x0a.1/16', '0x0a000001', '10.0.0.0xa']) {
+      assert.throws(() => parsePrefix('dst', hex), (e: unknown) => e instanceof ValidationError && /hex and octal parts are not taken/.test(e.reason), hex);
+    }
+    assert.throws(() => parseAddress('via', '10.1.0.010'), (e: unknown) => e instanceof ValidationError && e.field === 'via');
+    // Zero itself, and the documented short forms of a prefix, are fine.
+    assert.deepEqual(parsePrefix('dst', '0.0.0.0/0'), { family: 4, address: '0.0.0.0', length: 0 });
+    assert.deepEqual(parsePrefix('dst', '10.1/16'), { family: 4, address: '10.1.0.0', length: 16 });
+    assert.deepEqual(parsePrefix('dst', '10.0.0.100/32'), { family: 4, address: '10.0.0.100', length: 32 });
   });
 
   it('validates namespace names', () => {
