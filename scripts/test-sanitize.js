@@ -34,5 +34,5 @@ const sanitized = {
   UBSAN_OPTIONS: ['halt_on_error=1', 'print_stacktrace=1', `suppressions=${path.join(root, 'test', 'sanitize.supp')}`].join(':'),
 };
 console.log(`test:sanitize: running the suite against ${path.relative(root, addon)} with ASan and UBSan`);
-const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'run-tests.js'), ...process.argv.slice(2)], { env: sanitized, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)], { cwd: root, env: sanitized, stdio: 'inherit' });
 process.exit(r.status ?? 1);
