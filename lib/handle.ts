@@ -1,5 +1,7 @@
 // A Handle is one netlink socket in one network namespace, like a vishvananda/netlink
 // Handle: open it once, use it for many operations, close it when done.
+import { constants as osConstants } from 'node:os';
+
 import { Batch } from './batch/batch';
 import { HandleCore } from './core';
 import { NetlinkError } from './errors';
@@ -81,7 +83,7 @@ export class Handle {
     const result: OpenResult = await native.open();
     if (result.errno) {
       await native.close();
-      throw new NetlinkError({ errno: result.errno, operation: 'open', request: target.description, syscall: result.syscall });
+      throw new NetlinkError({ errno: result.errno, operation: 'open', request: target.description, syscall: result.syscall, hint: openHint(result) });
     }
     const core = new HandleCore(native, NameRegistry.forNamespace(target.name));
     return new Handle(core, {
@@ -148,6 +150,14 @@ export class Handle {
     await this.core.settled();
     await this.core.native.close();
   }
+}
+
+/** What a failed open most likely needs, for its message. */
+function openHint(result: OpenResult): string | undefined {
+  if (result.errno === osConstants.errno.EPERM && result.syscall?.startsWith('setns')) {
+    return 'entering another network namespace needs CAP_SYS_ADMIN (setns), and changing its rules and routes CAP_NET_ADMIN there: run as root';
+  }
+  return undefined;
 }
 
 /** The native handle; a netnsFd that is closed or not a network namespace is refused here. */

@@ -13,12 +13,50 @@ import { buildTopology, PROFILES, type Topology } from './dvr-topology';
 import { ipBatch, ipIn } from './ip-commands';
 import { pushTo } from './push-to';
 
-const args = process.argv.slice(2);
-const profileName = args.find((a) => !a.startsWith('--')) ?? 'smoke';
+const USAGE = `usage: npm run storm -- [PROFILE] [--seed N]
+
+Builds a DVR compute node in scratch namespaces, runs a floating-IP storm on it phase by
+phase (each checked by its own dumps and route lookups, each timed beside ip and ip -batch),
+prints the table, and deletes every namespace. Needs root.
+
+PROFILE (default smoke):
+${Object.values(PROFILES).map((p) => `  ${p.name.padEnd(16)} ${p.routers} routers x ${p.fipsPerRouter} floating IPs, ${p.subnets} subnet(s)` +
+  `${p.ipv6 ? ', IPv6' : ''}${p.extraRoutes ? ', extra routes' : ''}${p.addressScopes ? ', address scopes' : ''}` +
+  `${(p.externals ?? 1) > 1 ? `, ${p.externals} external networks` : ''}`).join('\n')}
+
+Options:
+  --seed N      the seed of every random choice (default 42): the same seed replays the same storm
+  -h, --help    this text
+`;
+
+/** The command line: one profile name, --seed N, --help; anything else is an error. */
+function readArguments(args: string[]): { profileName: string; seed: number; help: boolean } {
+  let profileName: string | undefined;
+  let seed = 42;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-h' || a === '--help') help = true;
+    else if (a === '--seed') {
+      seed = Number(args[++i]);
+      if (!Number.isInteger(seed)) throw new Error(`--seed takes an integer (got ${args[i]})\n\n${USAGE}`);
+    } else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n\n${USAGE}`);
+    else if (profileName === undefined) profileName = a;
+    else throw new Error(`one profile at a time (got ${profileName} and ${a})\n\n${USAGE}`);
+  }
+  return { profileName: profileName ?? 'smoke', seed, help };
+}
+
+const { profileName, seed, help } = (() => {
+  try {
+    return readArguments(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}`);
+    return process.exit(2);
+  }
+})();
 // Own names only: a profile called `toString` is no profile.
 const profile = PROFILES[profileName];
-const seedAt = args.indexOf('--seed');
-const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 42;
 const IP_SAMPLE = 20; // floating IPs done by one `ip` process per change
 
 interface PhaseRow {
@@ -366,7 +404,8 @@ function report(): void {
 }
 
 async function main() {
-  if (!Object.hasOwn(PROFILES, profileName)) throw new Error(`unknown profile; one of ${Object.keys(PROFILES).join(', ')}`);
+  if (help) return void process.stdout.write(USAGE);
+  if (!Object.hasOwn(PROFILES, profileName)) throw new Error(`unknown profile ${profileName}; one of ${Object.keys(PROFILES).join(', ')}`);
   if (process.getuid?.() !== 0) throw new Error('the storm needs root to build its scratch namespaces');
   process.stderr.write(`building ${profile.routers} routers in scratch namespaces...\n`);
   const t = buildTopology(profile, 'storm');

@@ -1,7 +1,8 @@
 // Handles: every way of naming a namespace, isolation, closing, fds and threads.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import { HandleClosedError, NetlinkError, open, ValidationError } from '../../lib';
 import { describeInNamespace } from '../helpers/netns';
@@ -134,6 +135,15 @@ describeInNamespace('handles and namespaces', (ns, another) => {
     assert.deepEqual([...threadNamespaces()], [home]);
     await Promise.all(handles.map((h) => h.close()));
     assert.deepEqual([...threadNamespaces()], [home]);
+  });
+
+  it('a process without CAP_SYS_ADMIN is told that entering a namespace needs it', function () {
+    if (spawnSync('setpriv', ['--version']).status !== 0) this.skip(); // util-linux's setpriv drops root for the child
+    const lib = path.join(__dirname, '..', '..', 'lib');
+    const script = `require(${JSON.stringify(lib)}).open({ netns: ${JSON.stringify(ns().name)} })` +
+      '.then((h) => h.close().then(() => console.log("opened")), (e) => console.log(e.code, e.message))';
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+    assert.match(r.stdout, /^EPERM .*setns.*CAP_SYS_ADMIN/, r.stdout + r.stderr);
   });
 
   it('looks devices up inside the handle\'s namespace', async function () {
