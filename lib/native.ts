@@ -197,17 +197,18 @@ interface Addon {
 }
 
 /**
- * The one place that decides which binary is loaded: the node-gyp build
- * (<package root>/build/Release/nlroute.node, from dist/lib/native.js), unless
- * NLROUTE_ADDON names another build of the same sources (the sanitizer build of
- * `npm run test:sanitize`).
+ * The one place that decides which binary is loaded: NLROUTE_ADDON when it names
+ * another build of the same sources (the sanitizer build of `npm run test:sanitize`),
+ * else what node-gyp-build finds under the package root: a build from source
+ * (build/Release) when there is one, else the prebuilt binary for this platform
+ * (prebuilds/linux-x64/node.napi.glibc.node; one N-API binary serves every Node version).
  */
-function addonPath(): string {
+function loadAddon(): Addon {
   const chosen = process.env.NLROUTE_ADDON;
-  if (chosen) return path.resolve(chosen);
-  return path.join(__dirname, '..', '..', 'build', 'Release', 'nlroute.node');
+  if (chosen) return require(path.resolve(chosen));
+  return require('node-gyp-build')(path.join(__dirname, '..', '..'));
 }
-export const addon: Addon = require(addonPath());
+export const addon: Addon = loadAddon();
 
 // nlmsg_flags of requests that create or change objects.
 export const NLM_F = { REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400, APPEND: 0x800, ECHO: 0x08 } as const;
