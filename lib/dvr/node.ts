@@ -9,7 +9,7 @@ import { NlrouteError, ValidationError } from '../errors';
 import { open, type Handle } from '../handle';
 import type { ReconcileOptions, ReconcileResult } from '../reconcile';
 import type { RouteSpec } from '../routes/types';
-import type { RuleSpec } from '../rules/types';
+import type { Rule, RuleSpec } from '../rules/types';
 import { deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, intToIpv4 } from './derive';
 import type { ExternalNetwork, FipResult, FloatingIp, ResyncReport, Router } from './model';
 import * as own from './ownership';
@@ -70,7 +70,10 @@ export class DvrNode {
     const node = new DvrNode(readExternals(o.external, o.externals), o.random as (() => number) | undefined);
     const routers = node.readRouters('routers', o.routers);
     for (const router of routers) node.routers.set(router.id, router);
-    await Promise.all(routers.map((r) => node.adoptPriorities(r)));
+    // The rules are read concurrently, then adopted in the order the routers were given,
+    // so that which of two rules sharing a priority keeps it does not depend on timing.
+    const found = await Promise.all(routers.map(async (r) => (await node.handle(r.namespace)).rules.list({ family: 4, table: FIP_TABLE })));
+    routers.forEach((r, i) => node.adoptPriorities(r, found[i]));
     return node;
   }
 
@@ -383,10 +386,9 @@ export class DvrNode {
     return result;
   }
 
-  private async adoptPriorities(r: Router): Promise<void> {
+  /** Takes over the floating-IP rule priorities a router's qrouter namespace holds. */
+  private adoptPriorities(r: Router, rules: Rule[]): void {
     const priorities = this.sideOf(r).priorities;
-    const q = await this.handle(r.namespace);
-    const rules = await q.rules.list({ family: 4, table: FIP_TABLE });
     for (const rule of rules) {
       if (!rule.from || rule.priority < FIP_PRIORITY_START || rule.priority >= FIP_PRIORITY_END) continue;
       const key = ruleKey({ routerId: r.id, fixedIp: rule.from.replace(/\/32$/, '') });
