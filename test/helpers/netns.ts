@@ -27,10 +27,17 @@ export function skipUnlessRoot(context: Mocha.Context, title: string): void {
 export class ScratchNamespace {
   private handleInstance?: Handle;
 
-  /** Creates the namespace with lo up and a veth pair v0/v1 (this kernel has no dummy driver). */
+  /**
+   * Creates the namespace with lo up and a veth pair v0/v1 (this kernel has no dummy
+   * driver). The pair gets no automatic IPv6 link-local address: one would appear when
+   * its duplicate detection ends, at a moment of the kernel's choosing, and change a
+   * table between two dumps of a test that compares them.
+   */
   constructor(readonly name = createNamespace('nlrt')) {
     try {
       this.ip('link add v0 type veth peer name v1');
+      this.ip('link set v0 addrgenmode none');
+      this.ip('link set v1 addrgenmode none');
       this.ip('link set v0 up');
       this.ip('link set v1 up');
     } catch (error) {
