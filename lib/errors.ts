@@ -13,15 +13,26 @@ export class NlrouteError extends Error {
 /** Bad input, caught before anything was sent to the kernel. */
 export class ValidationError extends NlrouteError {
   override name = 'ValidationError';
+  /**
+   * The kernel would refuse this value too (a route's TOS with ECN bits, an IPv4
+   * destination with host bits): nlroute refuses it first so the error names the field.
+   * The `nlroute` command exits 2 for these, as `ip` does when the kernel refuses.
+   */
+  readonly kernelRefuses: boolean;
   constructor(
     /** The field as the caller spelled it: `from`, `table`, `sport`, ... */
     readonly field: string,
     readonly value: unknown,
     readonly reason: string,
+    options?: { kernelRefuses?: boolean },
   ) {
     super(`${field}: ${reason} (got ${formatValue(value)})`);
+    this.kernelRefuses = options?.kernelRefuses === true;
   }
 }
+
+/** The option that marks a ValidationError for a value the kernel would refuse as well. */
+export const KERNEL_REFUSES = { kernelRefuses: true } as const;
 
 /** What the kernel (or the socket) answered when an operation failed. */
 export interface NetlinkErrorDetails {
@@ -56,6 +67,8 @@ export class NetlinkError extends NlrouteError {
   readonly field?: string;
   readonly syscall?: string;
   readonly state: 'done' | 'unknown' | 'not-sent' | 'skipped';
+  /** What nlroute knows about the likely cause (also at the end of the message). */
+  readonly hint?: string;
 
   constructor(d: NetlinkErrorDetails) {
     const code = errnoName(d.errno);
@@ -75,6 +88,7 @@ export class NetlinkError extends NlrouteError {
     this.field = d.field;
     this.syscall = d.syscall;
     this.state = d.state ?? 'done';
+    this.hint = d.hint;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Family } from '../address';
 import type { NameRegistry } from '../names/registry';
 import { parseRouteCommand, type RouteCommand } from './route-grammar';
 import { parseRuleCommand, type RuleCommand } from './rule-grammar';
+import { HelpRequest } from './help';
 import { matches, UsageError } from './words';
 
 export type Command = RuleCommand | RouteCommand;
@@ -15,6 +16,7 @@ export function parseCommand(args: readonly string[], names: NameRegistry, famil
   // iproute2 tries its objects in order; "route" comes before "rule".
   if (matches(object, 'route')) return parseRouteCommand(args, names, family, 1);
   if (matches(object, 'rule')) return parseRuleCommand(args, names, family, 1);
+  if (matches(object, 'help')) throw new HelpRequest('nlroute');
   throw new UsageError(`object "${object}" is unknown; nlroute knows "rule" and "route"`);
 }
 

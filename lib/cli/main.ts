@@ -9,17 +9,9 @@ import { NameRegistry } from '../names/registry';
 import { readBatchLines, runBatch, type BatchIo } from './batch-file';
 import { parseCommand, type Command } from './command';
 import { execute } from './execute';
+import { HelpRequest, helpText } from './help';
 import { parseOptions, type Options } from './options';
 import { describeFailure, exitStatusOf } from './report';
-
-const USAGE = `Usage: nlroute [ OPTIONS ] rule { add | del | list | show | flush } SELECTOR ACTION
-       nlroute [ OPTIONS ] route { add | del | change | replace | append | prepend | test } ROUTE
-       nlroute [ OPTIONS ] route { list | show | flush } SELECTOR
-       nlroute [ OPTIONS ] route get ADDRESS [ from ADDRESS ] [ iif DEV ] [ oif DEV ] ...
-       nlroute [ OPTIONS ] -batch FILE|-
-OPTIONS := { -4 | -6 | -n[etns] NAME | -j[son] | -p[retty] | -force | -h[elp] | -V[ersion] }
-The grammar is iproute2's (see "man ip-rule", "man ip-route"); README.md lists what differs.
-`;
 
 export interface MainIo extends BatchIo {
   readStdin(): string;
@@ -43,9 +35,10 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     io.stderr(`nlroute: ${describeFailure(error)}\n`);
     return exitStatusOf(error);
   }
+  // As `ip -h`: the grammar on stderr, status 255.
   if (options.help) {
-    io.stdout(USAGE);
-    return 0;
+    io.stderr(helpText('nlroute'));
+    return 255;
   }
   if (options.version) {
     io.stdout(`nlroute ${version()}\n`);
@@ -59,7 +52,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     return batchMain(options, options.batch, io);
   }
   if (rest.length === 0) {
-    io.stderr(USAGE);
+    io.stderr(helpText('nlroute'));
     return 255;
   }
 
@@ -69,7 +62,8 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     // Bad syntax (names too) never reaches the kernel: the command is read before a socket is opened.
     command = parseCommand(rest, NameRegistry.forNamespace(options.netns), options.family);
   } catch (error) {
-    io.stderr(`nlroute: ${what}: ${describeFailure(error)}\n`);
+    if (error instanceof HelpRequest) io.stderr(helpText(error.topic));
+    else io.stderr(`nlroute: ${what}: ${describeFailure(error)}\n`);
     return exitStatusOf(error);
   }
   return withHandle(options, io, async (handle) => {

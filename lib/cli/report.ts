@@ -10,7 +10,8 @@ export function describeFailure(error: unknown): string {
     const text = error.extack ?? getSystemErrorMap().get(-error.errno)?.[1] ?? 'failed';
     const where = error.field ? ` (at ${error.field})` : '';
     const unknown = error.state === 'unknown' ? ' (the answer was lost; it may have applied)' : '';
-    return `${error.code}: ${text}${where}${unknown}`;
+    const hint = error.hint ? ` - ${error.hint}` : '';
+    return `${error.code}: ${text}${where}${unknown}${hint}`;
   }
   if (error instanceof FlushError) return describeFailure(error.failures[0]);
   if (error instanceof ValidationError) return `${error.field}: ${error.reason} (got ${JSON.stringify(error.value)})`;
@@ -20,10 +21,12 @@ export function describeFailure(error: unknown): string {
 
 /**
  * 255 for bad syntax (iproute2's invarg and usage exits), 2 for a kernel refusal
- * (iproute2's RTNETLINK answers), 1 for the rest (an unknown device, a bad value).
+ * (iproute2's RTNETLINK answers) and for a value the library refuses because the
+ * kernel would (`ip` sends it and exits 2), 1 for the rest (an unknown device).
  */
 export function exitStatusOf(error: unknown): number {
   if (error instanceof UsageError) return 255;
   if (error instanceof NetlinkError) return 2;
+  if (error instanceof ValidationError && error.kernelRefuses) return 2;
   return 1;
 }

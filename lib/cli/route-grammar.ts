@@ -8,6 +8,7 @@ import type { MetricName, NexthopSpec, RouteGetOptions, RouteMetrics, RouteSpec,
 import { ROUTE_TYPE_CODES } from '../routes/codes';
 import { address, prefix, unsigned, type ParsedPrefix } from './numbers';
 import { deviceName, dsfield, nameOrNumber, realmsValue, zeroOrOne } from './shared-grammar';
+import { HelpRequest } from './help';
 import { invalidArgument, matches, UsageError, Words } from './words';
 
 export type RouteModifyVerb = 'add' | 'change' | 'replace' | 'prepend' | 'append' | 'test' | 'delete';
@@ -57,6 +58,7 @@ export function parseRouteCommand(args: readonly string[], names: NameRegistry, 
     if (words.done) throw new UsageError('"route flush" requires arguments');
     return { object: 'route', verb: 'flush', filter: parseRouteFilter(words, names, family, true) };
   }
+  if (matches(verb, 'help')) throw new HelpRequest('route');
   throw new UsageError(`command "${verb}" is unknown for "route"; nlroute knows add, change, replace, prepend, append, test, del, list, show, flush, get`);
 }
 
@@ -152,7 +154,8 @@ function parseRouteSpec(words: Words, names: NameRegistry, givenFamily?: Family)
     else if (matches(word, 'pref')) spec.pref = routerPreference(words.argument(word));
     else if (word === 'encap' || word === 'ttl-propagate' || matches(word, 'vrf')) {
       throw new UsageError(`"${word}" is not supported by nlroute`);
-    } else {
+    } else if (word === 'help') throw new HelpRequest('route');
+    else {
       // [to] [TYPE] PREFIX
       let text = word === 'to' ? words.argument(word) : word;
       if (isTypeWord(text)) {
@@ -315,7 +318,8 @@ function parseRouteGet(words: Words, names: NameRegistry, givenFamily?: Family):
     else if (matches(word, 'fibmatch')) options.fibmatch = true;
     else if (matches(word, 'vrf') || matches(word, 'connected') || word === 'as') {
       throw new UsageError(`"${word}" is not supported by nlroute route get`);
-    } else {
+    } else if (word === 'help') throw new HelpRequest('route');
+    else {
       const text = word === 'to' ? words.argument(word) : word;
       if (destination !== undefined) throw new UsageError(`"${text}" is not a keyword, and the address is already ${destination}`);
       const parsed = family.prefix('to', text);

@@ -7,6 +7,7 @@ import type { NameRegistry } from '../names/registry';
 import type { RuleSpec } from '../rules/types';
 import { address, prefix, unsigned, type ParsedPrefix } from './numbers';
 import { deviceName, dsfield, nameOrNumber, portRange, realmsValue, uidRange } from './shared-grammar';
+import { HelpRequest } from './help';
 import { invalidArgument, matches, UsageError, Words } from './words';
 
 /** What `ip rule show SELECTOR` keeps, with iproute2's matching (see ruleShown). */
@@ -47,6 +48,7 @@ export function parseRuleCommand(args: readonly string[], names: NameRegistry, f
     return { object: 'rule', verb: 'delete', spec: parseRuleSpec(words, names, family) };
   }
   if (matches(verb, 'flush')) return { object: 'rule', verb: 'flush', filter: parseRuleFilter(words, names, family) };
+  if (matches(verb, 'help')) throw new HelpRequest('rule');
   throw new UsageError(`command "${verb}" is unknown for "rule"; nlroute knows add, del, list, show, flush`);
 }
 
@@ -88,7 +90,8 @@ function parseRuleSpec(words: Words, names: NameRegistry, givenFamily?: Family):
     else if (word === 'nat' || matches(word, 'map-to')) {
       spec.nat = address(word, words.argument(word), family).address;
       family ??= 4;
-    } else {
+    } else if (word === 'help') throw new HelpRequest('rule');
+    else {
       const type = word === 'type' ? words.argument(word) : word;
       if (matches(type, 'goto')) {
         spec.action = 'goto';

@@ -7,12 +7,12 @@ import { constants as os } from 'node:os';
 
 import { parseAddress, parseDestination, parsePrefix } from '../address';
 import type { HandleCore } from '../core';
-import { FlushError, NetlinkError, ValidationError } from '../errors';
+import { FlushError, KERNEL_REFUSES, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord, type AbortToken } from '../native';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
-import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, tos, type RoutePurpose } from './to-record';
+import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity, routeMetric } from './identity';
 import { readDesired, readReconcileOptions, readScope, reconcile, type NewBatch, type ReconcileOptions, type ReconcileResult } from '../reconcile';
@@ -293,7 +293,7 @@ export class Routes {
     const links = this.core.links;
     if (options.iif !== undefined) {
       if (!v6 && options.from === undefined) {
-        throw new ValidationError('from', undefined, 'an IPv4 lookup with iif needs a source address (the kernel answers EINVAL without one)');
+        throw new ValidationError('from', undefined, 'an IPv4 lookup with iif needs a source address (the kernel answers EINVAL without one)', KERNEL_REFUSES);
       }
       query.iif = await deviceIndex('iif', options.iif, links);
     }
@@ -303,7 +303,9 @@ export class Routes {
     if (options.ipproto !== undefined) query.ipProto = numberOrName('ipproto', options.ipproto, this.core.names.ipProtocols, U8, 'IP protocol');
     if (options.sport !== undefined) query.sport = integer('sport', options.sport, 0, U16);
     if (options.dport !== undefined) query.dport = integer('dport', options.dport, 0, U16);
-    if (options.tos !== undefined) query.tos = tos(options.tos, dst.family, this.core.names);
+    // A lookup takes any TOS byte, ECN bits and IPv6 traffic class included, as `ip route
+    // get` does: rules with tos/dsfield match on it. Only a route's own TOS is restricted.
+    if (options.tos !== undefined) query.tos = numberOrName('tos', options.tos, this.core.names.dsfields, U8, 'dsfield');
     return query;
   }
 

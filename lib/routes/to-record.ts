@@ -3,7 +3,7 @@
 // validation happens here, before anything reaches the kernel.
 import { isOwnKey } from '../own';
 import { agreedFamily, ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
-import { ValidationError } from '../errors';
+import { KERNEL_REFUSES, ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import type { LinkNames } from '../links';
 import { AF, type MetricsRecord, type NexthopRecord, type RouteRecord } from '../native';
@@ -50,7 +50,7 @@ export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: Rout
   if (dst !== undefined && dst.length > 0 && dst.address !== undefined) {
     // The IPv4 FIB refuses host bits ("Invalid prefix for given prefix length"); IPv6 masks them.
     if (family === 4 && ipv4HostBitsSet({ family, address: dst.address, length: dst.length })) {
-      throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`);
+      throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`, KERNEL_REFUSES);
     }
     record.dst = dst.address;
     record.dstLen = dst.length;
@@ -153,10 +153,10 @@ export function routeType(value: unknown): RouteType | undefined {
   return value;
 }
 
-export function tos(value: unknown, family: Family, names: NameRegistry): number {
-  if (family === 6) throw new ValidationError('tos', value, 'IPv6 routes have no TOS');
+function tos(value: unknown, family: Family, names: NameRegistry): number {
+  if (family === 6) throw new ValidationError('tos', value, 'IPv6 routes have no TOS', KERNEL_REFUSES);
   const byte = numberOrName('tos', value, names.dsfields, U8, 'dsfield');
-  if (byte & 0x3) throw new ValidationError('tos', value, 'the two ECN bits must be 0');
+  if (byte & 0x3) throw new ValidationError('tos', value, 'the two ECN bits must be 0', KERNEL_REFUSES);
   return byte;
 }
 
@@ -309,7 +309,7 @@ function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Nexth
     }
     if (hop.via === undefined && hop.dev === undefined) throw new ValidationError(field, hop, 'needs via or dev');
     if (family === 6 && hop.via === undefined) {
-      throw new ValidationError(field, hop, 'IPv6 multipath hops need a gateway (the kernel refuses device-only hops)');
+      throw new ValidationError(field, hop, 'IPv6 multipath hops need a gateway (the kernel refuses device-only hops)', KERNEL_REFUSES);
     }
     const record: NexthopRecord = {};
     if (hop.via !== undefined) setGateway(record, `${field}.via`, hop.via, family);

@@ -198,6 +198,7 @@ export interface RouteGetOptions {
   ipproto?: number | string;
   sport?: number;
   dport?: number;
+  /** The packet's TOS byte (IPv6: traffic class), ECN bits included; a number or an rt_dsfield name. */
   tos?: number | string;
   /** Return the FIB entry that matched instead of the resolved route. */
   fibmatch?: boolean;

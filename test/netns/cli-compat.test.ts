@@ -229,6 +229,24 @@ const CASES: CompatCase[] = [
       'route add 10.37.0.0/16 dev v0',
     ],
   },
+  {
+    // A lookup takes the packet's whole TOS byte, as ip does: a rule on tos 0x10 matches a
+    // lookup with ECN bits set (0x13), and IPv6 lookups carry it as the traffic class.
+    title: 'route get: any TOS byte, ECN bits and IPv6 traffic class included',
+    lines: [
+      'rule add pref 100 tos 0x10 table 50',
+      'route add 10.50.0.0/16 dev v0 table 50',
+      '-6 rule add pref 100 tos 0x10 table 60',
+      '-6 route add 2001:db8:60::/48 dev v0 table 60',
+      'route get 10.50.0.1 tos 0x13',
+      'route get 10.50.0.1 tos 0x10 fibmatch',
+      'route get 10.50.0.1 dsfield 0x12',
+      '-6 route get 2001:db8:60::1 tos 0x10',
+      '-6 route get 2001:db8:60::1 tos 0x11 fibmatch',
+      '-6 route get 2001:db8:60::1',
+    ],
+    singly: true,
+  },
 ];
 
 describeInNamespace('cli: nlroute against ip, command for command', (_ns, another) => {
@@ -250,7 +268,7 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
         const why = `"${line}": ip exit ${ip.status} ${ip.stderr.trim()} | nlroute exit ${nl.status} ${nl.stderr.trim()}`;
         assert.equal(nl.status === 0, ip.status === 0, why);
         if (ip.status === 0) assert.equal(nl.stdout, ip.stdout, why);
-        else assert.match(nl.stderr, new RegExp(`^nlroute: ${escape(line)}: `), 'the message names the command');
+        else assert.match(nl.stderr, new RegExp(`^nlroute: ${escape(line.replace(/^-[46] /, ''))}: `), 'the message names the command');
       }
       assert.equal(kernelState(nlNs), kernelState(ipNs));
       for (const show of SHOWS) {
@@ -367,6 +385,35 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
     const missing = nlroute(['-n', 'nlroute-no-such-namespace', 'rule', 'show']);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /cannot open namespace "nlroute-no-such-namespace"/);
+  });
+
+  it('a value the kernel would refuse exits 2, as ip does when the kernel refuses it; nothing is sent', () => {
+    const lines = [
+      'route add 10.40.0.0/16 dev v0 dsfield 0x01',
+      '-6 route add 2001:db8:40::/48 dev v0 dsfield 0x10',
+      'route add 10.40.0.1/16 dev v0',
+      '-6 route add 2001:db8:41::/48 nexthop dev v0 nexthop dev v1',
+      'route get 8.8.8.8 iif v0',
+    ];
+    const [ipNs, nlNs] = [prepared({ title: '', lines: [] }), prepared({ title: '', lines: [] })];
+    for (const line of lines) {
+      const ip = ipNs.ipTry(line);
+      const nl = nlroute(['-n', nlNs.name, ...words(line)]);
+      assert.equal(ip.status, 2, `ip ${line}: ${ip.stderr}`);
+      assert.equal(nl.status, ip.status, `nlroute ${line}: ${nl.stderr}`);
+      assert.match(nl.stderr, new RegExp(`^nlroute: ${escape(line.replace(/^-[46] /, ''))}: `));
+    }
+    assert.equal(kernelState(nlNs), kernelState(ipNs));
+  });
+
+  it("route get prints the kernel's text and nlroute's hint (forwarding off on the input device)", () => {
+    const ns = prepared({ title: '', lines: [] });
+    ns.sysctl('net.ipv4.conf.all.forwarding', 0);
+    const line = 'route get 10.2.0.9 from 10.1.0.5 iif v0';
+    const ip = ns.ipTry(line);
+    const nl = nlroute(['-n', ns.name, ...words(line)]);
+    assert.equal(nl.status, ip.status, ip.stderr);
+    assert.match(nl.stderr, /^nlroute: route get 10\.2\.0\.9 from 10\.1\.0\.5 iif v0: EHOSTUNREACH: .* - .*forwarding enabled on it/);
   });
 });
 

@@ -92,9 +92,31 @@ describeInNamespace('routes: get', (ns) => {
     const h = await n.handle();
     await rejectsWith(h.routes.get('8.8.8.8', { from: '10.0.0.5', iif: 'qr-x' }), 'EHOSTUNREACH', (e) => {
       assert.match(e.message, /forwarding/);
+      assert.match(e.hint ?? '', /forwarding enabled on qr-x/);
     });
     await assert.rejects(h.routes.get('8.8.8.8', { iif: 'qr-x' }), (e: unknown) => e instanceof ValidationError && e.field === 'from');
     await assert.rejects(h.routes.get('8.8.8.8', { iif: 'nope', from: '10.0.0.5' }), (e: unknown) => e instanceof ValidationError && e.field === 'iif');
+  });
+
+  it('takes the whole TOS byte in a lookup (ECN bits, IPv6 traffic class), as rules on tos match it', async () => {
+    const n = ns().withTestAddresses();
+    n.ip('rule add pref 100 tos 0x10 table 50');
+    n.ip('route add 10.50.0.0/16 dev v0 table 50');
+    n.ip('-6 rule add pref 100 tos 0x10 table 60');
+    n.ip('-6 route add 2001:db8:60::/48 dev v0 table 60');
+    const h = await n.handle();
+    const v4 = await h.routes.get('10.50.0.1', { tos: 0x13 });
+    assert.equal(v4.table, 50);
+    assert.deepEqual(picked(v4), picked(ipRouteGet(n, 4, '10.50.0.1 tos 0x13')));
+    assert.equal((await h.routes.get('10.50.0.1', { tos: 0x12, fibmatch: true })).dst, '10.50.0.0/16');
+    const v6 = await h.routes.get('2001:db8:60::1', { tos: 0x11 });
+    assert.equal(v6.table, 60);
+    assert.deepEqual(picked(v6), picked(ipRouteGet(n, 6, '2001:db8:60::1 tos 0x11')));
+    await rejectsWith(h.routes.get('2001:db8:60::1'), 'ENETUNREACH');
+    // A route's own TOS stays restricted, and the refusal says the kernel would refuse it too.
+    for (const spec of [{ dst: '10.51.0.0/16', dev: 'v0', tos: 0x13 }, { dst: '2001:db8:61::/48', dev: 'v0', tos: 0x10 }]) {
+      await assert.rejects(h.routes.add(spec), (e: unknown) => e instanceof ValidationError && e.field === 'tos' && e.kernelRefuses);
+    }
   });
 
   it('reports unreachable, prohibit and blackhole as the kernel does', async () => {
