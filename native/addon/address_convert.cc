@@ -11,7 +11,8 @@ wire::Address address_from_js(const Napi::Env& env, const Napi::Value& value, co
   std::string text = value.As<Napi::String>().Utf8Value();
   wire::Address a;
   if (!wire::parse_address(text, a)) {
-    throw Napi::TypeError::New(env, std::string("record: ") + field + " is not an address: " + text);
+    throw Napi::TypeError::New(env,
+                               std::string("record: ") + field + " is not an address: " + text);
   }
   return a;
 }

@@ -65,12 +65,15 @@ Napi::Value RuleMatches(const Napi::CallbackInfo& info) {
 // encodeRoute(kind: 'add' | 'delete' | 'get', nlmsgFlags, seq, record) -> Buffer
 Napi::Value EncodeRoute(const Napi::CallbackInfo& info) {
   std::string kind = info[0].As<Napi::String>().Utf8Value();
-  uint16_t type = kind == "delete" ? wire::RTM_DELROUTE : kind == "get" ? wire::RTM_GETROUTE : wire::RTM_NEWROUTE;
+  uint16_t type = kind == "delete" ? wire::RTM_DELROUTE
+                  : kind == "get"  ? wire::RTM_GETROUTE
+                                   : wire::RTM_NEWROUTE;
   uint16_t flags = static_cast<uint16_t>(info[1].As<Napi::Number>().Uint32Value());
   std::vector<uint8_t> out;
   if (!wire::encode_route(out, type, flags, info[2].As<Napi::Number>().Uint32Value(),
                           route_from_js(info[3].As<Napi::Object>()))) {
-    throw Napi::RangeError::New(info.Env(), "route: an attribute is longer than netlink's 16-bit length");
+    throw Napi::RangeError::New(info.Env(),
+                                "route: an attribute is longer than netlink's 16-bit length");
   }
   return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
 }
@@ -117,12 +120,18 @@ Napi::Value ParseStatus(const Napi::CallbackInfo& info) {
 
 const char* kind_name(FieldKind kind) {
   switch (kind) {
-    case FieldKind::Number: return "number";
-    case FieldKind::Flag: return "flag";
-    case FieldKind::Address: return "address";
-    case FieldKind::Text: return "text";
-    case FieldKind::Pair: return "pair";
-    case FieldKind::Wide: return "wide";
+    case FieldKind::Number:
+      return "number";
+    case FieldKind::Flag:
+      return "flag";
+    case FieldKind::Address:
+      return "address";
+    case FieldKind::Text:
+      return "text";
+    case FieldKind::Pair:
+      return "pair";
+    case FieldKind::Wide:
+      return "wide";
   }
   return "";
 }

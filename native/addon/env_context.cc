@@ -10,15 +10,17 @@ EnvContext* EnvContext::create(Napi::Env env) {
   auto* ctx = new EnvContext(env);
   napi_value name = Napi::String::New(env, "nlroute-io");
   NAPI_THROW_IF_FAILED(env,
-                       napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, ctx, &EnvContext::on_finalized,
-                                                       ctx, &EnvContext::call_js, &ctx->to_js_),
+                       napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, ctx,
+                                                       &EnvContext::on_finalized, ctx,
+                                                       &EnvContext::call_js, &ctx->to_js_),
                        nullptr);
   ctx->to_js_alive_ = true;
   // An idle environment must not be kept alive by us; pending work refs it.
   napi_unref_threadsafe_function(env, ctx->to_js_);
   // Registered after the thread-safe function, so it runs before that function's own
   // cleanup (hooks run last-registered first).
-  NAPI_THROW_IF_FAILED(env, napi_add_async_cleanup_hook(env, &EnvContext::on_teardown, ctx, &ctx->hook_), nullptr);
+  NAPI_THROW_IF_FAILED(
+      env, napi_add_async_cleanup_hook(env, &EnvContext::on_teardown, ctx, &ctx->hook_), nullptr);
   return ctx;
 }
 
@@ -35,7 +37,8 @@ void EnvContext::work_finished(Napi::Env env) {
 
 void EnvContext::deliver(Completion* done) {
   std::lock_guard<std::mutex> lock(deliver_mutex_);
-  if (to_js_alive_ && napi_call_threadsafe_function(to_js_, done, napi_tsfn_nonblocking) == napi_ok) return;
+  if (to_js_alive_ && napi_call_threadsafe_function(to_js_, done, napi_tsfn_nonblocking) == napi_ok)
+    return;
   delete done;  // the environment is going away: nobody is left to tell
 }
 

@@ -54,7 +54,7 @@ class EnvContext {
   // JavaScript thread only.
   void add(EnvResident* resident) { residents_.insert(resident); }
   void remove(EnvResident* resident) { residents_.erase(resident); }
-  void work_started(Napi::Env env);   // keeps the loop alive and awake while work is pending
+  void work_started(Napi::Env env);  // keeps the loop alive and awake while work is pending
   void work_finished(Napi::Env env);
   ThreadCache& threads() { return threads_; }
 

@@ -13,10 +13,12 @@ namespace {
 }
 }  // namespace
 
-uint32_t read_uint(const Napi::Env& env, const Napi::Value& v, const std::string& field, uint64_t max) {
+uint32_t read_uint(const Napi::Env& env, const Napi::Value& v, const std::string& field,
+                   uint64_t max) {
   if (!v.IsNumber()) bad(env, field, "expected a number");
   double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > static_cast<double>(max) || std::floor(d) != d) bad(env, field, "out of range");
+  if (!(d >= 0) || d > static_cast<double>(max) || std::floor(d) != d)
+    bad(env, field, "out of range");
   return static_cast<uint32_t>(d);
 }
 
@@ -48,11 +50,21 @@ std::string read_string(const Napi::Env& env, const Napi::Value& v, const std::s
 FieldValue read_field(const Napi::Env& env, const Napi::Value& v, const FieldSpec& spec) {
   FieldValue out;
   switch (spec.kind) {
-    case FieldKind::Number: out.number = read_uint(env, v, spec.key, spec.max); break;
-    case FieldKind::Flag: out.number = v.ToBoolean().Value() ? 1 : 0; break;
-    case FieldKind::Address: out.address = address_from_js(env, v, spec.key); break;
-    case FieldKind::Text: out.text = read_string(env, v, spec.key); break;
-    case FieldKind::Wide: out.number = read_u64(env, v, spec.key); break;
+    case FieldKind::Number:
+      out.number = read_uint(env, v, spec.key, spec.max);
+      break;
+    case FieldKind::Flag:
+      out.number = v.ToBoolean().Value() ? 1 : 0;
+      break;
+    case FieldKind::Address:
+      out.address = address_from_js(env, v, spec.key);
+      break;
+    case FieldKind::Text:
+      out.text = read_string(env, v, spec.key);
+      break;
+    case FieldKind::Wide:
+      out.number = read_u64(env, v, spec.key);
+      break;
     case FieldKind::Pair: {
       auto [a, b] = read_pair(env, v, spec.key, spec.max);
       out.number = a;

@@ -10,7 +10,8 @@
 
 namespace nlroute::addon {
 
-uint32_t read_uint(const Napi::Env& env, const Napi::Value& v, const std::string& field, uint64_t max);
+uint32_t read_uint(const Napi::Env& env, const Napi::Value& v, const std::string& field,
+                   uint64_t max);
 uint64_t read_u64(const Napi::Env& env, const Napi::Value& v, const std::string& field);
 // [start, end] as a two-element array of integers up to `max`.
 std::pair<uint32_t, uint32_t> read_pair(const Napi::Env& env, const Napi::Value& v,

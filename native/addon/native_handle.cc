@@ -32,31 +32,37 @@ io::Outcome not_open() {
 
 // The outcome of request i of `batch`, with an extended-ACK offset mapped to the
 // attribute it points at (rule and route requests have their own headers and names).
-Napi::Value request_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i,
-                            uint32_t header_len, AttrNamer namer) {
+Napi::Value request_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch,
+                            size_t i, uint32_t header_len, AttrNamer namer) {
   const uint8_t* request = i < batch.size() ? batch.bytes.data() + batch.starts[i] : nullptr;
   size_t len = i < batch.size() ? batch.length_of(i) : 0;
   return outcome_to_js(env, o, request, len, header_len, namer);
 }
 
-Napi::Value rule_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i) {
+Napi::Value rule_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch,
+                         size_t i) {
   return request_outcome(env, o, batch, i, wire::kRuleHeaderLen, wire::rule_attr_name);
 }
 
-Napi::Value route_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch, size_t i) {
+Napi::Value route_outcome(Napi::Env env, const io::Outcome& o, const io::RequestBatch& batch,
+                          size_t i) {
   return request_outcome(env, o, batch, i, wire::kRouteHeaderLen, wire::route_attr_name);
 }
 
-Napi::Array outcomes_to_js(Napi::Env env, const std::vector<io::Outcome>& outcomes, const io::RequestBatch& batch,
-                           Napi::Value (*convert)(Napi::Env, const io::Outcome&, const io::RequestBatch&, size_t)) {
+Napi::Array outcomes_to_js(Napi::Env env, const std::vector<io::Outcome>& outcomes,
+                           const io::RequestBatch& batch,
+                           Napi::Value (*convert)(Napi::Env, const io::Outcome&,
+                                                  const io::RequestBatch&, size_t)) {
   Napi::Array out = Napi::Array::New(env, outcomes.size());
-  for (size_t i = 0; i < outcomes.size(); ++i) out.Set(static_cast<uint32_t>(i), convert(env, outcomes[i], batch, i));
+  for (size_t i = 0; i < outcomes.size(); ++i)
+    out.Set(static_cast<uint32_t>(i), convert(env, outcomes[i], batch, i));
   return out;
 }
 
 Napi::Array rules_to_js(Napi::Env env, const std::vector<wire::RuleRecord>& rules) {
   Napi::Array out = Napi::Array::New(env, rules.size());
-  for (size_t i = 0; i < rules.size(); ++i) out.Set(static_cast<uint32_t>(i), rule_to_js(env, rules[i]));
+  for (size_t i = 0; i < rules.size(); ++i)
+    out.Set(static_cast<uint32_t>(i), rule_to_js(env, rules[i]));
   return out;
 }
 
@@ -77,7 +83,10 @@ wire::RuleRecord filter_from_js(const Napi::Value& v) {
 
 struct NativeHandle::Job : Completion {
   Job(Napi::Env env, OpenWork w, Finish f, NativeHandle* o)
-      : deferred(Napi::Promise::Deferred::New(env)), work(std::move(w)), finish(std::move(f)), owner(o) {}
+      : deferred(Napi::Promise::Deferred::New(env)),
+        work(std::move(w)),
+        finish(std::move(f)),
+        owner(o) {}
   Napi::Promise::Deferred deferred;
   OpenWork work;
   Finish finish;
@@ -122,7 +131,8 @@ NativeHandle::NativeHandle(const Napi::CallbackInfo& info)
     namespace_fd_ = io::duplicate_namespace_fd(fd.As<Napi::Number>().Int32Value(), problem);
     if (namespace_fd_ < 0) {
       // lib/ turns these codes into a ValidationError naming netnsFd.
-      Napi::Error error = Napi::Error::New(env, "netnsFd is not a usable network namespace descriptor");
+      Napi::Error error =
+          Napi::Error::New(env, "netnsFd is not a usable network namespace descriptor");
       error.Set("code", problem == io::NamespaceFdProblem::NotOpen        ? "EBADF"
                         : problem == io::NamespaceFdProblem::NotNamespace ? "ENOTNSFS"
                                                                           : "EWRONGNS");
@@ -159,24 +169,28 @@ void NativeHandle::environment_ending() {
   context_ = nullptr;
 }
 
-Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token,
-                                   Finish when_not_open) {
+Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish,
+                                   const Napi::Value& token, Finish when_not_open) {
   // Written on the I/O thread before the job is delivered, read on this one after.
   auto not_open_now = std::make_shared<bool>(false);
   return post(
       env,
       [work = std::move(work), not_open_now](std::unique_ptr<io::RouteSocket>& sock) {
-        if (sock) work(*sock);
-        else *not_open_now = true;
+        if (sock)
+          work(*sock);
+        else
+          *not_open_now = true;
       },
-      [finish = std::move(finish), when_not_open = std::move(when_not_open), not_open_now](Napi::Env env) {
+      [finish = std::move(finish), when_not_open = std::move(when_not_open),
+       not_open_now](Napi::Env env) {
         if (!*not_open_now) return finish(env);
         return when_not_open ? when_not_open(env) : Napi::Value(error_result(env, not_open()));
       },
       token);
 }
 
-Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish, const Napi::Value& token) {
+Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
+                                 const Napi::Value& token) {
   if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
@@ -192,8 +206,9 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish, co
   uint32_t timeout_ms = timeout_ms_;
   io_->post([job, context, abort, timeout_ms](std::unique_ptr<io::RouteSocket>& sock) {
     if (sock) {
-      auto deadline = timeout_ms ? io::RouteSocket::Clock::now() + std::chrono::milliseconds(timeout_ms)
-                                 : io::RouteSocket::Clock::time_point::max();
+      auto deadline = timeout_ms
+                          ? io::RouteSocket::Clock::now() + std::chrono::milliseconds(timeout_ms)
+                          : io::RouteSocket::Clock::time_point::max();
       sock->begin_call(abort.get(), deadline);
     }
     job->work(sock);
@@ -276,7 +291,8 @@ Napi::Value NativeHandle::Open(const Napi::CallbackInfo& info) {
       info.Env().Undefined());
 }
 
-// ruleDump(family: number, filter: object | null, token?: AbortToken) -> Promise<{ rules } | { error }>
+// ruleDump(family: number, filter: object | null, token?: AbortToken) -> Promise<{ rules } | {
+// error }>
 Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
   struct State {
     uint8_t family;
@@ -289,7 +305,9 @@ Napi::Value NativeHandle::RuleDump(const Napi::CallbackInfo& info) {
   state->filter = filter_from_js(info[1]);
   return submit(
       info.Env(),
-      [state](io::RouteSocket& sock) { state->status = ops::list_rules(sock, state->family, state->filter, state->rules); },
+      [state](io::RouteSocket& sock) {
+        state->status = ops::list_rules(sock, state->family, state->filter, state->rules);
+      },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         Napi::Object result = Napi::Object::New(env);
@@ -311,7 +329,9 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
   state->filter = filter_from_js(info[1]);
   return submit(
       info.Env(),
-      [state](io::RouteSocket& sock) { ops::flush_rules(sock, state->family, state->filter, state->result); },
+      [state](io::RouteSocket& sock) {
+        ops::flush_rules(sock, state->family, state->filter, state->result);
+      },
       [state](Napi::Env env) -> Napi::Value {
         const ops::RuleFlushResult& r = state->result;
         if (r.dump.error) return error_result(env, r.dump);
@@ -323,7 +343,8 @@ Napi::Value NativeHandle::RuleFlush(const Napi::CallbackInfo& info) {
       info[2]);
 }
 
-// requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError, maxInFlight }, token?)
+// requests(words: Uint32Array, text: string, sides: object[], options?: { stopAtFirstError,
+// maxInFlight }, token?)
 //   -> Promise<{ codes: Int32Array, states: Uint8Array, details: object[] }>
 // codes[i] is request i's errno (0: success); states[i] is 0 done, 1 unknown (ACK lost),
 // 2 not sent, 3 skipped; details lists { index, extack?, offset?, attribute?, syscall? }
@@ -339,13 +360,14 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
   auto state = std::make_shared<State>();
   // Encoded here, on the JavaScript thread, straight from the packed words: the
   // I/O thread only numbers and sends.
-  encode_packed_requests(info[0].As<Napi::Uint32Array>(), info[1].As<Napi::String>(), info[2].As<Napi::Array>(),
-                         state->batch, state->is_rule);
+  encode_packed_requests(info[0].As<Napi::Uint32Array>(), info[1].As<Napi::String>(),
+                         info[2].As<Napi::Array>(), state->batch, state->is_rule);
   if (info[3].IsObject()) {
     Napi::Object options = info[3].As<Napi::Object>();
     state->options.stop_at_first_error = options.Get("stopAtFirstError").ToBoolean().Value();
     Napi::Value in_flight = options.Get("maxInFlight");
-    if (in_flight.IsNumber()) state->options.max_in_flight = in_flight.As<Napi::Number>().Uint32Value();
+    if (in_flight.IsNumber())
+      state->options.max_in_flight = in_flight.As<Napi::Number>().Uint32Value();
   }
   // codes / states / details, from the outcomes.
   auto answer = [state](Napi::Env env) -> Napi::Value {
@@ -360,7 +382,8 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
       states[i] = static_cast<uint8_t>(o.state);
       if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
       bool rule = i < state->is_rule.size() && state->is_rule[i];
-      Napi::Value detail = rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
+      Napi::Value detail =
+          rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
       if (!detail.IsObject()) continue;
       detail.As<Napi::Object>().Set("index", static_cast<uint32_t>(i));
       details.Set(detailed++, detail);
@@ -372,7 +395,10 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
     return result;
   };
   return submit(
-      env, [state](io::RouteSocket& sock) { ops::send_encoded(sock, state->batch, state->outcomes, state->options); },
+      env,
+      [state](io::RouteSocket& sock) {
+        ops::send_encoded(sock, state->batch, state->outcomes, state->options);
+      },
       answer, info[4],
       // Not open: every request gets that answer, as if each had been tried.
       [state, answer](Napi::Env env) {
@@ -395,7 +421,8 @@ Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
       [state](io::RouteSocket& sock) {
         RoutePack& pack = state->pack;
         state->status = ops::list_routes(
-            sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); }, [&pack] { pack.clear(); });
+            sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); },
+            [&pack] { pack.clear(); });
       },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
@@ -439,13 +466,16 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
   state->query = route_from_js(info[0].As<Napi::Object>());
   return submit(
       info.Env(),
-      [state](io::RouteSocket& sock) { state->status = ops::get_route(sock, state->query, state->found); },
+      [state](io::RouteSocket& sock) {
+        state->status = ops::get_route(sock, state->query, state->found);
+      },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) {
           Napi::Object result = Napi::Object::New(env);
           io::RequestBatch sent;  // rebuilt so an extended-ACK offset can name its attribute
           sent.starts.push_back(0);
-          (void)wire::encode_route(sent.bytes, wire::RTM_GETROUTE, wire::NLM_F_REQUEST, 0, state->query);
+          (void)wire::encode_route(sent.bytes, wire::RTM_GETROUTE, wire::NLM_F_REQUEST, 0,
+                                   state->query);
           result.Set("error", route_outcome(env, state->status, sent, 0));
           return result;
         }
@@ -484,11 +514,15 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
     std::optional<wire::LinkRecord> link;
   };
   auto state = std::make_shared<State>();
-  if (info[0].IsString()) state->name = info[0].As<Napi::String>().Utf8Value();
-  else state->index = info[0].As<Napi::Number>().Int32Value();
+  if (info[0].IsString())
+    state->name = info[0].As<Napi::String>().Utf8Value();
+  else
+    state->index = info[0].As<Napi::Number>().Int32Value();
   return submit(
       info.Env(),
-      [state](io::RouteSocket& sock) { state->status = ops::get_link(sock, state->name, state->index, state->link); },
+      [state](io::RouteSocket& sock) {
+        state->status = ops::get_link(sock, state->name, state->index, state->link);
+      },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);
         if (!state->link) return env.Null();

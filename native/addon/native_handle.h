@@ -55,7 +55,8 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   std::string namespace_path_;  // empty: use namespace_fd_, or the current namespace
   int namespace_fd_ = -1;       // our duplicate of the caller's fd, until open() takes it
   int rcvbuf_bytes_;
-  uint32_t timeout_ms_ = 0;  // each call's deadline for the kernel; 0: none (the socket's own limit)
+  uint32_t timeout_ms_ =
+      0;                 // each call's deadline for the kernel; 0: none (the socket's own limit)
   EnvContext* context_;  // null once the environment has ended
   std::unique_ptr<io::IoThread> io_;
   int pending_ = 0;

@@ -11,7 +11,9 @@ namespace {
 constexpr uint32_t kSideRecord = 0xffffffffu;
 constexpr uint32_t kObjectRule = 1, kObjectRoute = 2;
 
-[[noreturn]] void malformed(const std::string& what) { throw PackError(PackError::Kind::Malformed, "request pack: " + what); }
+[[noreturn]] void malformed(const std::string& what) {
+  throw PackError(PackError::Kind::Malformed, "request pack: " + what);
+}
 
 // Reads the packed words with bounds checks.
 class WordReader {
@@ -54,7 +56,8 @@ std::string slice(const std::u16string& text, uint32_t offset, uint32_t length) 
 // kernel would read with a wrapped length is never sent whatever reaches us.
 [[noreturn]] void too_long(size_t index) {
   throw PackError(PackError::Kind::TooLong,
-                  "request " + std::to_string(index) + ": an attribute is longer than netlink's 16-bit length (65535 bytes)");
+                  "request " + std::to_string(index) +
+                      ": an attribute is longer than netlink's 16-bit length (65535 bytes)");
 }
 
 FieldValue read_packed_field(WordReader& in, const std::u16string& text, const FieldSpec& spec) {
@@ -63,12 +66,14 @@ FieldValue read_packed_field(WordReader& in, const std::u16string& text, const F
     case FieldKind::Number:
     case FieldKind::Flag:
       v.number = in.next();
-      if (v.number > spec.max) malformed(std::string("record field ") + spec.key + ": out of range");
+      if (v.number > spec.max)
+        malformed(std::string("record field ") + spec.key + ": out of range");
       break;
     case FieldKind::Pair:
       v.number = in.next();
       v.second = in.next();
-      if (v.number > spec.max || v.second > spec.max) malformed(std::string("record field ") + spec.key + ": out of range");
+      if (v.number > spec.max || v.second > spec.max)
+        malformed(std::string("record field ") + spec.key + ": out of range");
       break;
     case FieldKind::Wide: {
       uint64_t low = in.next(), high = in.next();
@@ -91,8 +96,9 @@ FieldValue read_packed_field(WordReader& in, const std::u16string& text, const F
 }
 }  // namespace
 
-void decode_packed_requests(const uint32_t* words, size_t count, const std::u16string& chars, const SideRecords& sides,
-                            io::RequestBatch& batch, std::vector<bool>& is_rule) {
+void decode_packed_requests(const uint32_t* words, size_t count, const std::u16string& chars,
+                            const SideRecords& sides, io::RequestBatch& batch,
+                            std::vector<bool>& is_rule) {
   WordReader in(words, count);
   uint32_t rule_count, route_count;
   const RuleFieldRow* rule_table = rule_fields(rule_count);

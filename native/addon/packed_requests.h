@@ -33,7 +33,8 @@ struct SideRecords {
 
 // Appends one encoded request per packed request to `batch`; is_rule[i] says which
 // kind request i is. Throws PackError.
-void decode_packed_requests(const uint32_t* words, size_t count, const std::u16string& text, const SideRecords& sides,
-                            io::RequestBatch& batch, std::vector<bool>& is_rule);
+void decode_packed_requests(const uint32_t* words, size_t count, const std::u16string& text,
+                            const SideRecords& sides, io::RequestBatch& batch,
+                            std::vector<bool>& is_rule);
 
 }  // namespace nlroute::addon

@@ -68,8 +68,10 @@ const RuleFieldRow kRuleFields[] = {
     {{"oifname", FieldKind::Text, 0}, text<&RuleRecord::oifname, kRuleOifname>},
     {{"goto", FieldKind::Number, kU32}, number<&RuleRecord::goto_target, kRuleGoto>},
     {{"flow", FieldKind::Number, kU32}, number<&RuleRecord::flow, kRuleFlow>},
-    {{"suppressPrefixlen", FieldKind::Number, kU32}, number<&RuleRecord::suppress_prefixlen, kRuleSuppressPrefixlen>},
-    {{"suppressIfgroup", FieldKind::Number, kU32}, number<&RuleRecord::suppress_ifgroup, kRuleSuppressIfgroup>},
+    {{"suppressPrefixlen", FieldKind::Number, kU32},
+     number<&RuleRecord::suppress_prefixlen, kRuleSuppressPrefixlen>},
+    {{"suppressIfgroup", FieldKind::Number, kU32},
+     number<&RuleRecord::suppress_ifgroup, kRuleSuppressIfgroup>},
     {{"tunId", FieldKind::Wide, kU64}, number<&RuleRecord::tun_id, kRuleTunId>},
     {{"l3mdev", FieldKind::Number, kU8}, number<&RuleRecord::l3mdev, kRuleL3mdev>},
     {{"protocol", FieldKind::Number, kU8}, number<&RuleRecord::protocol, kRuleProtocol>},
@@ -79,7 +81,8 @@ const RuleFieldRow kRuleFields[] = {
     {{"uidRange", FieldKind::Pair, kU32}, pair<&RuleRecord::uid_range, kRuleUidRange>},
     {{"dscp", FieldKind::Number, 63}, number<&RuleRecord::dscp, kRuleDscp>},
     {{"flowlabel", FieldKind::Number, 0xfffff}, number<&RuleRecord::flowlabel, kRuleFlowlabel>},
-    {{"flowlabelMask", FieldKind::Number, 0xfffff}, number<&RuleRecord::flowlabel_mask, kRuleFlowlabelMask>},
+    {{"flowlabelMask", FieldKind::Number, 0xfffff},
+     number<&RuleRecord::flowlabel_mask, kRuleFlowlabelMask>},
     {{"natGateway", FieldKind::Address, 0}, address<&RuleRecord::nat_gateway, kRuleNatGateway>},
 };
 

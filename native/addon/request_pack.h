@@ -24,7 +24,8 @@ namespace nlroute::addon {
 
 // Encodes every packed request into `batch` (see ops/requests.h); `is_rule[i]` says
 // which kind request i is, for naming attributes in its errors.
-void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& text, const Napi::Array& sides,
-                            io::RequestBatch& batch, std::vector<bool>& is_rule);
+void encode_packed_requests(const Napi::Uint32Array& words, const Napi::String& text,
+                            const Napi::Array& sides, io::RequestBatch& batch,
+                            std::vector<bool>& is_rule);
 
 }  // namespace nlroute::addon

@@ -11,8 +11,8 @@ namespace nlroute::addon {
 using namespace nlroute::wire;
 
 namespace {
-constexpr uint32_t kExtraParts = kRouteVia | kRouteMetrics | kRouteMultipath | kRouteFlow | kRouteExpires |
-                                 kRouteNhId | kRouteIif | kRouteMark | kRouteUid;
+constexpr uint32_t kExtraParts = kRouteVia | kRouteMetrics | kRouteMultipath | kRouteFlow |
+                                 kRouteExpires | kRouteNhId | kRouteIif | kRouteMark | kRouteUid;
 
 template <typename T>
 void put(uint8_t* at, T value) {
@@ -91,7 +91,8 @@ Napi::Object extras_to_js(Napi::Env env, const RouteRecord& r) {
   if (r.has(kRouteUid)) o.Set("uid", r.uid);
   if (r.has(kRouteMultipath)) {
     Napi::Array hops = Napi::Array::New(env, r.nexthops.size());
-    for (size_t i = 0; i < r.nexthops.size(); ++i) hops.Set(static_cast<uint32_t>(i), nexthop_to_js(env, r.nexthops[i]));
+    for (size_t i = 0; i < r.nexthops.size(); ++i)
+      hops.Set(static_cast<uint32_t>(i), nexthop_to_js(env, r.nexthops[i]));
     o.Set("nexthops", hops);
   }
   return o;
@@ -143,8 +144,8 @@ template <typename Container>
 Napi::ArrayBuffer hand_over(Napi::Env env, Container& data) {
   if (data.empty()) return Napi::ArrayBuffer::New(env, 0);
   auto* owned = new Container(std::move(data));
-  return Napi::ArrayBuffer::New(env, owned->data(), owned->size(),
-                                [](Napi::Env, void*, Container* c) { delete c; }, owned);
+  return Napi::ArrayBuffer::New(
+      env, owned->data(), owned->size(), [](Napi::Env, void*, Container* c) { delete c; }, owned);
 }
 }  // namespace
 
@@ -154,7 +155,8 @@ Napi::Object route_pack_to_js(Napi::Env env, RoutePack& pack) {
   o.Set("bytes", hand_over(env, pack.bytes));
   o.Set("text", hand_over(env, pack.text));
   Napi::Array extras = Napi::Array::New(env, pack.extras.size());
-  for (size_t i = 0; i < pack.extras.size(); ++i) extras.Set(static_cast<uint32_t>(i), extras_to_js(env, pack.extras[i]));
+  for (size_t i = 0; i < pack.extras.size(); ++i)
+    extras.Set(static_cast<uint32_t>(i), extras_to_js(env, pack.extras[i]));
   o.Set("extras", extras);
   pack.clear();
   return o;

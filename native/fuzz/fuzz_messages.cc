@@ -69,12 +69,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)decode_link(msg);
     if (auto rule = decode_rule(msg)) {
       check_stable(
-          *rule, [](std::vector<uint8_t>& out, const RuleRecord& r) { return encode_rule(out, RTM_NEWRULE, 0, 1, r); },
+          *rule,
+          [](std::vector<uint8_t>& out, const RuleRecord& r) {
+            return encode_rule(out, RTM_NEWRULE, 0, 1, r);
+          },
           [](const MessageView& m) { return decode_rule(m); });
     }
     if (auto route = decode_route(msg)) {
       check_stable(
-          *route, [](std::vector<uint8_t>& out, const RouteRecord& r) { return encode_route(out, RTM_NEWROUTE, 0, 1, r); },
+          *route,
+          [](std::vector<uint8_t>& out, const RouteRecord& r) {
+            return encode_route(out, RTM_NEWROUTE, 0, 1, r);
+          },
           [](const MessageView& m) { return decode_route(m); });
     }
   }

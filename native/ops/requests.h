@@ -23,7 +23,7 @@ namespace nlroute::ops {
 
 // Gives the requests consecutive sequence numbers from the socket and transacts
 // them: one outcome per request, in order.
-void send_encoded(io::RouteSocket& sock, io::RequestBatch& batch, std::vector<io::Outcome>& outcomes,
-                  const io::TransactOptions& options);
+void send_encoded(io::RouteSocket& sock, io::RequestBatch& batch,
+                  std::vector<io::Outcome>& outcomes, const io::TransactOptions& options);
 
 }  // namespace nlroute::ops

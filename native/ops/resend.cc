@@ -6,7 +6,8 @@
 
 namespace nlroute::ops {
 
-void append_resent(io::RouteSocket& sock, io::RequestBatch& batch, wire::Bytes dumped, uint16_t type) {
+void append_resent(io::RouteSocket& sock, io::RequestBatch& batch, wire::Bytes dumped,
+                   uint16_t type) {
   uint32_t seq = sock.next_seq();
   if (batch.starts.empty()) batch.first_seq = seq;
   size_t at = batch.bytes.size();

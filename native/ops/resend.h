@@ -11,6 +11,7 @@ namespace nlroute::ops {
 
 // Appends `dumped` to `batch` as a request of `type` with NLM_F_REQUEST|NLM_F_ACK
 // and the next sequence number of `sock`.
-void append_resent(io::RouteSocket& sock, io::RequestBatch& batch, wire::Bytes dumped, uint16_t type);
+void append_resent(io::RouteSocket& sock, io::RequestBatch& batch, wire::Bytes dumped,
+                   uint16_t type);
 
 }  // namespace nlroute::ops

@@ -28,7 +28,8 @@ io::Outcome dump_matching(io::RouteSocket& sock, const RouteFilter& filter,
       restart);
   // The kernel answers a dump of a table that was never created with ENOENT
   // ("FIB table does not exist"); for a listing that is simply no routes.
-  if (o.error == ENOENT && filter.has(kFilterTable) && !filter.missing_table_is_error) return io::Outcome{};
+  if (o.error == ENOENT && filter.has(kFilterTable) && !filter.missing_table_is_error)
+    return io::Outcome{};
   return o;
 }
 }  // namespace
@@ -36,7 +37,8 @@ io::Outcome dump_matching(io::RouteSocket& sock, const RouteFilter& filter,
 io::Outcome list_routes(io::RouteSocket& sock, const RouteFilter& filter,
                         const std::function<void(RouteRecord&&)>& keep,
                         const std::function<void()>& restart) {
-  return dump_matching(sock, filter, [&](RouteRecord&& r, const MessageView&) { keep(std::move(r)); }, restart);
+  return dump_matching(
+      sock, filter, [&](RouteRecord&& r, const MessageView&) { keep(std::move(r)); }, restart);
 }
 
 void flush_routes(io::RouteSocket& sock, const RouteFilter& filter, RouteFlushResult& result) {
@@ -52,11 +54,13 @@ void flush_routes(io::RouteSocket& sock, const RouteFilter& filter, RouteFlushRe
         raw.clear();
       });
   if (result.dump.error) return;
-  for (const auto& message : raw) append_resent(sock, result.batch, {message.data(), message.size()}, RTM_DELROUTE);
+  for (const auto& message : raw)
+    append_resent(sock, result.batch, {message.data(), message.size()}, RTM_DELROUTE);
   io::transact(sock, result.batch, result.outcomes);
 }
 
-io::Outcome get_route(io::RouteSocket& sock, const RouteRecord& query, std::optional<RouteRecord>& found) {
+io::Outcome get_route(io::RouteSocket& sock, const RouteRecord& query,
+                      std::optional<RouteRecord>& found) {
   std::vector<uint8_t> request, reply;
   uint32_t seq = sock.next_seq();
   // No NLM_F_ACK: the answer is the route itself (or an NLMSG_ERROR).

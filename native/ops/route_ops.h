@@ -24,7 +24,7 @@ struct RouteFlushResult {
   io::Outcome dump;
   std::vector<wire::RouteRecord> routes;  // the routes a delete was sent for
   io::RequestBatch batch;
-  std::vector<io::Outcome> outcomes;      // one per route
+  std::vector<io::Outcome> outcomes;  // one per route
 };
 void flush_routes(io::RouteSocket& sock, const wire::RouteFilter& filter, RouteFlushResult& result);
 

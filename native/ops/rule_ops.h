@@ -18,7 +18,7 @@ struct RuleFlushResult {
   io::Outcome dump;
   std::vector<wire::RuleRecord> rules;  // the rules a delete was sent for
   io::RequestBatch batch;
-  std::vector<io::Outcome> outcomes;    // one per rule
+  std::vector<io::Outcome> outcomes;  // one per rule
 };
 void flush_rules(io::RouteSocket& sock, uint8_t family, const wire::RuleRecord& filter,
                  RuleFlushResult& result);

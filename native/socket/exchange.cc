@@ -48,7 +48,8 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
   // queued (or dropped) each ACK, so after an overflow we only drain what is queued.
   std::vector<wire::Bytes> datagrams;
   while (missing > 0) {
-    int err = sock.receive_acks(datagrams, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
+    int err = sock.receive_acks(
+        datagrams, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
     if (err == ENOBUFS) {
       overflowed = true;
       continue;
@@ -202,7 +203,8 @@ Outcome request_reply(RouteSocket& sock, const std::vector<uint8_t>& request, ui
   if (int err = sock.send(request.data(), request.size())) return local_failure(err, "sendmsg");
   for (;;) {
     wire::Bytes datagram;
-    if (int err = sock.receive(datagram, RouteSocket::Wait::Block)) return local_failure(err, "recv");
+    if (int err = sock.receive(datagram, RouteSocket::Wait::Block))
+      return local_failure(err, "recv");
     MessageIterator it(datagram);
     MessageView msg;
     while (it.next(msg)) {

@@ -24,10 +24,10 @@ struct Outcome {
     Skipped,  // not sent on purpose: an earlier request of a stop-at-first-error batch failed
   };
   State state = State::Done;
-  int error = 0;              // errno; 0 is success
-  std::string message;        // the kernel's extended-ACK text (a warning when error is 0)
+  int error = 0;                   // errno; 0 is success
+  std::string message;             // the kernel's extended-ACK text (a warning when error is 0)
   std::optional<uint32_t> offset;  // extended-ACK attribute offset into the request
-  std::string syscall;        // for local failures: which call failed
+  std::string syscall;             // for local failures: which call failed
 };
 
 // Requests laid back to back in one buffer, with consecutive sequence numbers from `first_seq`.
@@ -62,7 +62,8 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
 // Runs a dump. On NLM_F_DUMP_INTR (the kernel's "the data changed under you") the
 // partial result is thrown away (`on_restart`) and the dump retried a bounded number
 // of times. The returned Outcome is the dump's own status.
-Outcome dump(RouteSocket& sock, const std::function<void(std::vector<uint8_t>&, uint32_t seq)>& encode,
+Outcome dump(RouteSocket& sock,
+             const std::function<void(std::vector<uint8_t>&, uint32_t seq)>& encode,
              const std::function<void(const wire::MessageView&)>& on_message,
              const std::function<void()>& on_restart);
 

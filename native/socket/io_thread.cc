@@ -69,7 +69,8 @@ void IoThread::loop() {
   for (;;) {
     Task task;
     auto spin_until = std::chrono::steady_clock::now() + kSpinBeforeSleep;
-    while (queued_.load(std::memory_order_acquire) == 0 && !stop_requested_.load(std::memory_order_relaxed) &&
+    while (queued_.load(std::memory_order_acquire) == 0 &&
+           !stop_requested_.load(std::memory_order_relaxed) &&
            std::chrono::steady_clock::now() < spin_until) {
       cpu_relax();
     }

@@ -110,7 +110,6 @@ int RouteSocket::send(const uint8_t* data, size_t size) {
   }
 }
 
-
 // Waits until the socket has something to read, within the call's deadline (or the
 // default limit), waking now and then to notice a cancelled call.
 int RouteSocket::wait_readable() {
@@ -186,7 +185,8 @@ int RouteSocket::receive(wire::Bytes& out, Wait wait) {
     NetlinkAddress sender{};
     socklen_t sender_len = sizeof sender;
     long n = receive_now_or_wait(wait == Wait::Block, [&] {
-      return static_cast<long>(::recvfrom(fd_, receive_buffer_.data(), receive_buffer_.size(), MSG_TRUNC | MSG_DONTWAIT,
+      return static_cast<long>(::recvfrom(fd_, receive_buffer_.data(), receive_buffer_.size(),
+                                          MSG_TRUNC | MSG_DONTWAIT,
                                           reinterpret_cast<sockaddr*>(&sender), &sender_len));
     });
     if (n < 0) return static_cast<int>(-n);

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -27,10 +26,10 @@ struct NetlinkAddress {
 };
 
 struct SocketFeatures {
-  bool ext_ack = false;      // NETLINK_EXT_ACK: error text and attribute offsets
-  bool cap_ack = false;      // NETLINK_CAP_ACK: error ACKs without the echoed request
-  bool strict_check = false; // NETLINK_GET_STRICT_CHK: kernel-side dump filters
-  int rcvbuf = 0;            // effective sizes, as the kernel reports them
+  bool ext_ack = false;       // NETLINK_EXT_ACK: error text and attribute offsets
+  bool cap_ack = false;       // NETLINK_CAP_ACK: error ACKs without the echoed request
+  bool strict_check = false;  // NETLINK_GET_STRICT_CHK: kernel-side dump filters
+  int rcvbuf = 0;             // effective sizes, as the kernel reports them
   int sndbuf = 0;
   uint32_t port_id = 0;
 };

@@ -5,6 +5,8 @@
 // post(), retire() and retired() on that same thread. Those tasks used to run while
 // the thread held its own mutex, so any of these calls deadlocked (defect 15 of the
 // hardening issue); an alarm turns a deadlock into a failure.
+#include "../socket/io_thread.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -14,14 +16,13 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "../socket/io_thread.h"
-
 using nlroute::io::IoThread;
 using nlroute::io::RouteSocket;
 
 int main() {
   std::signal(SIGALRM, [](int) {
-    static const char message[] = "io_thread_test: FAILED (deadlock: a task behind a retiring one blocked)\n";
+    static const char message[] =
+        "io_thread_test: FAILED (deadlock: a task behind a retiring one blocked)\n";
     (void)!::write(2, message, sizeof message - 1);
     std::_Exit(1);
   });
@@ -42,7 +43,8 @@ int main() {
     thread.post([&](std::unique_ptr<RouteSocket>&) {
       if (!thread.retired()) std::_Exit(2);
       thread.retire();
-      thread.post([&](std::unique_ptr<RouteSocket>&) { ran++; });  // runs at once: the thread is retired
+      thread.post(
+          [&](std::unique_ptr<RouteSocket>&) { ran++; });  // runs at once: the thread is retired
       ran++;
     });
     {

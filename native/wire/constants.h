@@ -74,7 +74,8 @@ constexpr uint16_t FRA_DST = 1;
 constexpr uint16_t FRA_SRC = 2;
 constexpr uint16_t FRA_IIFNAME = 3;
 constexpr uint16_t FRA_GOTO = 4;
-constexpr uint16_t FRA_NAT_GATEWAY = 5;  // RTA_GATEWAY as iproute2 sends it for the deprecated `nat`
+constexpr uint16_t FRA_NAT_GATEWAY =
+    5;  // RTA_GATEWAY as iproute2 sends it for the deprecated `nat`
 constexpr uint16_t FRA_PRIORITY = 6;
 constexpr uint16_t FRA_FWMARK = 10;
 constexpr uint16_t FRA_FLOW = 11;

@@ -19,7 +19,8 @@ void set_error(int32_t wire_value, KernelStatus& status) {
     return;
   }
   status.error = EPROTO;
-  status.message = "malformed answer: error code " + std::to_string(wire_value) + " is not 0 or a negative errno";
+  status.message = "malformed answer: error code " + std::to_string(wire_value) +
+                   " is not 0 or a negative errno";
 }
 
 void read_ack_tlvs(Bytes tlvs, KernelStatus& status) {

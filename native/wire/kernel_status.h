@@ -13,9 +13,9 @@
 namespace nlroute::wire {
 
 struct KernelStatus {
-  int error = 0;              // a positive errno; 0 means success
-  uint32_t request_seq = 0;   // the sequence number of the request this answers
-  std::string message;        // NLMSGERR_ATTR_MSG; also set on success for warnings
+  int error = 0;                   // a positive errno; 0 means success
+  uint32_t request_seq = 0;        // the sequence number of the request this answers
+  std::string message;             // NLMSGERR_ATTR_MSG; also set on success for warnings
   std::optional<uint32_t> offset;  // NLMSGERR_ATTR_OFFS, from the start of the request
 };
 
@@ -24,7 +24,7 @@ std::optional<KernelStatus> parse_done_message(const MessageView& msg);
 
 // Where an extended-ACK offset points inside the request we sent.
 struct OffsetTarget {
-  bool in_fixed_header = false;    // inside nlmsghdr or the family header
+  bool in_fixed_header = false;       // inside nlmsghdr or the family header
   std::optional<uint16_t> attr_type;  // the top-level attribute that contains the offset
 };
 OffsetTarget locate_offset(Bytes request, uint32_t family_header_len, uint32_t offset);

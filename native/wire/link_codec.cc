@@ -51,7 +51,8 @@ std::optional<LinkRecord> decode_link(const MessageView& msg) {
   AttrView a;
   while (it.next(a)) {
     if (a.type == IFLA_IFNAME) link.name = read_cstring(a.payload);
-    if (a.type == IFLA_ADDRESS) link.address.assign(a.payload.data, a.payload.data + a.payload.size);
+    if (a.type == IFLA_ADDRESS)
+      link.address.assign(a.payload.data, a.payload.data + a.payload.size);
   }
   if (it.malformed()) return std::nullopt;
   return link;

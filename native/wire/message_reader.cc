@@ -9,7 +9,9 @@ namespace nlroute::wire {
 namespace {
 // The window after skipping `step` bytes (an aligned length, which may overrun the
 // last element's padding at the very end of a buffer).
-Bytes skip(Bytes b, size_t step) { return step >= b.size ? Bytes{} : Bytes{b.data + step, b.size - step}; }
+Bytes skip(Bytes b, size_t step) {
+  return step >= b.size ? Bytes{} : Bytes{b.data + step, b.size - step};
+}
 }  // namespace
 
 bool MessageIterator::next(MessageView& out) {

@@ -1,7 +1,8 @@
 #include "message_writer.h"
 
-#include <cstring>
 #include <endian.h>
+
+#include <cstring>
 
 #include "constants.h"
 

@@ -29,7 +29,9 @@ class MessageWriter {
   void put_be32(uint16_t type, uint32_t host_value);
   void put_be64(uint16_t type, uint64_t host_value);
   // An IPv4 or IPv6 address: its 4 or 16 bytes.
-  void put_address(uint16_t type, const Address& address) { put_attr(type, address.bytes.data(), address.length); }
+  void put_address(uint16_t type, const Address& address) {
+    put_attr(type, address.bytes.data(), address.length);
+  }
   // A NUL-terminated string, the way the kernel expects interface names.
   void put_cstring(uint16_t type, std::string_view value);
 

@@ -35,8 +35,10 @@ void put_via(MessageWriter& w, uint8_t family, const Address& a) {
 }
 
 void put_gateway(MessageWriter& w, uint8_t via_family, const Address& a) {
-  if (via_family) put_via(w, via_family, a);
-  else w.put_address(RTA_GATEWAY, a);
+  if (via_family)
+    put_via(w, via_family, a);
+  else
+    w.put_address(RTA_GATEWAY, a);
 }
 
 void put_be16(MessageWriter& w, uint16_t type, uint16_t host_value) {
@@ -48,8 +50,10 @@ void put_metrics(MessageWriter& w, const Metrics& m) {
   size_t nest = w.begin_nest(RTA_METRICS);
   for (uint16_t slot = RTAX_LOCK + 1; slot <= RTAX_MAX; ++slot) {
     if (!(m.set & (1u << slot))) continue;
-    if (slot == RTAX_CC_ALGO) w.put_attr(slot, m.congctl.data(), static_cast<uint32_t>(m.congctl.size()));
-    else w.put_u32(slot, m.values[slot]);
+    if (slot == RTAX_CC_ALGO)
+      w.put_attr(slot, m.congctl.data(), static_cast<uint32_t>(m.congctl.size()));
+    else
+      w.put_u32(slot, m.values[slot]);
   }
   // iproute2 appends the lock mask after the values.
   if (m.has_lock) w.put_u32(RTAX_LOCK, m.lock);
@@ -58,12 +62,14 @@ void put_metrics(MessageWriter& w, const Metrics& m) {
 
 // RTA_MULTIPATH is not a nest of attributes but an array of rtnexthop records, each
 // followed by its own attributes and counted in its rtnh_len.
-void put_multipath(MessageWriter& w, std::vector<uint8_t>& buffer, const std::vector<Nexthop>& hops) {
+void put_multipath(MessageWriter& w, std::vector<uint8_t>& buffer,
+                   const std::vector<Nexthop>& hops) {
   size_t nest = w.begin_nest(RTA_MULTIPATH);
   for (const Nexthop& hop : hops) {
     size_t at = buffer.size();
     NexthopHeader h{0, hop.flags, hop.hops, hop.ifindex};
-    buffer.insert(buffer.end(), reinterpret_cast<uint8_t*>(&h), reinterpret_cast<uint8_t*>(&h) + sizeof h);
+    buffer.insert(buffer.end(), reinterpret_cast<uint8_t*>(&h),
+                  reinterpret_cast<uint8_t*>(&h) + sizeof h);
     if (hop.gateway.length) put_gateway(w, hop.via_family, hop.gateway);
     if (hop.has_flow) w.put_u32(RTA_FLOW, hop.flow);
     w.patch_u16_length(at);
@@ -97,7 +103,8 @@ bool read_metrics(Bytes region, Metrics& m) {
       if (!v) return false;
       m.lock = *v;
       m.has_lock = true;
-    } else if (a.type > RTAX_LOCK && a.type <= RTAX_MAX) {  // RTAX_UNSPEC (0) is no metric (fuzzing found it kept)
+    } else if (a.type > RTAX_LOCK &&
+               a.type <= RTAX_MAX) {  // RTAX_UNSPEC (0) is no metric (fuzzing found it kept)
       auto v = read_exact<uint32_t>(a.payload);
       if (!v) return false;
       m.values[a.type] = *v;
@@ -122,7 +129,8 @@ bool read_multipath(Bytes region, uint8_t family, std::vector<Nexthop>& out) {
       // One gateway per hop, as RTA_GATEWAY or RTA_VIA: the kernel never sends both
       // (it refuses a route that has both), and a record holds one.
       if ((a.type == RTA_GATEWAY || a.type == RTA_VIA) && hop.gateway.length) return false;
-      if (a.type == RTA_GATEWAY && !read_family_address(a.payload, family, hop.gateway)) return false;
+      if (a.type == RTA_GATEWAY && !read_family_address(a.payload, family, hop.gateway))
+        return false;
       if (a.type == RTA_VIA && !read_via(a.payload, hop.via_family, hop.gateway)) return false;
       if (a.type == RTA_FLOW) {
         auto v = read_exact<uint32_t>(a.payload);
@@ -173,7 +181,8 @@ bool gateway_passes(const RouteRecord& r, const Address& gateway) {
 bool Metrics::operator==(const Metrics& o) const {
   if (set != o.set || has_lock != o.has_lock || (has_lock && lock != o.lock)) return false;
   for (uint16_t slot = 0; slot <= RTAX_MAX; ++slot)
-    if ((set & (1u << slot)) && slot != RTAX_CC_ALGO && values[slot] != o.values[slot]) return false;
+    if ((set & (1u << slot)) && slot != RTAX_CC_ALGO && values[slot] != o.values[slot])
+      return false;
   return congctl == o.congctl;
 }
 
@@ -253,22 +262,32 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
   AttrIterator it(*attrs);
   AttrView a;
   bool ok = true;
-  auto u32 = [&](uint32_t& field, RouteField bit) { ok = read_into(a.payload, read_exact<uint32_t>, field, r.present, bit); };
+  auto u32 = [&](uint32_t& field, RouteField bit) {
+    ok = read_into(a.payload, read_exact<uint32_t>, field, r.present, bit);
+  };
   auto address = [&](Address& field, RouteField bit) {
     ok = read_family_address(a.payload, r.family, field);
     r.present |= bit;
   };
   while (ok && it.next(a)) {
     switch (a.type) {
-      case RTA_DST: address(r.dst, kRouteDst); break;
-      case RTA_SRC: address(r.src, kRouteSrc); break;
-      case RTA_PREFSRC: address(r.prefsrc, kRoutePrefsrc); break;
+      case RTA_DST:
+        address(r.dst, kRouteDst);
+        break;
+      case RTA_SRC:
+        address(r.src, kRouteSrc);
+        break;
+      case RTA_PREFSRC:
+        address(r.prefsrc, kRoutePrefsrc);
+        break;
       // A record holds one gateway (RTA_GATEWAY or RTA_VIA, never both, as the kernel
       // refuses both): a message with two, or one twice, does not decode, so that
       // decode -> encode -> decode gives back the same record for every input.
       case RTA_GATEWAY:
-        if (r.has(kRouteGateway) || r.has(kRouteVia)) ok = false;
-        else address(r.gateway, kRouteGateway);
+        if (r.has(kRouteGateway) || r.has(kRouteVia))
+          ok = false;
+        else
+          address(r.gateway, kRouteGateway);
         break;
       case RTA_VIA:
         if (r.has(kRouteGateway) || r.has(kRouteVia)) {
@@ -279,16 +298,35 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
         r.present |= kRouteVia;
         break;
       case RTA_TABLE:
-        if (auto v = read_exact<uint32_t>(a.payload)) r.table = *v; else ok = false;
+        if (auto v = read_exact<uint32_t>(a.payload))
+          r.table = *v;
+        else
+          ok = false;
         break;
-      case RTA_OIF: u32(r.oif, kRouteOif); break;
-      case RTA_IIF: u32(r.iif, kRouteIif); break;
-      case RTA_PRIORITY: u32(r.priority, kRoutePriority); break;
-      case RTA_FLOW: u32(r.flow, kRouteFlow); break;
-      case RTA_NH_ID: u32(r.nh_id, kRouteNhId); break;
-      case RTA_MARK: u32(r.mark, kRouteMark); break;
-      case RTA_UID: u32(r.uid, kRouteUid); break;
-      case RTA_PREF: ok = read_into(a.payload, read_exact<uint8_t>, r.pref, r.present, kRoutePref); break;
+      case RTA_OIF:
+        u32(r.oif, kRouteOif);
+        break;
+      case RTA_IIF:
+        u32(r.iif, kRouteIif);
+        break;
+      case RTA_PRIORITY:
+        u32(r.priority, kRoutePriority);
+        break;
+      case RTA_FLOW:
+        u32(r.flow, kRouteFlow);
+        break;
+      case RTA_NH_ID:
+        u32(r.nh_id, kRouteNhId);
+        break;
+      case RTA_MARK:
+        u32(r.mark, kRouteMark);
+        break;
+      case RTA_UID:
+        u32(r.uid, kRouteUid);
+        break;
+      case RTA_PREF:
+        ok = read_into(a.payload, read_exact<uint8_t>, r.pref, r.present, kRoutePref);
+        break;
       case RTA_METRICS:
         ok = read_metrics(a.payload, r.metrics);
         if (r.metrics.set || r.metrics.has_lock) r.present |= kRouteMetrics;
@@ -301,14 +339,17 @@ std::optional<RouteRecord> decode_route(const MessageView& msg) {
         if (a.payload.size >= kCacheinfoLen) {
           int32_t ticks;
           std::memcpy(&ticks, a.payload.data + kCacheinfoExpiresAt, 4);
-          if (ticks > 0) r.expires = static_cast<uint32_t>(ticks / kUserHz), r.present |= kRouteExpires;
+          if (ticks > 0)
+            r.expires = static_cast<uint32_t>(ticks / kUserHz), r.present |= kRouteExpires;
         }
         break;
       case RTA_EXPIRES:
         // What a request carries (seconds); the kernel's answers carry RTA_CACHEINFO. Read
         // both, so that a record encoded and decoded again keeps its expiry (fuzzing found it).
-        if (auto v = read_exact<uint32_t>(a.payload)) r.expires = *v, r.present |= kRouteExpires;
-        else ok = false;
+        if (auto v = read_exact<uint32_t>(a.payload))
+          r.expires = *v, r.present |= kRouteExpires;
+        else
+          ok = false;
         break;
       case RTA_ENCAP_TYPE:
         if (auto v = read_exact<uint16_t>(a.payload)) r.encap_type = *v, r.present |= kRouteEncap;
@@ -344,13 +385,15 @@ bool route_matches(const RouteRecord& r, const RouteFilter& f, bool kernel_filte
     if (f.has(kFilterType) && r.type != w.type) return false;
     if (f.has(kFilterOif)) {
       bool on_dev = r.oif == w.oif;
-      for (const Nexthop& hop : r.nexthops) on_dev = on_dev || static_cast<uint32_t>(hop.ifindex) == w.oif;
+      for (const Nexthop& hop : r.nexthops)
+        on_dev = on_dev || static_cast<uint32_t>(hop.ifindex) == w.oif;
       if (!on_dev) return false;
     }
   }
   // A dst filter of a known family never matches the other family; `default`
   // without a family (length 0, family unspecified) matches both.
-  if (f.has(kFilterDst) && ((w.family && r.family != w.family) || !dst_passes(r, w, f.dst_match))) return false;
+  if (f.has(kFilterDst) && ((w.family && r.family != w.family) || !dst_passes(r, w, f.dst_match)))
+    return false;
   if (f.has(kFilterGateway) && !gateway_passes(r, w.gateway)) return false;
   if (f.has(kFilterPrefsrc) && !(r.has(kRoutePrefsrc) && r.prefsrc == w.prefsrc)) return false;
   if (f.has(kFilterPriority) && r.priority != w.priority) return false;
@@ -361,27 +404,48 @@ bool route_matches(const RouteRecord& r, const RouteFilter& f, bool kernel_filte
 
 const char* route_attr_name(uint16_t type) {
   switch (type) {
-    case RTA_DST: return "RTA_DST";
-    case RTA_SRC: return "RTA_SRC";
-    case RTA_IIF: return "RTA_IIF";
-    case RTA_OIF: return "RTA_OIF";
-    case RTA_GATEWAY: return "RTA_GATEWAY";
-    case RTA_PRIORITY: return "RTA_PRIORITY";
-    case RTA_PREFSRC: return "RTA_PREFSRC";
-    case RTA_METRICS: return "RTA_METRICS";
-    case RTA_MULTIPATH: return "RTA_MULTIPATH";
-    case RTA_FLOW: return "RTA_FLOW";
-    case RTA_TABLE: return "RTA_TABLE";
-    case RTA_MARK: return "RTA_MARK";
-    case RTA_VIA: return "RTA_VIA";
-    case RTA_PREF: return "RTA_PREF";
-    case RTA_EXPIRES: return "RTA_EXPIRES";
-    case RTA_UID: return "RTA_UID";
-    case RTA_IP_PROTO: return "RTA_IP_PROTO";
-    case RTA_SPORT: return "RTA_SPORT";
-    case RTA_DPORT: return "RTA_DPORT";
-    case RTA_NH_ID: return "RTA_NH_ID";
-    default: return "";
+    case RTA_DST:
+      return "RTA_DST";
+    case RTA_SRC:
+      return "RTA_SRC";
+    case RTA_IIF:
+      return "RTA_IIF";
+    case RTA_OIF:
+      return "RTA_OIF";
+    case RTA_GATEWAY:
+      return "RTA_GATEWAY";
+    case RTA_PRIORITY:
+      return "RTA_PRIORITY";
+    case RTA_PREFSRC:
+      return "RTA_PREFSRC";
+    case RTA_METRICS:
+      return "RTA_METRICS";
+    case RTA_MULTIPATH:
+      return "RTA_MULTIPATH";
+    case RTA_FLOW:
+      return "RTA_FLOW";
+    case RTA_TABLE:
+      return "RTA_TABLE";
+    case RTA_MARK:
+      return "RTA_MARK";
+    case RTA_VIA:
+      return "RTA_VIA";
+    case RTA_PREF:
+      return "RTA_PREF";
+    case RTA_EXPIRES:
+      return "RTA_EXPIRES";
+    case RTA_UID:
+      return "RTA_UID";
+    case RTA_IP_PROTO:
+      return "RTA_IP_PROTO";
+    case RTA_SPORT:
+      return "RTA_SPORT";
+    case RTA_DPORT:
+      return "RTA_DPORT";
+    case RTA_NH_ID:
+      return "RTA_NH_ID";
+    default:
+      return "";
   }
 }
 

@@ -15,8 +15,8 @@ namespace nlroute::wire {
 // attributes present in `route`. Serves add/replace/delete and `route get` alike:
 // the caller picks the message type, the flags and the header values. False when an
 // attribute was too long for netlink's 16-bit lengths: the message must not be sent.
-[[nodiscard]] bool encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
-                  const RouteRecord& route);
+[[nodiscard]] bool encode_route(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags,
+                                uint32_t seq, const RouteRecord& route);
 
 // What a route dump asks the kernel to filter on (strict checking): a table
 // (0 = every table), a protocol, a type and an output device (0 = any).

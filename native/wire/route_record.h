@@ -15,17 +15,17 @@ namespace nlroute::wire {
 // Which optional fields of a RouteRecord were given (in a request) or found (in a dump).
 enum RouteField : uint32_t {
   kRouteDst = 1u << 0,
-  kRouteSrc = 1u << 1,        // RTA_SRC: the source prefix (`from`)
-  kRoutePrefsrc = 1u << 2,    // RTA_PREFSRC: the preferred source address (`src`)
-  kRouteGateway = 1u << 3,    // RTA_GATEWAY, same family as the route
-  kRouteVia = 1u << 4,        // RTA_VIA: a gateway of the other family (`via inet6`)
+  kRouteSrc = 1u << 1,      // RTA_SRC: the source prefix (`from`)
+  kRoutePrefsrc = 1u << 2,  // RTA_PREFSRC: the preferred source address (`src`)
+  kRouteGateway = 1u << 3,  // RTA_GATEWAY, same family as the route
+  kRouteVia = 1u << 4,      // RTA_VIA: a gateway of the other family (`via inet6`)
   kRouteOif = 1u << 5,
   kRouteIif = 1u << 6,
   kRoutePriority = 1u << 7,
   kRouteMetrics = 1u << 8,
   kRouteMultipath = 1u << 9,
-  kRouteFlow = 1u << 10,      // realms
-  kRoutePref = 1u << 11,      // IPv6 router preference
+  kRouteFlow = 1u << 10,  // realms
+  kRoutePref = 1u << 11,  // IPv6 router preference
   kRouteExpires = 1u << 12,
   kRouteNhId = 1u << 13,
   kRouteMark = 1u << 14,
@@ -33,14 +33,14 @@ enum RouteField : uint32_t {
   kRouteIpProto = 1u << 16,
   kRouteSport = 1u << 17,
   kRouteDport = 1u << 18,
-  kRouteEncap = 1u << 19,     // decode only: the route has a lightweight tunnel
+  kRouteEncap = 1u << 19,  // decode only: the route has a lightweight tunnel
 };
 
 struct Nexthop {
-  uint8_t flags = 0;   // RTNH_F_*: ONLINK on input; DEAD/LINKDOWN/... reported
-  uint8_t hops = 0;    // weight - 1
+  uint8_t flags = 0;  // RTNH_F_*: ONLINK on input; DEAD/LINKDOWN/... reported
+  uint8_t hops = 0;   // weight - 1
   int32_t ifindex = 0;
-  Address gateway;     // same family as the route
+  Address gateway;         // same family as the route
   uint8_t via_family = 0;  // non-zero: `gateway` is an RTA_VIA of this family
   bool has_flow = false;
   uint32_t flow = 0;
@@ -66,8 +66,8 @@ struct RouteRecord {
   uint8_t family = FAMILY_INET;
   uint8_t dst_len = 0, src_len = 0, tos = 0;
   uint8_t protocol = 0, scope = 0, type = 0;
-  uint32_t flags = 0;   // rtm_flags
-  uint32_t table = 0;   // RTA_TABLE when decoded; rtm_table or RTA_TABLE when encoded
+  uint32_t flags = 0;  // rtm_flags
+  uint32_t table = 0;  // RTA_TABLE when decoded; rtm_table or RTA_TABLE when encoded
   Address dst, src, prefsrc, gateway;
   uint8_t via_family = 0;  // with kRouteVia: the family of `gateway`
   uint32_t oif = 0, iif = 0, priority = 0, flow = 0, expires = 0, nh_id = 0;

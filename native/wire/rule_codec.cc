@@ -97,37 +97,87 @@ std::optional<RuleRecord> decode_rule(const MessageView& msg) {
   bool ok = true;
   while (ok && it.next(a)) {
     switch (a.type) {
-      case FRA_SRC: ok = read_address(a.payload, r.src); break;
-      case FRA_DST: ok = read_address(a.payload, r.dst); break;
+      case FRA_SRC:
+        ok = read_address(a.payload, r.src);
+        break;
+      case FRA_DST:
+        ok = read_address(a.payload, r.dst);
+        break;
       // Always present (see above): the attribute only gives the value.
-      case FRA_PRIORITY: ok = read_into(a.payload, read_exact<uint32_t>, r.priority, r.present, kRulePriority); break;
-      case FRA_TABLE: ok = read_into(a.payload, read_exact<uint32_t>, r.table, r.present, kRuleTable); break;
-      case FRA_FWMARK: ok = read_into(a.payload, read_exact<uint32_t>, r.fwmark, r.present, kRuleFwmark); break;
-      case FRA_FWMASK: ok = read_into(a.payload, read_exact<uint32_t>, r.fwmask, r.present, kRuleFwmask); break;
-      case FRA_IIFNAME: r.iifname = read_cstring(a.payload); r.present |= kRuleIifname; break;
-      case FRA_OIFNAME: r.oifname = read_cstring(a.payload); r.present |= kRuleOifname; break;
-      case FRA_GOTO: ok = read_into(a.payload, read_exact<uint32_t>, r.goto_target, r.present, kRuleGoto); break;
-      case FRA_FLOW: ok = read_into(a.payload, read_exact<uint32_t>, r.flow, r.present, kRuleFlow); break;
+      case FRA_PRIORITY:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.priority, r.present, kRulePriority);
+        break;
+      case FRA_TABLE:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.table, r.present, kRuleTable);
+        break;
+      case FRA_FWMARK:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.fwmark, r.present, kRuleFwmark);
+        break;
+      case FRA_FWMASK:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.fwmask, r.present, kRuleFwmask);
+        break;
+      case FRA_IIFNAME:
+        r.iifname = read_cstring(a.payload);
+        r.present |= kRuleIifname;
+        break;
+      case FRA_OIFNAME:
+        r.oifname = read_cstring(a.payload);
+        r.present |= kRuleOifname;
+        break;
+      case FRA_GOTO:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.goto_target, r.present, kRuleGoto);
+        break;
+      case FRA_FLOW:
+        ok = read_into(a.payload, read_exact<uint32_t>, r.flow, r.present, kRuleFlow);
+        break;
       case FRA_SUPPRESS_PREFIXLEN:
         if (auto v = read_exact<uint32_t>(a.payload)) {
-          if (*v != kSuppressUnset) { r.suppress_prefixlen = *v; r.present |= kRuleSuppressPrefixlen; }
-        } else ok = false;
+          if (*v != kSuppressUnset) {
+            r.suppress_prefixlen = *v;
+            r.present |= kRuleSuppressPrefixlen;
+          }
+        } else
+          ok = false;
         break;
       case FRA_SUPPRESS_IFGROUP:
         if (auto v = read_exact<uint32_t>(a.payload)) {
-          if (*v != kSuppressUnset) { r.suppress_ifgroup = *v; r.present |= kRuleSuppressIfgroup; }
-        } else ok = false;
+          if (*v != kSuppressUnset) {
+            r.suppress_ifgroup = *v;
+            r.present |= kRuleSuppressIfgroup;
+          }
+        } else
+          ok = false;
         break;
-      case FRA_TUN_ID: ok = read_into(a.payload, read_be64, r.tun_id, r.present, kRuleTunId); break;
-      case FRA_L3MDEV: ok = read_into(a.payload, read_exact<uint8_t>, r.l3mdev, r.present, kRuleL3mdev); break;
-      case FRA_UID_RANGE: ok = read_into(a.payload, read_exact<UidRange>, r.uid_range, r.present, kRuleUidRange); break;
-      case FRA_PROTOCOL: ok = read_into(a.payload, read_exact<uint8_t>, r.protocol, r.present, kRuleProtocol); break;
-      case FRA_IP_PROTO: ok = read_into(a.payload, read_exact<uint8_t>, r.ip_proto, r.present, kRuleIpProto); break;
-      case FRA_SPORT_RANGE: ok = read_into(a.payload, read_exact<PortRange>, r.sport, r.present, kRuleSport); break;
-      case FRA_DPORT_RANGE: ok = read_into(a.payload, read_exact<PortRange>, r.dport, r.present, kRuleDport); break;
-      case FRA_DSCP: ok = read_into(a.payload, read_exact<uint8_t>, r.dscp, r.present, kRuleDscp); break;
-      case FRA_FLOWLABEL: ok = read_into(a.payload, read_be32, r.flowlabel, r.present, kRuleFlowlabel); break;
-      case FRA_FLOWLABEL_MASK: ok = read_into(a.payload, read_be32, r.flowlabel_mask, r.present, kRuleFlowlabelMask); break;
+      case FRA_TUN_ID:
+        ok = read_into(a.payload, read_be64, r.tun_id, r.present, kRuleTunId);
+        break;
+      case FRA_L3MDEV:
+        ok = read_into(a.payload, read_exact<uint8_t>, r.l3mdev, r.present, kRuleL3mdev);
+        break;
+      case FRA_UID_RANGE:
+        ok = read_into(a.payload, read_exact<UidRange>, r.uid_range, r.present, kRuleUidRange);
+        break;
+      case FRA_PROTOCOL:
+        ok = read_into(a.payload, read_exact<uint8_t>, r.protocol, r.present, kRuleProtocol);
+        break;
+      case FRA_IP_PROTO:
+        ok = read_into(a.payload, read_exact<uint8_t>, r.ip_proto, r.present, kRuleIpProto);
+        break;
+      case FRA_SPORT_RANGE:
+        ok = read_into(a.payload, read_exact<PortRange>, r.sport, r.present, kRuleSport);
+        break;
+      case FRA_DPORT_RANGE:
+        ok = read_into(a.payload, read_exact<PortRange>, r.dport, r.present, kRuleDport);
+        break;
+      case FRA_DSCP:
+        ok = read_into(a.payload, read_exact<uint8_t>, r.dscp, r.present, kRuleDscp);
+        break;
+      case FRA_FLOWLABEL:
+        ok = read_into(a.payload, read_be32, r.flowlabel, r.present, kRuleFlowlabel);
+        break;
+      case FRA_FLOWLABEL_MASK:
+        ok = read_into(a.payload, read_be32, r.flowlabel_mask, r.present, kRuleFlowlabelMask);
+        break;
       case FRA_NAT_GATEWAY:
         if ((ok = read_address(a.payload, r.nat_gateway))) r.present |= kRuleNatGateway;
         break;
@@ -150,7 +200,8 @@ bool rule_matches(const RuleRecord& r, const RuleRecord& f) {
   if (wants(kRuleSrc) && !same_prefix(r.src_len, r.src, f.src_len, f.src)) return false;
   if (wants(kRuleDst) && !same_prefix(r.dst_len, r.dst, f.dst_len, f.dst)) return false;
   if (wants(kRuleTos) && r.tos != f.tos) return false;
-  if (wants(kRuleInvert) && (r.flags & FIB_RULE_INVERT) != (f.flags & FIB_RULE_INVERT)) return false;
+  if (wants(kRuleInvert) && (r.flags & FIB_RULE_INVERT) != (f.flags & FIB_RULE_INVERT))
+    return false;
   if (wants(kRulePriority) && r.priority != f.priority) return false;
   if (wants(kRuleTable) && r.table != f.table) return false;
   if (wants(kRuleAction) && r.action != f.action) return false;
@@ -162,40 +213,64 @@ bool rule_matches(const RuleRecord& r, const RuleRecord& f) {
          same(kRuleSuppressPrefixlen, r.suppress_prefixlen == f.suppress_prefixlen) &&
          same(kRuleSuppressIfgroup, r.suppress_ifgroup == f.suppress_ifgroup) &&
          same(kRuleTunId, r.tun_id == f.tun_id) && same(kRuleL3mdev, r.l3mdev == f.l3mdev) &&
-         same(kRuleProtocol, r.protocol == f.protocol) && same(kRuleIpProto, r.ip_proto == f.ip_proto) &&
-         same(kRuleSport, r.sport == f.sport) && same(kRuleDport, r.dport == f.dport) &&
-         same(kRuleUidRange, r.uid_range == f.uid_range) && same(kRuleDscp, r.dscp == f.dscp) &&
-         same(kRuleFlowlabel, r.flowlabel == f.flowlabel) &&
+         same(kRuleProtocol, r.protocol == f.protocol) &&
+         same(kRuleIpProto, r.ip_proto == f.ip_proto) && same(kRuleSport, r.sport == f.sport) &&
+         same(kRuleDport, r.dport == f.dport) && same(kRuleUidRange, r.uid_range == f.uid_range) &&
+         same(kRuleDscp, r.dscp == f.dscp) && same(kRuleFlowlabel, r.flowlabel == f.flowlabel) &&
          same(kRuleFlowlabelMask, r.flowlabel_mask == f.flowlabel_mask) &&
          same(kRuleNatGateway, r.nat_gateway == f.nat_gateway);
 }
 
 const char* rule_attr_name(uint16_t type) {
   switch (type) {
-    case FRA_DST: return "FRA_DST";
-    case FRA_SRC: return "FRA_SRC";
-    case FRA_IIFNAME: return "FRA_IIFNAME";
-    case FRA_GOTO: return "FRA_GOTO";
-    case FRA_NAT_GATEWAY: return "RTA_GATEWAY";
-    case FRA_PRIORITY: return "FRA_PRIORITY";
-    case FRA_FWMARK: return "FRA_FWMARK";
-    case FRA_FLOW: return "FRA_FLOW";
-    case FRA_TUN_ID: return "FRA_TUN_ID";
-    case FRA_SUPPRESS_IFGROUP: return "FRA_SUPPRESS_IFGROUP";
-    case FRA_SUPPRESS_PREFIXLEN: return "FRA_SUPPRESS_PREFIXLEN";
-    case FRA_TABLE: return "FRA_TABLE";
-    case FRA_FWMASK: return "FRA_FWMASK";
-    case FRA_OIFNAME: return "FRA_OIFNAME";
-    case FRA_L3MDEV: return "FRA_L3MDEV";
-    case FRA_UID_RANGE: return "FRA_UID_RANGE";
-    case FRA_PROTOCOL: return "FRA_PROTOCOL";
-    case FRA_IP_PROTO: return "FRA_IP_PROTO";
-    case FRA_SPORT_RANGE: return "FRA_SPORT_RANGE";
-    case FRA_DPORT_RANGE: return "FRA_DPORT_RANGE";
-    case FRA_DSCP: return "FRA_DSCP";
-    case FRA_FLOWLABEL: return "FRA_FLOWLABEL";
-    case FRA_FLOWLABEL_MASK: return "FRA_FLOWLABEL_MASK";
-    default: return "";
+    case FRA_DST:
+      return "FRA_DST";
+    case FRA_SRC:
+      return "FRA_SRC";
+    case FRA_IIFNAME:
+      return "FRA_IIFNAME";
+    case FRA_GOTO:
+      return "FRA_GOTO";
+    case FRA_NAT_GATEWAY:
+      return "RTA_GATEWAY";
+    case FRA_PRIORITY:
+      return "FRA_PRIORITY";
+    case FRA_FWMARK:
+      return "FRA_FWMARK";
+    case FRA_FLOW:
+      return "FRA_FLOW";
+    case FRA_TUN_ID:
+      return "FRA_TUN_ID";
+    case FRA_SUPPRESS_IFGROUP:
+      return "FRA_SUPPRESS_IFGROUP";
+    case FRA_SUPPRESS_PREFIXLEN:
+      return "FRA_SUPPRESS_PREFIXLEN";
+    case FRA_TABLE:
+      return "FRA_TABLE";
+    case FRA_FWMASK:
+      return "FRA_FWMASK";
+    case FRA_OIFNAME:
+      return "FRA_OIFNAME";
+    case FRA_L3MDEV:
+      return "FRA_L3MDEV";
+    case FRA_UID_RANGE:
+      return "FRA_UID_RANGE";
+    case FRA_PROTOCOL:
+      return "FRA_PROTOCOL";
+    case FRA_IP_PROTO:
+      return "FRA_IP_PROTO";
+    case FRA_SPORT_RANGE:
+      return "FRA_SPORT_RANGE";
+    case FRA_DPORT_RANGE:
+      return "FRA_DPORT_RANGE";
+    case FRA_DSCP:
+      return "FRA_DSCP";
+    case FRA_FLOWLABEL:
+      return "FRA_FLOWLABEL";
+    case FRA_FLOWLABEL_MASK:
+      return "FRA_FLOWLABEL_MASK";
+    default:
+      return "";
   }
 }
 

@@ -13,8 +13,8 @@ namespace nlroute::wire {
 
 // Appends one RTM_NEWRULE or RTM_DELRULE carrying exactly the fields present in `rule`.
 // False when an attribute was too long for netlink's 16-bit lengths: not to be sent.
-[[nodiscard]] bool encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags, uint32_t seq,
-                 const RuleRecord& rule);
+[[nodiscard]] bool encode_rule(std::vector<uint8_t>& buffer, uint16_t type, uint16_t flags,
+                               uint32_t seq, const RuleRecord& rule);
 
 // Appends an RTM_GETRULE dump request (family only: strict mode refuses anything else).
 void encode_rule_dump(std::vector<uint8_t>& buffer, uint32_t seq, uint8_t family);
