@@ -69,9 +69,14 @@ function parseAddressText(field: string, whole: string, text: string): { family:
   if (ipv4 === LEADING_ZERO) {
     // `ip` and inet_aton read a leading zero as octal (010 is 8): an address copied from an
     // ip script would be programmed as another one. Refused, not guessed.
-    throw new ValidationError(field, whole, 'an octet with a leading zero is ambiguous (ip reads 010 as octal 8): write it in plain decimal');
+    throw new ValidationError(
+      field,
+      whole,
+      'an octet with a leading zero is ambiguous (ip reads 010 as octal 8): write it in plain decimal',
+    );
   }
-  if (ipv4 === undefined) throw new ValidationError(field, whole, 'not a valid IPv4 address (dotted decimal; hex and octal parts are not taken)');
+  if (ipv4 === undefined)
+    throw new ValidationError(field, whole, 'not a valid IPv4 address (dotted decimal; hex and octal parts are not taken)');
   return { family: 4, address: ipv4.text, octets: ipv4.octets };
 }
 
@@ -116,9 +121,12 @@ function readIPv4(text: string): { text: string; octets: number } | typeof LEADI
 export function canonicalIpv6(field: string, value: unknown): string {
   const { family, address } = parseAddress(field, value);
   if (family !== 6) throw new ValidationError(field, value, 'expected an IPv6 address');
-  const groups = IPv6.fromString(address).toString().split(':').map((g) => Number.parseInt(g, 16).toString(16));
+  const groups = IPv6.fromString(address)
+    .toString()
+    .split(':')
+    .map((g) => Number.parseInt(g, 16).toString(16));
   let best = { at: -1, length: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
     if (j - i > best.length) best = { at: i, length: j - i };

@@ -17,7 +17,7 @@ export class HandleCore {
   /** Device names of this namespace, cached (see links.ts). */
   readonly links = new LinkNames(async () => {
     const reply = await this.native.linkDump();
-    if ('error' in reply) throw this.toError(reply.error, 'link list');
+    if ('error' in reply) throw this.failure(reply.error, 'link list');
     return reply.links;
   });
   /** Where every change is sent from: coalesces single calls, carries batches. */
@@ -93,6 +93,17 @@ export class HandleCore {
   }
 
   /**
+   * The error of a reply that failed as a whole (a dump's or a lookup's `error`): always
+   * an error to throw, even if the native side's outcome claimed success (EPROTO then).
+   */
+  failure(outcome: NativeOutcome | null, operation: string, request?: string, fieldOfAttribute?: Record<string, string>): NetlinkError {
+    return (
+      this.toError(outcome, operation, request, fieldOfAttribute) ??
+      new NetlinkError({ errno: os.errno.EPROTO, operation, request, hint: 'a failed reply carried no errno' })
+    );
+  }
+
+  /**
    * null (success) -> undefined; a success carrying a kernel warning -> a process
    * warning and undefined; anything else -> the NetlinkError to throw.
    */
@@ -112,8 +123,12 @@ export class HandleCore {
       // The native side closed the socket (see native_handle.cc): so is the handle.
       this.closed = true;
       return new TimeoutError({
-        errno: outcome.errno, operation, request, syscall: outcome.syscall, state: outcome.state,
-        hint: 'the kernel did not answer within the handle\'s timeoutMs; the handle is closed',
+        errno: outcome.errno,
+        operation,
+        request,
+        syscall: outcome.syscall,
+        state: outcome.state,
+        hint: "the kernel did not answer within the handle's timeoutMs; the handle is closed",
       });
     }
     return new NetlinkError({

@@ -31,6 +31,11 @@ export class ValidationError extends NlrouteError {
   }
 }
 
+/** A caught value as an Error (what our own code throws always is one). */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /** The option that marks a ValidationError for a value the kernel would refuse as well. */
 export const KERNEL_REFUSES = { kernelRefuses: true } as const;
 
@@ -137,7 +142,9 @@ export class FlushError extends NlrouteError {
 
 const KNOWN_NAMES: ReadonlySet<string> = new Set(ERRNO_NAMES);
 const NAME_OF_NUMBER = new Map<number, ErrnoCode>(
-  Object.entries(osConstants.errno).filter(([name]) => KNOWN_NAMES.has(name)).map(([name, n]) => [n, name as ErrnoCode]),
+  Object.entries(osConstants.errno)
+    .filter(([name]) => KNOWN_NAMES.has(name))
+    .map(([name, n]) => [n, name as ErrnoCode]),
 );
 
 /** The errno's name as the system spells it (`ENOTSUP` for 95), else its number (`E122`). */

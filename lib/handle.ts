@@ -62,10 +62,11 @@ export class Handle {
   ) {
     // A batch reads back through the listings (rollback, lost ACKs); rules and routes
     // make batches (reconcile). Both get the one factory, and neither needs the other.
-    const newBatch = () => new Batch(core, {
-      routes: (family, table) => this.routes.listed({ family, table }),
-      rules: (family) => this.rules.listed({ family }),
-    });
+    const newBatch = () =>
+      new Batch(core, {
+        routes: (family, table) => this.routes.listed({ family, table }),
+        rules: (family) => this.rules.listed({ family }),
+      });
     this.newBatch = newBatch;
     this.rules = new Rules(core, newBatch);
     this.routes = new Routes(core, newBatch);
@@ -75,15 +76,20 @@ export class Handle {
   static async create(given?: OpenOptions): Promise<Handle> {
     const options = plainOptions('open options', given, OPEN_KEYS);
     const target = namespaceTarget(options);
-    const rcvbuf = options.receiveBufferBytes === undefined
-      ? undefined
-      : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
+    const rcvbuf =
+      options.receiveBufferBytes === undefined ? undefined : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
     const timeoutMs = options.timeoutMs === undefined ? undefined : integer('timeoutMs', options.timeoutMs, 1, 0x7fffffff);
     const native = nativeHandleFor(target, rcvbuf, timeoutMs);
     const result: OpenResult = await native.open();
     if (result.errno) {
       await native.close();
-      throw new NetlinkError({ errno: result.errno, operation: 'open', request: target.description, syscall: result.syscall, hint: openHint(result) });
+      throw new NetlinkError({
+        errno: result.errno,
+        operation: 'open',
+        request: target.description,
+        syscall: result.syscall,
+        hint: openHint(result),
+      });
     }
     const core = new HandleCore(native, NameRegistry.forNamespace(target.name));
     return new Handle(core, {
@@ -124,7 +130,7 @@ export class Handle {
       const key = typeof nameOrIndex === 'string' ? deviceName('name', nameOrIndex) : integer('index', nameOrIndex, 1, 0x7fffffff);
       const reply = await turn.send(() => this.core.direct().linkGet(key));
       if (reply === null) return undefined;
-      if ('error' in reply) throw this.core.toError(reply.error, operation, String(nameOrIndex));
+      if ('error' in reply) throw this.core.failure(reply.error, operation, String(nameOrIndex));
       return reply;
     });
   }

@@ -4,14 +4,23 @@ export type { OpenOptions, Link, HandleInfo } from './handle';
 export type { NamespaceOptions } from './namespace-target';
 export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError, TimeoutError, AbortError } from './errors';
 export type { NetlinkErrorDetails } from './errors';
-export type { ErrnoCode } from './errno-names';
+export { ERRNO_NAMES, type ErrnoCode } from './errno-names';
 export type { Rules } from './rules/rules-api';
 export type { Routes } from './routes/routes-api';
 export type { Rule, RuleSpec, RuleFilter, RuleAction, RangeInput } from './rules/types';
 export type { Family } from './address';
 export { NameRegistry } from './names/registry';
+export type { NameTable } from './names/name-table';
 export type {
-  Route, RouteSpec, RouteFilter, RouteGetOptions, RouteType, RouteMetrics, MetricName, Nexthop, NexthopSpec,
+  Route,
+  RouteSpec,
+  RouteFilter,
+  RouteGetOptions,
+  RouteType,
+  RouteMetrics,
+  MetricName,
+  Nexthop,
+  NexthopSpec,
 } from './routes/types';
 export type { Batch } from './batch/batch';
 export type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './batch/types';

@@ -33,7 +33,11 @@ export interface NamespaceTarget {
 export function namespaceTarget(options: Partial<Record<(typeof NAMESPACE_KEYS)[number], unknown>>): NamespaceTarget {
   const given = NAMESPACE_KEYS.filter((k) => options[k] !== undefined);
   if (given.length > 1) {
-    throw new ValidationError(given[1], options[given[1]], `only one of netns, netnsPath, pid, netnsFd may be given (also got ${given[0]})`);
+    throw new ValidationError(
+      given[1],
+      options[given[1]],
+      `only one of netns, netnsPath, pid, netnsFd may be given (also got ${given[0]})`,
+    );
   }
   if (options.netns !== undefined) {
     const name = validNamespaceName(options.netns);

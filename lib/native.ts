@@ -165,9 +165,16 @@ export interface NativeHandle {
   open(): Promise<OpenResult>;
   requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions, token?: AbortToken): Promise<RequestsReply>;
   ruleDump(family: number, filter: RuleRecord | null, token?: AbortToken): Promise<{ rules: RuleRecord[] } | Failed>;
-  ruleFlush(family: number, filter: RuleRecord | null, token?: AbortToken): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
+  ruleFlush(
+    family: number,
+    filter: RuleRecord | null,
+    token?: AbortToken,
+  ): Promise<{ rules: RuleRecord[]; outcomes: (NativeOutcome | null)[] } | Failed>;
   routeDump(filter: RouteFilterRecord | null, token?: AbortToken): Promise<RoutePack | Failed>;
-  routeFlush(filter: RouteFilterRecord | null, token?: AbortToken): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
+  routeFlush(
+    filter: RouteFilterRecord | null,
+    token?: AbortToken,
+  ): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
   routeGet(query: RouteRecord, token?: AbortToken): Promise<RoutePack | Failed>;
   linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string; address?: string } | null | Failed>;
   linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string; address?: string }> } | Failed>;
@@ -204,9 +211,13 @@ interface Addon {
  * (prebuilds/linux-x64/node.napi.glibc.node; one N-API binary serves every Node version).
  */
 function loadAddon(): Addon {
+  // A native addon is loaded at run time from a path, which only require() does.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const chosen = process.env.NLROUTE_ADDON;
-  if (chosen) return require(path.resolve(chosen));
-  return require('node-gyp-build')(path.join(__dirname, '..', '..'));
+  if (chosen) return require(path.resolve(chosen)) as Addon;
+  const nodeGypBuild = require('node-gyp-build') as (root: string) => Addon;
+  return nodeGypBuild(path.join(__dirname, '..', '..'));
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 export const addon: Addon = loadAddon();
 

@@ -57,7 +57,8 @@ export function readScope<T extends object>(scope: unknown): T {
 export function readDesired<S>(desired: unknown): S[] {
   const list = denseList('desired', desired);
   list.forEach((spec, i) => {
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ValidationError(`desired[${i}]`, spec, 'expected an object');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+      throw new ValidationError(`desired[${i}]`, spec, 'expected an object');
   });
   return list as S[];
 }

@@ -71,9 +71,10 @@ export function numberOrName(field: string, value: unknown, table: NameTable, ma
 export function range(field: string, value: unknown, max: number): [number, number] {
   let start: unknown;
   let end: unknown;
-  if (Array.isArray(value) && value.length === 2) [start, end] = value;
+  if (Array.isArray(value) && value.length === 2) [start, end] = value as unknown[];
   else if (typeof value === 'string' && value.includes('-')) [start, end] = value.split('-', 2);
-  else if (value !== null && typeof value === 'object' && 'start' in value && 'end' in value) {
+  else if (value !== null && typeof value === 'object' && Object.hasOwn(value, 'start') && Object.hasOwn(value, 'end')) {
+    // Own properties only: a `start` inherited from a prototype is not the caller's.
     ({ start, end } = value as { start: unknown; end: unknown });
   } else start = end = value;
   const a = integer(field, start, 0, max);

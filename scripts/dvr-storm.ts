@@ -4,7 +4,15 @@
 //   npm run storm [-- PROFILE] [--seed N]     PROFILE: smoke (default), typical, stress,
 //                                             prio-pool-limit, hot-router, dual-stack
 import {
-  DvrNode, deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, linkLocalPair, PriorityPoolExhaustedError, routerTable, seededRandom,
+  DvrNode,
+  deviceName,
+  FIP_PRIORITY_END,
+  FIP_PRIORITY_START,
+  FIP_TABLE,
+  linkLocalPair,
+  PriorityPoolExhaustedError,
+  routerTable,
+  seededRandom,
   type FloatingIp,
 } from '../lib/dvr';
 import { addressScopeRoutes, routerState } from '../lib/dvr/router-state';
@@ -20,9 +28,14 @@ phase (each checked by its own dumps and route lookups, each timed beside ip and
 prints the table, and deletes every namespace. Needs root.
 
 PROFILE (default smoke):
-${Object.values(PROFILES).map((p) => `  ${p.name.padEnd(16)} ${p.routers} routers x ${p.fipsPerRouter} floating IPs, ${p.subnets} subnet(s)` +
-  `${p.ipv6 ? ', IPv6' : ''}${p.extraRoutes ? ', extra routes' : ''}${p.addressScopes ? ', address scopes' : ''}` +
-  `${(p.externals ?? 1) > 1 ? `, ${p.externals} external networks` : ''}`).join('\n')}
+${Object.values(PROFILES)
+  .map(
+    (p) =>
+      `  ${p.name.padEnd(16)} ${p.routers} routers x ${p.fipsPerRouter} floating IPs, ${p.subnets} subnet(s)` +
+      `${p.ipv6 ? ', IPv6' : ''}${p.extraRoutes ? ', extra routes' : ''}${p.addressScopes ? ', address scopes' : ''}` +
+      `${(p.externals ?? 1) > 1 ? `, ${p.externals} external networks` : ''}`,
+  )
+  .join('\n')}
 
 Options:
   --seed N      the seed of every random choice (default 42): the same seed replays the same storm
@@ -133,8 +146,14 @@ async function storm(t: Topology): Promise<void> {
     let start = now();
     await node.setupRouters(t.routers);
     // Objects written: every scope's desired objects, the address-scope routes and the router rule.
-    const setupOps = t.routers.reduce((n, r) => n + 1 + addressScopeRoutes(r).length +
-      routerState(r, t.externals[t.fipOf(r).index], '02:00:00:00:00:00').reduce((k, state) => k + state.desired.length, 0), 0);
+    const setupOps = t.routers.reduce(
+      (n, r) =>
+        n +
+        1 +
+        addressScopeRoutes(r).length +
+        routerState(r, t.externals[t.fipOf(r).index], '02:00:00:00:00:00').reduce((k, state) => k + state.desired.length, 0),
+      0,
+    );
     rows.push({ phase: 'router setup', ops: setupOps, ms: since(start) });
 
     // Every router's first K fixed IPs get floating IPs.
@@ -152,7 +171,9 @@ async function storm(t: Topology): Promise<void> {
     if (fips.length >= FIP_PRIORITY_END - FIP_PRIORITY_START) {
       // The pool is full: one more floating IP must be refused, clearly, and change nothing.
       const r = t.routers[0];
-      const [extra] = await node.associate([{ floatingIp: t.floatingIp(fips.length), fixedIp: t.fixedIps.get(r.id)!.at(-1)!, routerId: r.id }]);
+      const [extra] = await node.associate([
+        { floatingIp: t.floatingIp(fips.length), fixedIp: t.fixedIps.get(r.id)!.at(-1)!, routerId: r.id },
+      ]);
       if (extra.ok || !(extra.error instanceof PriorityPoolExhaustedError)) throw new Error('a full priority pool did not refuse');
       process.stderr.write(`  the ${fips.length + 1}th floating IP was refused: ${extra.error.message}\n`);
       await checked(checker, node, fips, 'a refused associate');
@@ -177,15 +198,31 @@ async function storm(t: Topology): Promise<void> {
     const sample = fips.slice(0, IP_SAMPLE);
     const eachAssociate = runIpEach(ipCommands(t, given, sample, true));
     const eachDisassociate = runIpEach(ipCommands(t, given, sample, false));
-    rows.push({ phase: 'associate burst', ops: 2 * fips.length, ms: associateMs, ipBatch: batchAssociate, ip: eachAssociate.ms / eachAssociate.ops });
-    rows.push({ phase: 'disassociate burst', ops: 2 * fips.length, ms: disassociateMs, ipBatch: batchDisassociate, ip: eachDisassociate.ms / eachDisassociate.ops });
+    rows.push({
+      phase: 'associate burst',
+      ops: 2 * fips.length,
+      ms: associateMs,
+      ipBatch: batchAssociate,
+      ip: eachAssociate.ms / eachAssociate.ops,
+    });
+    rows.push({
+      phase: 'disassociate burst',
+      ops: 2 * fips.length,
+      ms: disassociateMs,
+      ipBatch: batchDisassociate,
+      ip: eachDisassociate.ms / eachDisassociate.ops,
+    });
 
     // Churn: seeded associate / disassociate / move / cross-router move, one at a time.
     failuresOf(await node.associate(fips), 'associate before churn');
     start = now();
     const { current, churnOps, churnWrites, refused } = await churn(t, node, fips, random);
-    rows.push({ phase: `churn (${churnOps} changes, each awaited)`, ops: churnWrites, ms: since(start),
-      note: refused ? `${refused} associates refused: the priority pool is full` : undefined });
+    rows.push({
+      phase: `churn (${churnOps} changes, each awaited)`,
+      ops: churnWrites,
+      ms: since(start),
+      note: refused ? `${refused} associates refused: the priority pool is full` : undefined,
+    });
     await checked(checker, node, current, 'churn');
 
     // Resync after injected drift, made behind the node's back by ip -batch.
@@ -198,8 +235,12 @@ async function storm(t: Topology): Promise<void> {
       await checked(checker, node, current, `resync at ${drift * 100}% drift`);
       const again = await node.resync({ routers: t.routers, fips: current });
       if (again.added || again.removed) throw new Error(`a second resync changed ${again.added + again.removed} objects`);
-      rows.push({ phase: `resync, ${drift * 100}% drift`, ops: report.added + report.removed, ms,
-        note: `${repaired} drifted objects; ${report.added} added, ${report.removed} removed; a second resync changed nothing` });
+      rows.push({
+        phase: `resync, ${drift * 100}% drift`,
+        ops: report.added + report.removed,
+        ms,
+        note: `${repaired} drifted objects; ${report.added} added, ${report.removed} removed; a second resync changed nothing`,
+      });
     }
 
     await fieldFaults(t, node, current, checker);
@@ -299,14 +340,21 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
     [fipNs, 'route add 198.51.100.0/24 dev fg-ext proto static scope link'],
     [fipNs, 'route add 192.0.2.1/32 dev fg-ext proto static scope link'],
     [fipNs, `-6 route add 2001:db8:1::5/128 via fe80::1 dev ${deviceName('fpr-', lost.id)} proto static`],
-    ...(lost.extraRoutes === undefined ? [
-      [fipNs, `route add 10.200.0.0/16 via ${t.external.gateway} dev fg-ext table ${table(lost)} proto boot`],
-      [lost.namespace, `route add 172.16.9.0/24 via ${lost.subnets[0].snatAddress} proto static`],
-    ] : []),
+    ...(lost.extraRoutes === undefined
+      ? [
+          [fipNs, `route add 10.200.0.0/16 via ${t.external.gateway} dev fg-ext table ${table(lost)} proto boot`],
+          [lost.namespace, `route add 172.16.9.0/24 via ${lost.subnets[0].snatAddress} proto static`],
+        ]
+      : []),
   ];
   for (const [ns, line] of coResident) ipIn(ns, line);
-  const witness = () => [ipIn(fipNs, 'route show proto static dev fg-ext'), ipIn(fipNs, `route show table ${table(lost)} proto boot`),
-    ipIn(fipNs, '-6 route show proto static'), ipIn(lost.namespace, 'route show proto static')].join('');
+  const witness = () =>
+    [
+      ipIn(fipNs, 'route show proto static dev fg-ext'),
+      ipIn(fipNs, `route show table ${table(lost)} proto boot`),
+      ipIn(fipNs, '-6 route show proto static'),
+      ipIn(lost.namespace, 'route show proto static'),
+    ].join('');
   const before = witness();
 
   // A rule in another router at a priority a floating IP of the lost router holds.
@@ -323,7 +371,9 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
   const ms = since(start);
   if (report.failures.length) throw new Error(`resync after field faults: ${report.failures[0].message}`);
   if (kept.length < t.routers.length) {
-    const left = ipIn(fipNs, '-4 rule show').split('\n').filter((l) => l.includes(deviceName('fpr-', dropped.id)));
+    const left = ipIn(fipNs, '-4 rule show')
+      .split('\n')
+      .filter((l) => l.includes(deviceName('fpr-', dropped.id)));
     if (left.length) throw new Error(`a dropped router's rule survived the resync: ${left[0]}`);
     // Its qrouter namespace would be gone with it (Neutron deletes it); then the router
     // comes back: set up again, its floating IPs associated again.
@@ -332,11 +382,15 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
     failuresOf(await node.associate(current.filter((f) => f.routerId === dropped.id)), 'associate after the router came back');
   }
   await checked(checker, node, current, 'resync after field faults');
-  if (witness() !== before) throw new Error('the agent\'s own objects did not survive the resync');
+  if (witness() !== before) throw new Error("the agent's own objects did not survive the resync");
   const again = await node.resync({ routers: t.routers, fips: current });
   if (again.added || again.removed) throw new Error(`a second resync changed ${again.added + again.removed} objects`);
-  rows.push({ phase: 'resync after field faults', ops: report.added + report.removed, ms,
-    note: 'a veth re-plugged, a duplicate priority, a router deleted while down; the agent\'s co-resident objects survived' });
+  rows.push({
+    phase: 'resync after field faults',
+    ops: report.added + report.removed,
+    ms,
+    note: "a veth re-plugged, a duplicate priority, a router deleted while down; the agent's co-resident objects survived",
+  });
   for (const [ns, line] of coResident) ipIn(ns, line.replace(' add ', ' del '));
 }
 
@@ -363,12 +417,18 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
       touched.add(`route ${lost.floatingIp}`);
       add(t.fipOf(routers.get(lost.routerId)!).namespace, `route del ${lost.floatingIp}/32`);
     }
-    add(t.fipOf(r).namespace, `route replace ${t.floatingIp(900000 + i)}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`);
+    add(
+      t.fipOf(r).namespace,
+      `route replace ${t.floatingIp(900000 + i)}/32 via ${linkLocalPair(r.linkLocalIndex).rfp} dev ${deviceName('fpr-', r.id)} proto static`,
+    );
     const wrong = pick();
     const other = t.routers[(t.routers.findIndex((x) => x.id === wrong.routerId) + 1) % t.routers.length];
     if (!touched.has(`route ${wrong.floatingIp}`) && other.id !== wrong.routerId) {
       touched.add(`route ${wrong.floatingIp}`);
-      add(t.fipOf(other).namespace, `route replace ${wrong.floatingIp}/32 via ${linkLocalPair(other.linkLocalIndex).rfp} dev ${deviceName('fpr-', other.id)} proto static`);
+      add(
+        t.fipOf(other).namespace,
+        `route replace ${wrong.floatingIp}/32 via ${linkLocalPair(other.linkLocalIndex).rfp} dev ${deviceName('fpr-', other.id)} proto static`,
+      );
     }
   }
   let drifted = 0;
@@ -380,9 +440,15 @@ function injectDrift(t: Topology, node: DvrNode, fips: FloatingIp[], fraction: n
 }
 
 function report(): void {
-  const extras = [profile.ipv6 && 'IPv6 subnets', profile.extraRoutes && 'extra routes', profile.addressScopes && 'address scopes',
-    (profile.externals ?? 1) > 1 && `${profile.externals} external networks`].filter(Boolean);
-  console.log(`\nFIP storm, profile ${profile.name}: ${profile.routers} routers × ${profile.fipsPerRouter} floating IPs, ${profile.subnets} subnet(s) each${extras.length ? `, ${extras.join(', ')}` : ''}, seed ${seed}`);
+  const extras = [
+    profile.ipv6 && 'IPv6 subnets',
+    profile.extraRoutes && 'extra routes',
+    profile.addressScopes && 'address scopes',
+    (profile.externals ?? 1) > 1 && `${profile.externals} external networks`,
+  ].filter(Boolean);
+  console.log(
+    `\nFIP storm, profile ${profile.name}: ${profile.routers} routers × ${profile.fipsPerRouter} floating IPs, ${profile.subnets} subnet(s) each${extras.length ? `, ${extras.join(', ')}` : ''}, seed ${seed}`,
+  );
   console.log('| phase | kernel writes | nlroute ms | ops/s | ip -batch ms (× nlroute) | one ip per change, ms/op (× nlroute) | |');
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
@@ -396,8 +462,8 @@ function report(): void {
   console.log('32768..72767, and route get lookups (qrouter: fixed IPs leave by table 16 or their SNAT table;');
   console.log('fip namespace: floating IPs come in via fpr-, leave by the router table).');
   if (extras.length) {
-    console.log('Also checked: IPv6 SNAT rules and tables, each router\'s IPv6 default to its fpr- link-local address');
-    console.log('and IPv6 lookups, table T\'s IPv6 default, extra routes (ECMP in qrouter, the external nexthop in');
+    console.log("Also checked: IPv6 SNAT rules and tables, each router's IPv6 default to its fpr- link-local address");
+    console.log("and IPv6 lookups, table T's IPv6 default, extra routes (ECMP in qrouter, the external nexthop in");
     console.log('table T, looked up), address-scope subnets (the pref-80000 fast path out, the fip route back in).');
   }
   console.log('nlroute started no process.');

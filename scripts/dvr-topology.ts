@@ -8,7 +8,16 @@
 // top is nlroute's job. Every namespace is deleted by destroy(), also at exit.
 import { execFileSync } from 'node:child_process';
 
-import { deviceName, intToIpv4, ipv4ToInt, linkLocalPair, type DvrNodeOptions, type ExternalNetwork, type InternalSubnet, type Router } from '../lib/dvr';
+import {
+  deviceName,
+  intToIpv4,
+  ipv4ToInt,
+  linkLocalPair,
+  type DvrNodeOptions,
+  type ExternalNetwork,
+  type InternalSubnet,
+  type Router,
+} from '../lib/dvr';
 import { ipBatch } from './ip-commands';
 import { createNamespace, deleteNamespace } from './scratch-namespace';
 
@@ -34,7 +43,16 @@ export const PROFILES: Record<string, Profile> = {
   'prio-pool-limit': { name: 'prio-pool-limit', routers: 1000, fipsPerRouter: 40, subnets: 1 },
   'hot-router': { name: 'hot-router', routers: 1, fipsPerRouter: 2000, subnets: 1 },
   // What a production node carries beside the floating IPs.
-  'dual-stack': { name: 'dual-stack', routers: 20, fipsPerRouter: 10, subnets: 2, ipv6: true, extraRoutes: true, addressScopes: true, externals: 2 },
+  'dual-stack': {
+    name: 'dual-stack',
+    routers: 20,
+    fipsPerRouter: 10,
+    subnets: 2,
+    ipv6: true,
+    extraRoutes: true,
+    addressScopes: true,
+    externals: 2,
+  },
 };
 
 /** External network e: its IPv4 subnet 203.0.(113+e).0/24 (gateway .1, fg- port .10), IPv6 2001:db8:f<e>::/64. */
@@ -112,8 +130,11 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
         `addr add ${gateway}/24 dev ext-fg`,
         ...(profile.ipv6 ? [`addr add ${externalGateway6(e)}/64 dev ext-fg nodad`] : []),
       ]);
-      ipBatch(fip, ['link set fg-ext up', `addr add ${fg}/24 dev fg-ext`,
-        ...(profile.ipv6 ? [`addr add ${externalGateway6(e).replace(/::1$/, '::10')}/64 dev fg-ext nodad`] : [])]);
+      ipBatch(fip, [
+        'link set fg-ext up',
+        `addr add ${fg}/24 dev fg-ext`,
+        ...(profile.ipv6 ? [`addr add ${externalGateway6(e).replace(/::1$/, '::10')}/64 dev fg-ext nodad`] : []),
+      ]);
       sysctl(fip, 'net.ipv4.ip_forward=1', 'net.ipv4.conf.fg-ext.proxy_arp=1');
       const external: ExternalNetwork = { namespace: fip, gatewayDevice: 'fg-ext', gateway, subnets: [`${fg}/24`] };
       if (count > 1) external.id = `ext${e}`;
@@ -140,11 +161,7 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
       const pair = linkLocalPair(r);
       const rfp = deviceName('rfp-', id);
       const fpr = deviceName('fpr-', id);
-      const lines = [
-        `link add ${rfp} type veth peer name ${fpr} netns ${fip}`,
-        `link set ${rfp} up`,
-        `addr add ${pair.rfp}/31 dev ${rfp}`,
-      ];
+      const lines = [`link add ${rfp} type veth peer name ${fpr} netns ${fip}`, `link set ${rfp} up`, `addr add ${pair.rfp}/31 dev ${rfp}`];
       const subnets: InternalSubnet[] = [];
       const fixed: string[] = [];
       const internalHops: string[] = [];
@@ -155,8 +172,12 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
         const port = portId(n);
         const qr = deviceName('qr-', port);
         const peer = `qp-${port}`.slice(0, 14);
-        lines.push(`link add ${qr} type veth peer name ${peer}`, `link set ${qr} up`, `link set ${peer} up`,
-          `addr add ${intToIpv4(base + 1)}/20 dev ${qr}`);
+        lines.push(
+          `link add ${qr} type veth peer name ${peer}`,
+          `link set ${qr} up`,
+          `link set ${peer} up`,
+          `addr add ${intToIpv4(base + 1)}/20 dev ${qr}`,
+        );
         const subnet: InternalSubnet = { device: qr, address: `${intToIpv4(base + 1)}/20`, snatAddress: intToIpv4(base + 3) };
         if (profile.addressScopes && s === 0 && r % 2 === 1) subnet.addressScope = true;
         subnets.push(subnet);
@@ -187,8 +208,13 @@ export function buildTopology(profile: Profile, prefix = 'dvr'): Topology {
     }
     for (const external of externals) {
       const mine = routers.filter((r) => fipOf(r).namespace === external.namespace);
-      ipBatch(external.namespace, mine.flatMap((r) => [`link set ${deviceName('fpr-', r.id)} up`,
-        `addr add ${linkLocalPair(r.linkLocalIndex).fpr}/31 dev ${deviceName('fpr-', r.id)}`]));
+      ipBatch(
+        external.namespace,
+        mine.flatMap((r) => [
+          `link set ${deviceName('fpr-', r.id)} up`,
+          `addr add ${linkLocalPair(r.linkLocalIndex).fpr}/31 dev ${deviceName('fpr-', r.id)}`,
+        ]),
+      );
     }
     return {
       profile,

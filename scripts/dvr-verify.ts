@@ -4,8 +4,18 @@
 import { routesThroughRouters } from '../lib/dvr/ownership';
 import { open, type Handle } from '../lib';
 import {
-  deviceName, FAST_PATH_PRIORITY, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, ipv4Network, linkLocalFromMac, linkLocalPair, routerTable,
-  snatIndex, type FloatingIp, type Router,
+  deviceName,
+  FAST_PATH_PRIORITY,
+  FIP_PRIORITY_END,
+  FIP_PRIORITY_START,
+  FIP_TABLE,
+  ipv4Network,
+  linkLocalFromMac,
+  linkLocalPair,
+  routerTable,
+  snatIndex,
+  type FloatingIp,
+  type Router,
 } from '../lib/dvr';
 import { externalGateway, externalNexthop, extraRouteDestinations, type Topology } from './dvr-topology';
 import { pushTo } from './push-to';
@@ -33,47 +43,71 @@ export class NodeChecker {
     const byRouter = new Map<string, FloatingIp[]>();
     for (const f of fips) pushTo(byRouter, f.routerId, f);
 
-    await Promise.all(this.t.routers.map(async (r) => {
-      const q = await this.handle(r.namespace);
-      const rules = await q.rules.list({ family: 4 });
-      const fipRules = rules.filter((x) => x.table === FIP_TABLE && x.priority >= FIP_PRIORITY_START && x.priority < FIP_PRIORITY_END);
-      const want = (byRouter.get(r.id) ?? []).map((f) => `${f.fixedIp}/32@${priorityOf(f)}`).sort();
-      const have = fipRules.map((x) => `${x.from}@${x.priority}`).sort();
-      if (want.join() !== have.join()) problems.push(`${r.namespace}: floating-IP rules ${have.length} found, ${want.length} wanted (${diff(have, want)})`);
-      for (const x of fipRules) {
-        const pool = `${this.t.fipOf(r).index}/${x.priority}`;
-        const other = seen.get(pool);
-        if (other !== undefined) problems.push(`priority ${x.priority} used twice (${other}, ${x.from})`);
-        seen.set(pool, `${x.from}`);
-      }
-      const rules6 = await q.rules.list({ family: 6 });
-      // SNAT redirects (both families) for subnets outside the address scope; the fast path for those inside.
-      const snat = [...rules, ...rules6].filter((x) => x.priority > FAST_PATH_PRIORITY || (x.priority > 32767 && rules6.includes(x)))
-        .map((x) => `${x.from}@${x.table}@${x.priority}`).sort();
-      const snatWant = r.subnets.filter((s) => !s.addressScope).map((s) => `${s.address}@${snatIndex(s.address)}@${snatIndex(s.address)}`).sort();
-      if (snat.join() !== snatWant.join()) problems.push(`${r.namespace}: SNAT rules ${diff(snat, snatWant)}`);
-      const fast = rules.filter((x) => x.priority === FAST_PATH_PRIORITY).map((x) => `${x.from}@${x.table}`).sort();
-      const fastWant = r.subnets.filter((s) => s.addressScope).map((s) => `${ipv4Network(s.address)}@${FIP_TABLE}`).sort();
-      if (fast.join() !== fastWant.join()) problems.push(`${r.namespace}: address-scope rules ${diff(fast, fastWant)}`);
-      if (rules.some((x) => x.iif)) problems.push(`${r.namespace}: has an iif rule`);
-      problems.push(...await this.qrouterMain(r, q));
-    }));
+    await Promise.all(
+      this.t.routers.map(async (r) => {
+        const q = await this.handle(r.namespace);
+        const rules = await q.rules.list({ family: 4 });
+        const fipRules = rules.filter((x) => x.table === FIP_TABLE && x.priority >= FIP_PRIORITY_START && x.priority < FIP_PRIORITY_END);
+        const want = (byRouter.get(r.id) ?? []).map((f) => `${f.fixedIp}/32@${priorityOf(f)}`).sort();
+        const have = fipRules.map((x) => `${x.from}@${x.priority}`).sort();
+        if (want.join() !== have.join())
+          problems.push(`${r.namespace}: floating-IP rules ${have.length} found, ${want.length} wanted (${diff(have, want)})`);
+        for (const x of fipRules) {
+          const pool = `${this.t.fipOf(r).index}/${x.priority}`;
+          const other = seen.get(pool);
+          if (other !== undefined) problems.push(`priority ${x.priority} used twice (${other}, ${x.from})`);
+          seen.set(pool, `${x.from}`);
+        }
+        const rules6 = await q.rules.list({ family: 6 });
+        // SNAT redirects (both families) for subnets outside the address scope; the fast path for those inside.
+        const snat = [...rules, ...rules6]
+          .filter((x) => x.priority > FAST_PATH_PRIORITY || (x.priority > 32767 && rules6.includes(x)))
+          .map((x) => `${x.from}@${x.table}@${x.priority}`)
+          .sort();
+        const snatWant = r.subnets
+          .filter((s) => !s.addressScope)
+          .map((s) => `${s.address}@${snatIndex(s.address)}@${snatIndex(s.address)}`)
+          .sort();
+        if (snat.join() !== snatWant.join()) problems.push(`${r.namespace}: SNAT rules ${diff(snat, snatWant)}`);
+        const fast = rules
+          .filter((x) => x.priority === FAST_PATH_PRIORITY)
+          .map((x) => `${x.from}@${x.table}`)
+          .sort();
+        const fastWant = r.subnets
+          .filter((s) => s.addressScope)
+          .map((s) => `${ipv4Network(s.address)}@${FIP_TABLE}`)
+          .sort();
+        if (fast.join() !== fastWant.join()) problems.push(`${r.namespace}: address-scope rules ${diff(fast, fastWant)}`);
+        if (rules.some((x) => x.iif)) problems.push(`${r.namespace}: has an iif rule`);
+        problems.push(...(await this.qrouterMain(r, q)));
+      }),
+    );
 
     for (const external of this.t.externals) {
       const fipNs = await this.handle(external.namespace);
       const mine = this.t.routers.filter((r) => this.t.fipOf(r).namespace === external.namespace);
       // The node's routes through its routers, as the driver owns them (lib/dvr/ownership.ts):
       // the agent's own routes beside them (on-link subnets, NDP proxy) are not counted.
-      const { owns } = routesThroughRouters(mine.map((r) => ({ fpr: deviceName('fpr-', r.id), rfp: linkLocalPair(r.linkLocalIndex).rfp }))).options;
-      const routes = (await fipNs.routes.list({ family: 4 })).filter((x) => owns!(x)).map((x) => `${x.dst}>${x.via}>${x.dev}`).sort();
+      const { owns } = routesThroughRouters(
+        mine.map((r) => ({ fpr: deviceName('fpr-', r.id), rfp: linkLocalPair(r.linkLocalIndex).rfp })),
+      ).options;
+      const routes = (await fipNs.routes.list({ family: 4 }))
+        .filter((x) => owns!(x))
+        .map((x) => `${x.dst}>${x.via}>${x.dev}`)
+        .sort();
       const routers = new Map(mine.map((r) => [r.id, r]));
       const wantRoutes = [
-        ...fips.filter((f) => routers.has(f.routerId)).map((f) => {
-          const r = routers.get(f.routerId)!;
-          return `${f.floatingIp}/32>${linkLocalPair(r.linkLocalIndex).rfp}>${deviceName('fpr-', r.id)}`;
-        }),
-        ...mine.flatMap((r) => r.subnets.filter((s) => s.addressScope)
-          .map((s) => `${ipv4Network(s.address)}>${linkLocalPair(r.linkLocalIndex).rfp}>${deviceName('fpr-', r.id)}`)),
+        ...fips
+          .filter((f) => routers.has(f.routerId))
+          .map((f) => {
+            const r = routers.get(f.routerId)!;
+            return `${f.floatingIp}/32>${linkLocalPair(r.linkLocalIndex).rfp}>${deviceName('fpr-', r.id)}`;
+          }),
+        ...mine.flatMap((r) =>
+          r.subnets
+            .filter((s) => s.addressScope)
+            .map((s) => `${ipv4Network(s.address)}>${linkLocalPair(r.linkLocalIndex).rfp}>${deviceName('fpr-', r.id)}`),
+        ),
       ].sort();
       if (routes.join() !== wantRoutes.join()) problems.push(`${external.namespace}: routes through routers ${diff(routes, wantRoutes)}`);
       if ((await fipNs.rules.list({ family: 4, table: FIP_TABLE })).length) problems.push(`${external.namespace}: has table-16 rules`);
@@ -82,18 +116,20 @@ export class NodeChecker {
         // A network that is not dual-stack leaves table T's IPv6 side to the agent.
         if (external.gateway6 !== undefined) {
           const v6 = (await fipNs.routes.list({ family: 6, table })).filter((x) => x.dst === 'default').map((x) => x.via);
-          if (v6.join() !== external.gateway6) problems.push(`${external.namespace}: table ${table} IPv6 default ${diff(v6 as string[], [external.gateway6])}`);
+          if (v6.join() !== external.gateway6)
+            problems.push(`${external.namespace}: table ${table} IPv6 default ${diff(v6 as string[], [external.gateway6])}`);
         }
         if (r.extraRoutes !== undefined) {
           const extra = (await fipNs.routes.list({ family: 4, table, protocol: 'boot' })).map((x) => `${x.dst}>${x.via}`);
           const e = this.t.fipOf(r).index;
           const extraWant = [`${extraRouteDestinations(this.t.routers.indexOf(r)).external}>${externalNexthop(e)}`];
-          if (extra.join() !== extraWant.join()) problems.push(`${external.namespace}: table ${table} extra routes ${diff(extra, extraWant)}`);
+          if (extra.join() !== extraWant.join())
+            problems.push(`${external.namespace}: table ${table} extra routes ${diff(extra, extraWant)}`);
         }
       }
     }
 
-    problems.push(...await this.lookups(fips, lookups));
+    problems.push(...(await this.lookups(fips, lookups)));
     return problems;
   }
 
@@ -110,12 +146,28 @@ export class NodeChecker {
     const v6Want = mac ? [`${linkLocalFromMac(mac)}>${deviceName('rfp-', r.id)}`] : [];
     if (v6.join() !== v6Want.join()) problems.push(`${r.namespace}: IPv6 default ${diff(v6, v6Want)}`);
     if (r.extraRoutes !== undefined) {
-      const extra = (await q.routes.list({ table: 'main', protocol: 'static' })).filter((x) => x.dst !== 'default')
-        .map((x) => `${x.dst}>${x.via ?? (x.nexthops ?? []).map((h) => h.via).sort().join('+')}`).sort();
+      const extra = (await q.routes.list({ table: 'main', protocol: 'static' }))
+        .filter((x) => x.dst !== 'default')
+        .map(
+          (x) =>
+            `${x.dst}>${
+              x.via ??
+              (x.nexthops ?? [])
+                .map((h) => h.via)
+                .sort()
+                .join('+')
+            }`,
+        )
+        .sort();
       const to = extraRouteDestinations(this.t.routers.indexOf(r));
-      const hops = r.extraRoutes.filter((x) => x.destination === to.internal).map((x) => x.nexthop).sort();
-      const extraWant = [`${to.internal}>${hops.join('+')}`,
-        ...r.extraRoutes.filter((x) => x.destination === to.internal6).map((x) => `${x.destination}>${x.nexthop}`)].sort();
+      const hops = r.extraRoutes
+        .filter((x) => x.destination === to.internal)
+        .map((x) => x.nexthop)
+        .sort();
+      const extraWant = [
+        `${to.internal}>${hops.join('+')}`,
+        ...r.extraRoutes.filter((x) => x.destination === to.internal6).map((x) => `${x.destination}>${x.nexthop}`),
+      ].sort();
       if (extra.join() !== extraWant.join()) problems.push(`${r.namespace}: extra routes ${diff(extra, extraWant)}`);
     }
     return problems;
@@ -132,7 +184,8 @@ export class NodeChecker {
       if (rules6.join() !== '0,32766') problems.push(`${ns}: IPv6 rules at ${rules6.join(', ')}`);
       for (const protocol of ['static', 'boot']) {
         const routes = await h.routes.list({ table: 'all', protocol });
-        if (routes.length) problems.push(`${ns}: ${routes.length} ${protocol} routes left, first ${routes[0].dst} table ${routes[0].table}`);
+        if (routes.length)
+          problems.push(`${ns}: ${routes.length} ${protocol} routes left, first ${routes[0].dst} table ${routes[0].table}`);
       }
     }
     return problems;
@@ -151,7 +204,9 @@ export class NodeChecker {
       const q = await this.handle(r.namespace);
       const out = await q.routes.get('198.18.0.1', { from: f.fixedIp, iif: r.subnets[0].device });
       if (out.table !== FIP_TABLE || out.via !== pair.fpr || out.dev !== deviceName('rfp-', r.id)) {
-        problems.push(`${r.namespace}: ${f.fixedIp} leaves by table ${out.table} via ${out.via} dev ${out.dev}, not table 16 via ${pair.fpr}`);
+        problems.push(
+          `${r.namespace}: ${f.fixedIp} leaves by table ${out.table} via ${out.via} dev ${out.dev}, not table 16 via ${pair.fpr}`,
+        );
       }
       const back = await fipNs.routes.get(f.floatingIp, { from: gateway, iif: 'fg-ext' });
       if (back.via !== pair.rfp || back.dev !== deviceName('fpr-', r.id)) {
@@ -161,7 +216,7 @@ export class NodeChecker {
       if (exit.table !== routerTable(pair.fpr) || exit.via !== gateway) {
         problems.push(`fip namespace: traffic from ${f.floatingIp} leaves by table ${exit.table} via ${exit.via}`);
       }
-      if (r.extraRoutes !== undefined) problems.push(...await this.extraRouteLookups(r, f, q, fipNs));
+      if (r.extraRoutes !== undefined) problems.push(...(await this.extraRouteLookups(r, f, q, fipNs)));
     }
     let unassociated = 0;
     for (const r of this.t.routers) {
@@ -175,10 +230,12 @@ export class NodeChecker {
           // Routed without NAT: out by the fast path (pref 80000, table 16), and back in
           // through the fip namespace's route for the subnet.
           const pair = linkLocalPair(r.linkLocalIndex);
-          if (out.table !== FIP_TABLE || out.via !== pair.fpr) problems.push(`${r.namespace}: ${fixed} (address scope) leaves by table ${out.table} via ${out.via}, not the fast path`);
+          if (out.table !== FIP_TABLE || out.via !== pair.fpr)
+            problems.push(`${r.namespace}: ${fixed} (address scope) leaves by table ${out.table} via ${out.via}, not the fast path`);
           const { namespace, index } = this.t.fipOf(r);
           const back = await (await this.handle(namespace)).routes.get(fixed, { from: externalGateway(index), iif: 'fg-ext' });
-          if (back.via !== pair.rfp || back.dev !== deviceName('fpr-', r.id)) problems.push(`${namespace}: ${fixed} (address scope) comes in via ${back.via} dev ${back.dev}`);
+          if (back.via !== pair.rfp || back.dev !== deviceName('fpr-', r.id))
+            problems.push(`${namespace}: ${fixed} (address scope) comes in via ${back.via} dev ${back.dev}`);
         } else if (out.table !== snatIndex(subnet.address) || out.via !== subnet.snatAddress) {
           problems.push(`${r.namespace}: ${fixed} (no floating IP) leaves by table ${out.table} via ${out.via}, not SNAT`);
         }
@@ -191,7 +248,8 @@ export class NodeChecker {
       // before the SNAT redirect's rule, as on a Neutron node.
       const q = await this.handle(r.namespace);
       const out = await q.routes.get('2001:db8:ffff::1', { from: v6.address.replace(/::1\/64$/, '::5'), iif: v6.device });
-      if (out.dev !== deviceName('rfp-', r.id) || !out.via?.startsWith('fe80:')) problems.push(`${r.namespace}: IPv6 leaves via ${out.via} dev ${out.dev}, not the rfp- link-local gateway`);
+      if (out.dev !== deviceName('rfp-', r.id) || !out.via?.startsWith('fe80:'))
+        problems.push(`${r.namespace}: IPv6 leaves via ${out.via} dev ${out.dev}, not the rfp- link-local gateway`);
     }
     return problems;
   }
@@ -202,9 +260,11 @@ export class NodeChecker {
     const to = extraRouteDestinations(this.t.routers.indexOf(r));
     const hops = r.extraRoutes!.filter((x) => x.destination === to.internal).map((x) => x.nexthop);
     const inside = await q.routes.get(to.internal.replace(/0\/24$/, '1'), { from: f.fixedIp, iif: r.subnets[0].device });
-    if (inside.table !== 254 || !hops.includes(inside.via ?? '')) problems.push(`${r.namespace}: ${to.internal} goes via ${inside.via} (table ${inside.table}), not one of ${hops.join(', ')}`);
+    if (inside.table !== 254 || !hops.includes(inside.via ?? ''))
+      problems.push(`${r.namespace}: ${to.internal} goes via ${inside.via} (table ${inside.table}), not one of ${hops.join(', ')}`);
     const outside = await fipNs.routes.get(to.external.replace(/0\/24$/, '1'), { from: f.floatingIp, iif: deviceName('fpr-', r.id) });
-    if (outside.via !== externalNexthop(this.t.fipOf(r).index)) problems.push(`fip: ${to.external} from ${f.floatingIp} goes via ${outside.via}, not the extra route's nexthop`);
+    if (outside.via !== externalNexthop(this.t.fipOf(r).index))
+      problems.push(`fip: ${to.external} from ${f.floatingIp} goes via ${outside.via}, not the extra route's nexthop`);
     return problems;
   }
 
@@ -219,7 +279,7 @@ function sameSubnet(cidr: string, address: string): boolean {
   const [net, len] = cidr.split('/');
   const mask = Number(len) === 0 ? 0 : (~0 << (32 - Number(len))) >>> 0;
   const n = (a: string) => a.split('.').reduce((x, o) => x * 256 + Number(o), 0);
-  return ((n(net) & mask) >>> 0) === ((n(address) & mask) >>> 0);
+  return (n(net) & mask) >>> 0 === (n(address) & mask) >>> 0;
 }
 
 function diff(have: string[], want: string[]): string {

@@ -11,7 +11,10 @@ const root = path.join(__dirname, '..');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
 
 function newestSource() {
-  const list = fs.readFileSync(path.join(root, 'native', 'sources.txt'), 'utf8').split('\n').filter(Boolean);
+  const list = fs
+    .readFileSync(path.join(root, 'native', 'sources.txt'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const dirs = new Set(list.map((f) => path.dirname(f)));
   let newest = fs.statSync(path.join(root, 'binding.gyp')).mtimeMs;
   for (const dir of dirs) {

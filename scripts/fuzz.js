@@ -37,16 +37,35 @@ for (const target of TARGETS) {
   fs.mkdirSync(corpus, { recursive: true });
   fs.mkdirSync(findings, { recursive: true });
   const seeds = path.join(root, 'native', 'fuzz', 'seeds', target);
-  const r = spawnSync(binary, [corpus, seeds, `-max_total_time=${seconds}`, '-print_final_stats=1',
-    `-artifact_prefix=${findings}/`, '-timeout=10', '-rss_limit_mb=2048'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(
+    binary,
+    [
+      corpus,
+      seeds,
+      `-max_total_time=${seconds}`,
+      '-print_final_stats=1',
+      `-artifact_prefix=${findings}/`,
+      '-timeout=10',
+      '-rss_limit_mb=2048',
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
   const log = `${r.stdout}${r.stderr}`;
   const runs = /stat::number_of_executed_units:\s*(\d+)/.exec(log)?.[1] ?? '?';
   const done = [...log.matchAll(/#\d+\s+(?:DONE|pulse|NEW|REDUCE)\s+cov: (\d+) ft: (\d+)/g)].pop();
   const ok = r.status === 0;
-  console.log(`${target}: ${ok ? 'no findings' : `FINDING (exit ${r.status})`}, ${runs} executions in ${seconds} s, coverage ${done ? `${done[1]} edges, ${done[2]} features` : '?'}`);
+  console.log(
+    `${target}: ${ok ? 'no findings' : `FINDING (exit ${r.status})`}, ${runs} executions in ${seconds} s, coverage ${done ? `${done[1]} edges, ${done[2]} features` : '?'}`,
+  );
   if (!ok) {
     failed = true;
-    console.log(log.split('\n').filter((l) => /ERROR|SUMMARY|runtime error|#\d+ 0x|Test unit written/.test(l)).slice(0, 40).join('\n'));
+    console.log(
+      log
+        .split('\n')
+        .filter((l) => /ERROR|SUMMARY|runtime error|#\d+ 0x|Test unit written/.test(l))
+        .slice(0, 40)
+        .join('\n'),
+    );
   }
 }
 process.exit(failed ? 1 : 0);

@@ -17,7 +17,10 @@ export function ipIn(netns: string, line: string): string {
  * object already gone), so only ip itself failing to run throws.
  */
 export function ipBatch(netns: string, lines: string[], options: { force?: boolean; tolerateFailures?: boolean } = {}): void {
-  const r = spawnSync('ip', ['-n', netns, ...(options.force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  const r = spawnSync('ip', ['-n', netns, ...(options.force ? ['-force'] : []), '-batch', '-'], {
+    input: lines.join('\n') + '\n',
+    encoding: 'utf8',
+  });
   if (r.status === 0) return;
   if (options.tolerateFailures && /RTNETLINK|Error/.test(r.stderr)) return;
   throw new Error(`ip -n ${netns} -batch: ${r.stderr.trim()}`);

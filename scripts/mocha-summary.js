@@ -17,7 +17,9 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.on(EVENT_TEST_PENDING, () => skipped++);
     runner.once(EVENT_RUN_END, () => {
       if (skipped && process.getuid && process.getuid() !== 0) {
-        console.log(`\nNOT RUN: ${skipped} tests were skipped, most because they need root (they build network namespaces); run as root, as CI does.`);
+        console.log(
+          `\nNOT RUN: ${skipped} tests were skipped, most because they need root (they build network namespaces); run as root, as CI does.`,
+        );
       }
       console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
     });

@@ -33,7 +33,7 @@ export function deleteNamespace(name: string): void {
   live.delete(name);
 }
 
-export async function withScratchNamespace<T>(prefix: string, body: (name: string) => Promise<T>): Promise<T> {
+export async function withScratchNamespace<T>(prefix: string, body: (name: string) => T | Promise<T>): Promise<T> {
   if (process.getuid?.() !== 0) throw new Error('needs root to create a throwaway network namespace');
   const name = createNamespace(prefix);
   try {

@@ -21,10 +21,12 @@ async function awaitedOperations(h: Handle, total: number): Promise<void> {
   console.log('operations   rss MiB   heap MiB   external MiB   fds   threads');
   const sample = (done: number) => {
     const m = process.memoryUsage();
-    console.log(`${String(done).padStart(10)}   ${mib(m.rss).padStart(7)}   ${mib(m.heapUsed).padStart(8)}   ${mib(m.external + m.arrayBuffers).padStart(12)}   ${String(count('/proc/self/fd')).padStart(3)}   ${String(count('/proc/self/task')).padStart(7)}`);
+    console.log(
+      `${String(done).padStart(10)}   ${mib(m.rss).padStart(7)}   ${mib(m.heapUsed).padStart(8)}   ${mib(m.external + m.arrayBuffers).padStart(12)}   ${String(count('/proc/self/fd')).padStart(3)}   ${String(count('/proc/self/task')).padStart(7)}`,
+    );
   };
   const step = Math.max(2, Math.floor(total / 10));
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     const route = { dst: `10.${(done >> 17) & 255}.${(done >> 9) & 255}.${(done >> 1) & 255}/32`, type: 'blackhole' as const, table: 100 };
     await h.routes.add(route);
     await h.routes.delete(route);
@@ -45,7 +47,8 @@ function hammer(namespace: string): ChildProcess {
 async function loopDelay(h: Handle, contended: boolean): Promise<void> {
   for (const onError of ['continue', 'stop'] as const) {
     const batch = h.batch();
-    for (let i = 0; i < 100_000; i++) batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 101 });
+    for (let i = 0; i < 100_000; i++)
+      batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 101 });
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const started = process.hrtime.bigint();
@@ -53,7 +56,9 @@ async function loopDelay(h: Handle, contended: boolean): Promise<void> {
     delay.disable();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const ok = results.filter((r) => r.ok).length;
-    console.log(`  ${onError.padEnd(8)} ${contended ? 'with' : 'without'} contention: ${ok} applied in ${ms.toFixed(0)} ms; loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(
+      `  ${onError.padEnd(8)} ${contended ? 'with' : 'without'} contention: ${ok} applied in ${ms.toFixed(0)} ms; loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+    );
     await h.routes.flush({ table: 101 });
   }
 }

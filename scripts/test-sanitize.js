@@ -30,9 +30,23 @@ const sanitized = {
   // iproute2 6.1's print_route() calls strncpy with overlapping arguments. Only libc's
   // string functions lose their overlap checks; our own code is instrumented, so its
   // every load and store is still checked.
-  ASAN_OPTIONS: ['detect_leaks=0', 'abort_on_error=1', 'halt_on_error=1', 'detect_odr_violation=0', 'allocator_may_return_null=1', 'replace_str=0', 'intercept_strlen=0', 'intercept_strchr=0', 'intercept_strndup=0'].join(':'),
+  ASAN_OPTIONS: [
+    'detect_leaks=0',
+    'abort_on_error=1',
+    'halt_on_error=1',
+    'detect_odr_violation=0',
+    'allocator_may_return_null=1',
+    'replace_str=0',
+    'intercept_strlen=0',
+    'intercept_strchr=0',
+    'intercept_strndup=0',
+  ].join(':'),
   UBSAN_OPTIONS: ['halt_on_error=1', 'print_stacktrace=1', `suppressions=${path.join(root, 'test', 'sanitize.supp')}`].join(':'),
 };
 console.log(`test:sanitize: running the suite against ${path.relative(root, addon)} with ASan and UBSan`);
-const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)], { cwd: root, env: sanitized, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)], {
+  cwd: root,
+  env: sanitized,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

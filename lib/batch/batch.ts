@@ -42,8 +42,14 @@ export class Batch {
     const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push({ object: 'route', verb, ...readSpec<RouteSpec>('route', spec) });
     this.rules = { add: rule('add'), delete: rule('delete'), ensure: rule('ensure'), remove: rule('remove') };
     this.routes = {
-      add: route('add'), replace: route('replace'), change: route('change'), append: route('append'),
-      prepend: route('prepend'), delete: route('delete'), ensure: route('ensure'), remove: route('remove'),
+      add: route('add'),
+      replace: route('replace'),
+      change: route('change'),
+      append: route('append'),
+      prepend: route('prepend'),
+      delete: route('delete'),
+      ensure: route('ensure'),
+      remove: route('remove'),
     };
   }
 
@@ -74,7 +80,7 @@ export class Batch {
     const onError = options.onError;
     return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
-      const results: (BatchResult | undefined)[] = new Array(ops.length);
+      const results = new Array<BatchResult | undefined>(ops.length);
       await this.learnDevices(ops);
       // Calls made after commit() wait until every list of it has been sent.
       const ready = turn.ready();
@@ -84,7 +90,7 @@ export class Batch {
         return finish(results, NOT_ATTEMPTED);
       }
       // stop and rollback: everything is validated before anything is sent.
-      const requests: (Request | undefined)[] = new Array(ops.length);
+      const requests = new Array<Request | undefined>(ops.length);
       const slice = new TimeSlice();
       for (let i = 0; i < ops.length; i++) {
         requests[i] = this.requestOrFailure(ops[i], i, results, onError === 'rollback');
@@ -108,7 +114,13 @@ export class Batch {
    * kernel in between, so that validating the next chunk overlaps with the kernel
    * applying the previous one. The handle's I/O thread keeps the chunks in order.
    */
-  private async sendInChunks(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn, abort: Abortable) {
+  private async sendInChunks(
+    ops: Operation[],
+    results: (BatchResult | undefined)[],
+    options: ReadCommitOptions,
+    turn: Turn,
+    abort: Abortable,
+  ) {
     const running: Promise<void>[] = [];
     const slice = new TimeSlice();
     let indices: number[] = [];
@@ -121,8 +133,9 @@ export class Batch {
       // become garbage young, which keeps the collector's pauses short in a big batch.
       // A lost ACK (rare) rebuilds its request from the operation.
       const heads = sent.map((r) => r.head);
-      running.push(reply.then((outcomes) =>
-        this.settle(ops, sentIndices, (k) => ({ head: heads[k], record: undefined as never }), outcomes, results)));
+      running.push(
+        reply.then((outcomes) => this.settle(ops, sentIndices, (k) => ({ head: heads[k], record: undefined as never }), outcomes, results)),
+      );
     };
     for (const i of cheapOrder(ops)) {
       if (abort.aborted) break; // what is not sent is not-attempted
@@ -150,7 +163,8 @@ export class Batch {
   private async retryMovedDevices(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, abort: Abortable) {
     const gone: number[] = [];
     results.forEach((r, i) => {
-      if (r && r.status === 'failed' && ops[i].object === 'route' && r.error instanceof NetlinkError && DEVICE_GONE_CODES.has(r.error.code)) gone.push(i);
+      if (r && r.status === 'failed' && ops[i].object === 'route' && r.error instanceof NetlinkError && DEVICE_GONE_CODES.has(r.error.code))
+        gone.push(i);
     });
     if (gone.length === 0 || abort.aborted) return;
     const names = [...new Set(gone.flatMap((i) => deviceNamesOf(ops[i].spec as RouteSpec)))];
@@ -174,7 +188,12 @@ export class Batch {
    * Sent in lists of CHUNKS' largest size, each packed and encoded on this thread, so
    * that no single list holds the loop; a list after one with a failure is not sent.
    */
-  private async sendUntilFailure(requests: Request[], options: ReadCommitOptions, turn: Turn, abort: Abortable): Promise<(NativeOutcome | null)[]> {
+  private async sendUntilFailure(
+    requests: Request[],
+    options: ReadCommitOptions,
+    turn: Turn,
+    abort: Abortable,
+  ): Promise<(NativeOutcome | null)[]> {
     const size = CHUNKS[CHUNKS.length - 1];
     const outcomes: (NativeOutcome | null)[] = [];
     for (let start = 0; start < requests.length && !abort.aborted; start += size) {
@@ -207,8 +226,13 @@ export class Batch {
   }
 
   /** `requestAt(k)`: the request of indices[k] (its head at least; the record is rebuilt when missing). */
-  private async settle(ops: Operation[], indices: number[], requestAt: (k: number) => Request, outcomes: (NativeOutcome | null)[],
-                       results: (BatchResult | undefined)[]) {
+  private async settle(
+    ops: Operation[],
+    indices: number[],
+    requestAt: (k: number) => Request,
+    outcomes: (NativeOutcome | null)[],
+    results: (BatchResult | undefined)[],
+  ) {
     let view: KernelView | undefined; // read only if an ACK was lost
     for (const [k, i] of indices.entries()) {
       const outcome = outcomes[k];
@@ -304,7 +328,6 @@ export class Batch {
       results[i] = error ? { ok: false, status: 'rollback-failed', error } : { ok: false, status: 'rolled-back' };
     }
   }
-
 }
 
 // Operations per request list in `continue` mode: the first lists are small so that
@@ -335,7 +358,7 @@ function cheapOrder(ops: Operation[]): number[] {
     const p = op.spec.priority ?? op.spec.pref;
     return typeof p === 'number' && Number.isInteger(p) ? p : undefined;
   };
-  for (let start = 0; start < ops.length; ) {
+  for (let start = 0; start < ops.length;) {
     if (priorityOf(ops[start]) === undefined) {
       start++; // the common case (routes, adds): nothing to reorder, and nothing to allocate
       continue;
@@ -385,4 +408,3 @@ function readCommitOptions(given: unknown): ReadCommitOptions {
 function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {
   return Array.from(results, (r) => r ?? fill);
 }
-

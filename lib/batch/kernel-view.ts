@@ -52,14 +52,12 @@ export class KernelView {
     const family = record.family === AF.INET6 ? 6 : 4;
     let listed = this.ruleFamilies.get(family);
     if (!listed) {
-      listed = this.listRules(family).then((rules) =>
-        convertible(rules, (rule) => ruleToRecord(rule, 'add', this.core.names)));
+      listed = this.listRules(family).then((rules) => convertible(rules, (rule) => ruleToRecord(rule, 'add', this.core.names)));
       this.ruleFamilies.set(family, listed);
     }
     return listed;
   }
 }
-
 
 function destinationOf(r: RouteRecord): string {
   return `${r.dst ?? ''}/${r.dstLen ?? 0}`;

@@ -33,7 +33,6 @@ export interface Prior {
 
 type RouteList = Seen<Route, RouteRecord>[];
 
-
 /** Replays the operations against the kernel's lists; one Prior per operation that takes something away. */
 export async function readPriors(ops: Operation[], requests: Request[], view: KernelView): Promise<Prior[]> {
   const routeLists = new Map<RouteList, RouteList>(); // the view's list -> our working copy
@@ -74,7 +73,10 @@ export async function readPriors(ops: Operation[], requests: Request[], view: Ke
           const at = here.findIndex((r) => routeCovers(r.record, record));
           if (at < 0) break;
           const taken = here[at];
-          const after = here.slice(at + 1).filter((r) => sameRouteKey(r.record, taken.record)).map((r) => r.record);
+          const after = here
+            .slice(at + 1)
+            .filter((r) => sameRouteKey(r.record, taken.record))
+            .map((r) => r.record);
           priors[i] = { route: taken, after };
           here.splice(at, 1);
           break;
@@ -93,7 +95,10 @@ export async function readPriors(ops: Operation[], requests: Request[], view: Ke
         const at = list.findIndex((r) => ruleCovers(r.record, record));
         if (at < 0) continue;
         const taken = list[at];
-        const after = list.slice(at + 1).filter((r) => r.record.priority === taken.record.priority).map((r) => r.record);
+        const after = list
+          .slice(at + 1)
+          .filter((r) => r.record.priority === taken.record.priority)
+          .map((r) => r.record);
         priors[i] = { rule: taken, after };
         list.splice(at, 1);
       } else {

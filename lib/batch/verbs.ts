@@ -57,9 +57,10 @@ function headOf(object: 'rule' | 'route', verb: string, v: Verb): RequestHead {
 /** The validated request of one operation; throws a ValidationError for bad input. */
 export function requestOf(op: Operation, core: HandleCore): Request {
   const verb = verbOf(op);
-  const record = op.object === 'rule'
-    ? ruleToRecord(op.spec, verb.remove ? 'delete' : 'add', core.names)
-    : routeToRecord(op.spec, verb.remove ? 'delete' : 'add', core);
+  const record =
+    op.object === 'rule'
+      ? ruleToRecord(op.spec, verb.remove ? 'delete' : 'add', core.names)
+      : routeToRecord(op.spec, verb.remove ? 'delete' : 'add', core);
   return { head: headOf(op.object, op.verb, verb), record };
 }
 

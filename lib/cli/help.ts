@@ -88,4 +88,3 @@ const TEXTS: ReadonlyMap<HelpTopic, string> = new Map([
 export function helpText(topic: HelpTopic): string {
   return TEXTS.get(topic) ?? GENERAL;
 }
-

@@ -107,7 +107,7 @@ async function withHandle(options: Options, io: MainIo, body: (handle: Handle) =
 
 function version(): string {
   try {
-    return JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')).version;
+    return (JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -123,7 +123,8 @@ export function run(): void {
       throw error;
     });
   }
-  main(process.argv.slice(2)).then((status) => {
+  // main() never rejects: every failure becomes a message and a status.
+  void main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });
 }

@@ -41,8 +41,12 @@ export function containsPrefix(object: string | undefined, filter: ParsedPrefix)
   const it = asPrefix(object, widthOf(filter));
   if (it.length > filter.length) return false;
   if (it.length === 0) return true;
-  return filter.address !== undefined && it.address !== undefined && familyOf(it.address) === filter.family
-    && samePrefix(it.address, filter.address, it.length);
+  return (
+    filter.address !== undefined &&
+    it.address !== undefined &&
+    familyOf(it.address) === filter.family &&
+    samePrefix(it.address, filter.address, it.length)
+  );
 }
 
 export function selectorMatches(object: string | undefined, selector: { kind: 'exact' | 'root' | 'match'; prefix: ParsedPrefix }): boolean {

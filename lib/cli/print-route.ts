@@ -24,13 +24,22 @@ export interface HiddenFields {
   realms?: boolean;
 }
 
-
 // RTCF_* bits of a cached IPv4 route (linux/in_route.h), in the order iproute2 prints them.
 const CACHE_FLAGS: Array<[number, string]> = [
-  [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'],
-  [0x08000000, 'dst-nat'], [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'],
-  [0x04000000, 'src-direct'], [0x00040000, 'redirected'], [0x01000000, 'redirect'],
-  [0x00200000, 'fastroute'], [0x00010000, 'notify'], [0x00080000, 'proxy'],
+  [0x80000000, 'local'],
+  [0x40000000, 'reject'],
+  [0x20000000, 'mc'],
+  [0x10000000, 'brd'],
+  [0x08000000, 'dst-nat'],
+  [0x00800000, 'src-nat'],
+  [0x00400000, 'masq'],
+  [0x00020000, 'dst-direct'],
+  [0x04000000, 'src-direct'],
+  [0x00040000, 'redirected'],
+  [0x01000000, 'redirect'],
+  [0x00200000, 'fastroute'],
+  [0x00010000, 'notify'],
+  [0x00080000, 'proxy'],
 ];
 
 const METRIC_WORDS: Partial<Record<MetricName, string>> = { rtoMin: 'rto_min', fastopenNoCookie: 'fastopen_no_cookie' };
@@ -58,7 +67,8 @@ export function printRoute(out: Output, route: Route, style: PrintStyle, hidden:
       if ((route.protocol !== RTPROT_BOOT || style.details) && !hidden.protocol) {
         out.field('protocol', style.protocol(route.protocol), `proto ${style.protocol(route.protocol)} `);
       }
-      if ((route.scope !== 0 || style.details) && !hidden.scope) out.field('scope', style.scope(route.scope), `scope ${style.scope(route.scope)} `);
+      if ((route.scope !== 0 || style.details) && !hidden.scope)
+        out.field('scope', style.scope(route.scope), `scope ${style.scope(route.scope)} `);
     }
     if (route.src !== undefined && !hidden.srcHost) out.field('prefsrc', route.src, `src ${route.src} `);
     if (route.metric !== undefined) out.field('metric', route.metric, `metric ${route.metric} `);
@@ -137,15 +147,17 @@ function printMetrics(out: Output, metrics: RouteMetrics): void {
   const slots = (Object.keys(METRIC_SLOTS) as MetricName[])
     .filter((name) => metrics[name as keyof RouteMetrics] !== undefined || locked.has(name))
     .sort((a, b) => METRIC_SLOTS[a] - METRIC_SLOTS[b]);
-  out.array('metrics', () => out.object(undefined, () => {
-    for (const name of slots) {
-      const word = METRIC_WORDS[name] ?? name;
-      const value = metrics[name as keyof RouteMetrics];
-      if (name === 'hoplimit' && value === 0xffffffff) continue;
-      out.plain(`${word} ${locked.has(name) ? 'lock ' : ''}`);
-      printMetricValue(out, name, word, value);
-    }
-  }));
+  out.array('metrics', () =>
+    out.object(undefined, () => {
+      for (const name of slots) {
+        const word = METRIC_WORDS[name] ?? name;
+        const value = metrics[name as keyof RouteMetrics];
+        if (name === 'hoplimit' && value === 0xffffffff) continue;
+        out.plain(`${word} ${locked.has(name) ? 'lock ' : ''}`);
+        printMetricValue(out, name, word, value);
+      }
+    }),
+  );
 }
 
 function printMetricValue(out: Output, name: MetricName, word: string, value: unknown): void {
@@ -155,7 +167,8 @@ function printMetricValue(out: Output, name: MetricName, word: string, value: un
     return;
   }
   if (name === 'congctl') {
-    out.field('congestion', String(value ?? ''), `${value ?? ''} `);
+    const name = typeof value === 'string' ? value : '';
+    out.field('congestion', name, `${name} `);
     return;
   }
   let n = typeof value === 'boolean' ? Number(value) : Number(value ?? 0);

@@ -1,6 +1,5 @@
 // `ip rule show` output, text and JSON, field for field in iproute2 6.x's order.
 import type { Rule } from '../rules/types';
-import type { RouteType } from '../routes/types';
 import { hex, splitPrefix, type PrintStyle } from './print-style';
 import type { Output } from './output';
 
@@ -107,7 +106,7 @@ function printAction(rule: Rule, field: FieldWriter, style: PrintStyle): void {
       return;
     default: {
       // blackhole, unreachable, prohibit: the kernel numbers them as route types
-      const action = style.routeType(rule.action as RouteType);
+      const action = style.routeType(rule.action);
       field('action', action, action);
     }
   }

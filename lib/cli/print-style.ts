@@ -16,7 +16,10 @@ export class PrintStyle {
   readonly details: boolean;
   private readonly numeric: boolean;
 
-  constructor(private readonly names: NameRegistry, options: StyleOptions = {}) {
+  constructor(
+    private readonly names: NameRegistry,
+    options: StyleOptions = {},
+  ) {
     this.details = options.details === true;
     this.numeric = options.numeric === true;
   }

@@ -59,7 +59,9 @@ export function parseRouteCommand(args: readonly string[], names: NameRegistry, 
     return { object: 'route', verb: 'flush', filter: parseRouteFilter(words, names, family, true) };
   }
   if (matches(verb, 'help')) throw new HelpRequest('route');
-  throw new UsageError(`command "${verb}" is unknown for "route"; nlroute knows add, change, replace, prepend, append, test, del, list, show, flush, get`);
+  throw new UsageError(
+    `command "${verb}" is unknown for "route"; nlroute knows add, change, replace, prepend, append, test, del, list, show, flush, get`,
+  );
 }
 
 // In iproute2's order, so that abbreviations resolve the same way ("a" is add).
@@ -280,8 +282,7 @@ function parseRouteFilter(words: Words, names: NameRegistry, givenFamily: Family
       const text = words.argument(word);
       filter.realms = realmsValue(word, text, names.realms);
       filter.realmsBoth = text.includes('/');
-    }
-    else if (word === 'from') filter.from = selector(words, givenFamily, words.argument(word));
+    } else if (word === 'from') filter.from = selector(words, givenFamily, words.argument(word));
     else {
       const text = word === 'to' ? words.argument(word) : word;
       filter.dst = selector(words, givenFamily, text);

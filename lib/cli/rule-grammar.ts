@@ -32,8 +32,7 @@ export interface RuleShowFilter {
 }
 
 export type RuleCommand =
-  | { object: 'rule'; verb: 'add' | 'delete'; spec: RuleSpec }
-  | { object: 'rule'; verb: 'list' | 'flush'; filter: RuleShowFilter };
+  { object: 'rule'; verb: 'add' | 'delete'; spec: RuleSpec } | { object: 'rule'; verb: 'list' | 'flush'; filter: RuleShowFilter };
 
 /** `args[at]` is the verb (`add`, `show`, ...), the words after it its arguments. */
 export function parseRuleCommand(args: readonly string[], names: NameRegistry, family?: Family, at = 0): RuleCommand {
@@ -75,13 +74,13 @@ function parseRuleSpec(words: Words, names: NameRegistry, givenFamily?: Family):
       if (mask !== undefined) spec.fwmask = unsigned('fwmark', mask);
     } else if (matches(word, 'realms')) spec.realms = realmsValue(word, words.argument(word), names.realms);
     else if (matches(word, 'protocol')) spec.protocol = nameOrNumber('protocol', words.argument(word), names.protocols, 0xff);
-    else if (matches(word, 'table') || word === 'lookup') spec.table = nameOrNumber('table', words.argument(word), names.tables, 0xffffffff);
+    else if (matches(word, 'table') || word === 'lookup')
+      spec.table = nameOrNumber('table', words.argument(word), names.tables, 0xffffffff);
     else if (matches(word, 'suppress_prefixlength') || word === 'sup_pl') {
       spec.suppressPrefixlength = signedOrAll(word, words.argument(word));
     } else if (matches(word, 'suppress_ifgroup') || word === 'sup_group') {
       spec.suppressIfgroup = nameOrNumber('suppress_ifgroup', words.argument(word), names.groups, 0x7fffffff);
-    }
-    else if (word === 'dev' || word === 'iif') spec.iif = deviceName(word, words.argument(word));
+    } else if (word === 'dev' || word === 'iif') spec.iif = deviceName(word, words.argument(word));
     else if (word === 'oif') spec.oif = deviceName(word, words.argument(word));
     else if (word === 'l3mdev') spec.l3mdev = true;
     else if (word === 'uidrange') spec.uidrange = uidRange(word, words.argument(word));
@@ -131,7 +130,8 @@ function parseRuleFilter(words: Words, names: NameRegistry, family?: Family): Ru
     else if (word === 'uidrange') filter.uidrange = uidRange(word, words.argument(word));
     else if (word === 'ipproto') filter.ipproto = nameOrNumber(word, words.argument(word), names.ipProtocols, 0xff);
     else if (word === 'sport' || word === 'dport') filter[word] = portRange(word, words.argument(word));
-    else if (matches(word, 'lookup') || matches(word, 'table')) filter.table = nameOrNumber('table', words.argument(word), names.tables, 0xffffffff);
+    else if (matches(word, 'lookup') || matches(word, 'table'))
+      filter.table = nameOrNumber('table', words.argument(word), names.tables, 0xffffffff);
     else if (matches(word, 'protocol')) filter.protocol = nameOrNumber('protocol', words.argument(word), names.protocols, 0xff);
     else if (matches(word, 'from') || matches(word, 'src')) filter.from = prefix(word, words.argument(word), filter.family);
     else {

@@ -14,7 +14,10 @@ export function matches(word: string, keyword: string): boolean {
 
 export class Words {
   /** `from`: where the words of interest start (no copy of the array is made). */
-  constructor(private readonly words: readonly string[], private at = 0) {}
+  constructor(
+    private readonly words: readonly string[],
+    private at = 0,
+  ) {}
 
   get done(): boolean {
     return this.at >= this.words.length;

@@ -16,7 +16,9 @@ export const LINK_LOCAL_BASE = ipv4ToInt('169.254.64.0');
 export const LINK_LOCAL_PAIRS = 8192; // a /18 in /31s
 
 export function ipv4ToInt(address: string): number {
-  return parseAddress('address', address).address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  return parseAddress('address', address)
+    .address.split('.')
+    .reduce((n, octet) => n * 256 + Number(octet), 0);
 }
 
 export function intToIpv4(n: number): string {

@@ -23,7 +23,8 @@ export function readFloatingIp(field: string, value: unknown): FloatingIp {
   if (value === undefined) throw new ValidationError(field, value, 'expected { floatingIp, fixedIp, routerId }');
   const floatingIp = ipv4Address(`${field}.floatingIp`, o.floatingIp);
   const fixedIp = ipv4Address(`${field}.fixedIp`, o.fixedIp);
-  if (typeof o.routerId !== 'string' || o.routerId === '') throw new ValidationError(`${field}.routerId`, o.routerId, 'expected a router id');
+  if (typeof o.routerId !== 'string' || o.routerId === '')
+    throw new ValidationError(`${field}.routerId`, o.routerId, 'expected a router id');
   return { floatingIp, fixedIp, routerId: o.routerId };
 }
 
@@ -69,7 +70,8 @@ export function readRouter(field: string, value: unknown): Router {
     };
     if (p.addressScope !== undefined && p.addressScope !== false) {
       // Neutron routes only IPv4 subnets by address scope; IPv6 ones always take the SNAT path.
-      if (p.addressScope !== true || address.family !== 4) throw new ValidationError(`${f}.addressScope`, p.addressScope, 'true for an IPv4 subnet in the external network\'s address scope');
+      if (p.addressScope !== true || address.family !== 4)
+        throw new ValidationError(`${f}.addressScope`, p.addressScope, "true for an IPv4 subnet in the external network's address scope");
       subnet.addressScope = true;
     }
     return subnet;
@@ -87,7 +89,10 @@ export function readRouter(field: string, value: unknown): Router {
       const p = plainOptions(f, r, ['destination', 'nexthop']);
       const destination = parsePrefix(`${f}.destination`, p.destination);
       if (ipv4HostBitsSet(destination)) throw new ValidationError(`${f}.destination`, p.destination, 'has host bits set');
-      return { destination: `${canonical(destination.family, destination.address)}/${destination.length}`, nexthop: addressOf(`${f}.nexthop`, p.nexthop, destination.family) };
+      return {
+        destination: `${canonical(destination.family, destination.address)}/${destination.length}`,
+        nexthop: addressOf(`${f}.nexthop`, p.nexthop, destination.family),
+      };
     });
   }
   return router;

@@ -65,8 +65,7 @@ export interface FloatingIp {
 /** One floating IP's result in a bulk operation. */
 export type FipResult =
   /** `unchanged`: nothing had to change (a disassociate that found neither the rule nor the route). */
-  | { floatingIp: string; ok: true; priority?: number; unchanged?: true }
-  | { floatingIp: string; ok: false; error: NlrouteError };
+  { floatingIp: string; ok: true; priority?: number; unchanged?: true } | { floatingIp: string; ok: false; error: NlrouteError };
 
 /** What a resync changed, per kind of object, summed over the node. */
 export interface ResyncReport {

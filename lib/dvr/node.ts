@@ -79,9 +79,10 @@ export class DvrNode {
 
   /** Closes every handle the node opened. */
   async close(): Promise<void> {
-    const handles = await Promise.allSettled(this.handles.values());
+    const settled = await Promise.allSettled(this.handles.values());
     this.handles.clear();
-    await Promise.all(handles.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+    const opened = settled.flatMap((h) => (h.status === 'fulfilled' ? [h.value] : []));
+    await Promise.all(opened.map((handle) => handle.close()));
   }
 
   /** The priority a floating IP's rule has (or would get), for checks and reports. */
@@ -157,10 +158,12 @@ export class DvrNode {
     // without its rule. A floating IP whose route then fails takes back the rule it
     // added, so each is all or nothing across its two namespaces. A failed one keeps
     // its priority, as Neutron's does, so a retry writes the same rule.
-    const outcomes = await this.allOrNothing(plan,
+    const outcomes = await this.allOrNothing(
+      plan,
       { where: 'qrouter', add: (q, { fip, priority }) => q.rules.ensure(fipRule(fip, priority)) },
       { where: 'fip', add: (f, { fip, router }) => f.routes.replace(fipRoute(fip, router)) },
-      (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)));
+      (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)),
+    );
     plan.forEach((item, k) => (results[item.index] = this.resultOf(item.fip, outcomes[k].error, outcomes[k].changed)));
     return results;
   }
@@ -171,7 +174,8 @@ export class DvrNode {
     // The reverse of associate: the /32 goes first (by the floating IP's key, whatever
     // protocol wrote it: older agents wrote proto boot), then the rule. A floating IP
     // whose rule cannot go gets its route back.
-    const outcomes = await this.allOrNothing(plan,
+    const outcomes = await this.allOrNothing(
+      plan,
       {
         where: 'fip',
         add: (f, { fip, router }) => {
@@ -180,7 +184,8 @@ export class DvrNode {
         },
       },
       { where: 'qrouter', add: (q, { fip, priority }) => q.rules.remove(fipRule(fip, priority)) },
-      (f, { fip, router }) => f.routes.replace(fipRoute(fip, router)));
+      (f, { fip, router }) => f.routes.replace(fipRoute(fip, router)),
+    );
     plan.forEach((item, k) => {
       const { error, changed } = outcomes[k];
       if (!error) this.sideOf(item.router).priorities.release(ruleKey(item.fip));
@@ -196,7 +201,7 @@ export class DvrNode {
    */
   async move(moves: Array<{ fip: FloatingIp; fixedIp: string }>): Promise<FipResult[]> {
     const given = denseList('moves', moves);
-    const results: FipResult[] = new Array(given.length);
+    const results = new Array<FipResult>(given.length);
     const plan: Array<{ index: number; fip: FloatingIp; moved: FloatingIp; router: Router; old?: number; priority: number }> = [];
     given.forEach((value, index) => {
       let fip: FloatingIp | undefined;
@@ -308,7 +313,7 @@ export class DvrNode {
    */
   private planFips<X>(fips: unknown, extra: (fip: FloatingIp, router: Router) => X) {
     const given = denseList('fips', fips);
-    const results: FipResult[] = new Array(given.length);
+    const results = new Array<FipResult>(given.length);
     const plan: Array<{ index: number; fip: FloatingIp; router: Router } & X> = [];
     given.forEach((value, index) => {
       try {
@@ -344,14 +349,16 @@ export class DvrNode {
       add(entry.batch, item);
       for (let k = before; k < entry.batch.size; k++) entry.owner.push(i);
     }
-    await Promise.all([...batches.values()].map(async ({ batch, owner }) => {
-      const results: BatchResult[] = await batch.commit();
-      results.forEach((r, k) => {
-        const o = outcomes[owner[k]];
-        if (r.ok) o.changed ||= r.status === 'done';
-        else o.error ??= 'error' in r ? r.error : new NlrouteError(`${items[owner[k]].fip.floatingIp}: ${r.status}`);
-      });
-    }));
+    await Promise.all(
+      [...batches.values()].map(async ({ batch, owner }) => {
+        const results: BatchResult[] = await batch.commit();
+        results.forEach((r, k) => {
+          const o = outcomes[owner[k]];
+          if (r.ok) o.changed ||= r.status === 'done';
+          else o.error ??= 'error' in r ? r.error : new NlrouteError(`${items[owner[k]].fip.floatingIp}: ${r.status}`);
+        });
+      }),
+    );
     return outcomes;
   }
 
@@ -369,9 +376,17 @@ export class DvrNode {
   ): Promise<Array<{ error?: NlrouteError; changed: boolean }>> {
     const firsts = await this.phase(plan, first.where, first.add);
     const passed = indexesWhere(firsts, (o) => !o.error);
-    const seconds = await this.phase(passed.map((k) => plan[k]), second.where, second.add);
+    const seconds = await this.phase(
+      passed.map((k) => plan[k]),
+      second.where,
+      second.add,
+    );
     const takeBack = passed.filter((k, j) => seconds[j].error && firsts[k].changed);
-    await this.phase(takeBack.map((k) => plan[k]), first.where, takeBackFirst);
+    await this.phase(
+      takeBack.map((k) => plan[k]),
+      first.where,
+      takeBackFirst,
+    );
     const secondOf = new Map(passed.map((k, j) => [k, seconds[j]]));
     return plan.map((_, k) => ({
       error: firsts[k].error ?? secondOf.get(k)?.error,
@@ -437,11 +452,14 @@ export class DvrNode {
     const ids = new Set<string>();
     const pairs = new Set<string>();
     routers.forEach((r, i) => {
-      if (r.external === undefined && !this.sides.has('')) throw new ValidationError(`${field}[${i}].external`, r.external, 'this node has several external networks: name one');
-      if (!this.sides.has(r.external ?? '')) throw new ValidationError(`${field}[${i}].external`, r.external, 'is not an external network of this node');
+      if (r.external === undefined && !this.sides.has(''))
+        throw new ValidationError(`${field}[${i}].external`, r.external, 'this node has several external networks: name one');
+      if (!this.sides.has(r.external ?? ''))
+        throw new ValidationError(`${field}[${i}].external`, r.external, 'is not an external network of this node');
       if (ids.has(r.id)) throw new ValidationError(`${field}[${i}].id`, r.id, 'is given twice');
       const pair = `${r.external ?? ''}/${r.linkLocalIndex}`;
-      if (pairs.has(pair)) throw new ValidationError(`${field}[${i}].linkLocalIndex`, r.linkLocalIndex, 'is another router\'s on the same external network');
+      if (pairs.has(pair))
+        throw new ValidationError(`${field}[${i}].linkLocalIndex`, r.linkLocalIndex, "is another router's on the same external network");
       ids.add(r.id);
       pairs.add(pair);
     });
@@ -461,17 +479,22 @@ export class DvrNode {
 
   /** Each router's fpr- MAC (its IPv6 default goes to the link-local address made from it), or why not. */
   private async fprMacs(fip: Handle, routers: Router[]): Promise<Map<string, string | NlrouteError>> {
-    const found = await Promise.all(routers.map(async (r): Promise<[string, string | NlrouteError]> => {
-      const name = deviceName('fpr-', r.id);
-      try {
-        const link = await fip.link(name);
-        if (link?.address) return [r.id, link.address];
-        return [r.id, new NlrouteError(`router ${r.id}: ${link ? `${name} has no hardware address` : `no device ${name}`} in ${fip.info.namespace}`)];
-      } catch (error) {
-        if (!(error instanceof NlrouteError)) throw error;
-        return [r.id, error];
-      }
-    }));
+    const found = await Promise.all(
+      routers.map(async (r): Promise<[string, string | NlrouteError]> => {
+        const name = deviceName('fpr-', r.id);
+        try {
+          const link = await fip.link(name);
+          if (link?.address) return [r.id, link.address];
+          return [
+            r.id,
+            new NlrouteError(`router ${r.id}: ${link ? `${name} has no hardware address` : `no device ${name}`} in ${fip.info.namespace}`),
+          ];
+        } catch (error) {
+          if (!(error instanceof NlrouteError)) throw error;
+          return [r.id, error];
+        }
+      }),
+    );
     return new Map(found);
   }
 
@@ -500,7 +523,8 @@ function readExternals(external: unknown, externals: unknown): ExternalNetwork[]
   list.forEach((e, i) => {
     if (e.id === undefined) throw new ValidationError(`externals[${i}].id`, e.id, 'each of several external networks needs an id');
     if (ids.has(e.id)) throw new ValidationError(`externals[${i}].id`, e.id, 'is given twice');
-    if (namespaces.has(e.namespace)) throw new ValidationError(`externals[${i}].namespace`, e.namespace, 'is another network\'s fip namespace too');
+    if (namespaces.has(e.namespace))
+      throw new ValidationError(`externals[${i}].namespace`, e.namespace, "is another network's fip namespace too");
     ids.add(e.id);
     namespaces.add(e.namespace);
   });
@@ -536,7 +560,9 @@ function write(batch: Batch, state: OwnedState): void {
 
 /** Reconciles one of a router's scopes in its namespace's handle. */
 function reconcileState(handle: Handle, state: OwnedState): Promise<ReconcileResult<unknown, unknown>> {
-  return state.kind === 'rules' ? reconcileOwned(handle.rules, state.owned, state.desired) : reconcileOwned(handle.routes, state.owned, state.desired);
+  return state.kind === 'rules'
+    ? reconcileOwned(handle.rules, state.owned, state.desired)
+    : reconcileOwned(handle.routes, state.owned, state.desired);
 }
 
 /** Reconciles what an ownership rule (ownership.ts) says the node owns. */

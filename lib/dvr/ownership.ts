@@ -54,7 +54,10 @@ export function floatingIpRules(): Owned<RuleScope, Rule> {
 }
 
 export function fastPathRules(): Owned<RuleScope, Rule> {
-  return { scope: { family: 4, priority: [FAST_PATH_PRIORITY, FAST_PATH_PRIORITY] }, options: { owns: (rule) => rule.table === FIP_TABLE } };
+  return {
+    scope: { family: 4, priority: [FAST_PATH_PRIORITY, FAST_PATH_PRIORITY] },
+    options: { owns: (rule) => rule.table === FIP_TABLE },
+  };
 }
 
 export function snatRules(family: Family): Owned<RuleScope, Rule> {

@@ -5,7 +5,17 @@
 import { parsePrefix, type Family } from '../address';
 import type { Route, RouteScope, RouteSpec } from '../routes/types';
 import type { Rule, RuleScope, RuleSpec } from '../rules/types';
-import { deviceName, FAST_PATH_PRIORITY, FIP_TABLE, ipv4Network, linkLocalFromMac, linkLocalPair, prefixContains, routerTable, snatIndex } from './derive';
+import {
+  deviceName,
+  FAST_PATH_PRIORITY,
+  FIP_TABLE,
+  ipv4Network,
+  linkLocalFromMac,
+  linkLocalPair,
+  prefixContains,
+  routerTable,
+  snatIndex,
+} from './derive';
 import type { ExternalNetwork, InternalSubnet, Router } from './model';
 import * as own from './ownership';
 
@@ -39,34 +49,61 @@ export function routerState(r: Router, external: ExternalNetwork, fprMac: string
   const natted = r.subnets.filter((s) => !s.addressScope);
   const states: OwnedState[] = [
     // qrouter: the floating IPs' way out, to the fip namespace.
-    { where: 'qrouter', kind: 'routes', owned: own.defaultRouteOf(FIP_TABLE), desired: [
-      { dst: 'default', via: pair.fpr, dev: rfp, table: FIP_TABLE, protocol: STATIC },
-    ] },
+    {
+      where: 'qrouter',
+      kind: 'routes',
+      owned: own.defaultRouteOf(FIP_TABLE),
+      desired: [{ dst: 'default', via: pair.fpr, dev: rfp, table: FIP_TABLE, protocol: STATIC }],
+    },
     // qrouter: SNAT redirects, per family, and address-scope subnets' fast path instead.
     ...FAMILIES.map((family): OwnedState => ({
-      where: 'qrouter', kind: 'rules', owned: own.snatRules(family), desired: natted.filter((s) => familyOf(s) === family).map(snatRule),
+      where: 'qrouter',
+      kind: 'rules',
+      owned: own.snatRules(family),
+      desired: natted.filter((s) => familyOf(s) === family).map(snatRule),
     })),
-    { where: 'qrouter', kind: 'rules', owned: own.fastPathRules(), desired: r.subnets.filter((s) => s.addressScope).map((s) => ({
-      from: ipv4Network(s.address), table: FIP_TABLE, priority: FAST_PATH_PRIORITY,
-    })) },
+    {
+      where: 'qrouter',
+      kind: 'rules',
+      owned: own.fastPathRules(),
+      desired: r.subnets
+        .filter((s) => s.addressScope)
+        .map((s) => ({
+          from: ipv4Network(s.address),
+          table: FIP_TABLE,
+          priority: FAST_PATH_PRIORITY,
+        })),
+    },
     // A subnet in the address scope has no SNAT table: one left from before is emptied.
     ...r.subnets.map((s): OwnedState => ({
-      where: 'qrouter', kind: 'routes', owned: own.defaultRouteOf(snatIndex(s.address), familyOf(s)), desired: s.addressScope ? [] : [snatRoute(s)],
+      where: 'qrouter',
+      kind: 'routes',
+      owned: own.defaultRouteOf(snatIndex(s.address), familyOf(s)),
+      desired: s.addressScope ? [] : [snatRoute(s)],
     })),
     // fip: the router's table T, the way out to the external gateway(s).
-    { where: 'fip', kind: 'routes', owned: own.defaultRouteOf(table), desired: [
-      { dst: 'default', via: external.gateway, dev: external.gatewayDevice, table, protocol: STATIC },
-    ] },
+    {
+      where: 'fip',
+      kind: 'routes',
+      owned: own.defaultRouteOf(table),
+      desired: [{ dst: 'default', via: external.gateway, dev: external.gatewayDevice, table, protocol: STATIC }],
+    },
   ];
   if (fprMac !== undefined) {
-    states.push({ where: 'qrouter', kind: 'routes', owned: own.ipv6DefaultThrough(rfp), desired: [
-      { family: 6, dst: 'default', via: linkLocalFromMac(fprMac), dev: rfp, protocol: STATIC },
-    ] });
+    states.push({
+      where: 'qrouter',
+      kind: 'routes',
+      owned: own.ipv6DefaultThrough(rfp),
+      desired: [{ family: 6, dst: 'default', via: linkLocalFromMac(fprMac), dev: rfp, protocol: STATIC }],
+    });
   }
   if (external.gateway6 !== undefined) {
-    states.push({ where: 'fip', kind: 'routes', owned: own.defaultRouteOf(table, 6), desired: [
-      { family: 6, dst: 'default', via: external.gateway6, dev: external.gatewayDevice, table, protocol: STATIC },
-    ] });
+    states.push({
+      where: 'fip',
+      kind: 'routes',
+      owned: own.defaultRouteOf(table, 6),
+      desired: [{ family: 6, dst: 'default', via: external.gateway6, dev: external.gatewayDevice, table, protocol: STATIC }],
+    });
   }
   if (r.extraRoutes !== undefined) states.push(...extraRouteStates(r, external, rfp, table));
   return states;
@@ -99,8 +136,18 @@ function extraRouteStates(r: Router, external: ExternalNetwork, rfp: string, tab
     if (outside.length) fip.push({ dst, via: outside[outside.length - 1], table, protocol: BOOT });
   }
   return FAMILIES.flatMap((family): OwnedState[] => [
-    { where: 'qrouter', kind: 'routes', owned: own.extraRoutes(family, rfp), desired: qrouter.filter((x) => familyOfPrefix(x.dst!) === family) },
-    { where: 'fip', kind: 'routes', owned: own.tableExtraRoutes(table, family), desired: fip.filter((x) => familyOfPrefix(x.dst!) === family) },
+    {
+      where: 'qrouter',
+      kind: 'routes',
+      owned: own.extraRoutes(family, rfp),
+      desired: qrouter.filter((x) => familyOfPrefix(x.dst!) === family),
+    },
+    {
+      where: 'fip',
+      kind: 'routes',
+      owned: own.tableExtraRoutes(table, family),
+      desired: fip.filter((x) => familyOfPrefix(x.dst!) === family),
+    },
   ]);
 }
 

@@ -11,14 +11,41 @@ const SYSTEM_CONFIG = '/etc/iproute2';
 // iproute2 >= 6.5 keeps its shipped defaults here when /etc has no copy of a file.
 const VENDOR_CONFIG = '/usr/share/iproute2';
 
-const TABLE_BUILTINS: IdNameEntries = [[253, 'default'], [254, 'main'], [255, 'local']];
-const PROTOCOL_BUILTINS: IdNameEntries = [
-  [0, 'unspec'], [1, 'redirect'], [2, 'kernel'], [3, 'boot'], [4, 'static'], [8, 'gated'],
-  [9, 'ra'], [10, 'mrt'], [11, 'zebra'], [12, 'bird'], [13, 'dnrouted'], [14, 'xorp'],
-  [15, 'ntk'], [16, 'dhcp'], [18, 'keepalived'], [42, 'babel'], [186, 'bgp'], [187, 'isis'],
-  [188, 'ospf'], [189, 'rip'], [192, 'eigrp'],
+const TABLE_BUILTINS: IdNameEntries = [
+  [253, 'default'],
+  [254, 'main'],
+  [255, 'local'],
 ];
-const SCOPE_BUILTINS: IdNameEntries = [[0, 'global'], [200, 'site'], [253, 'link'], [254, 'host'], [255, 'nowhere']];
+const PROTOCOL_BUILTINS: IdNameEntries = [
+  [0, 'unspec'],
+  [1, 'redirect'],
+  [2, 'kernel'],
+  [3, 'boot'],
+  [4, 'static'],
+  [8, 'gated'],
+  [9, 'ra'],
+  [10, 'mrt'],
+  [11, 'zebra'],
+  [12, 'bird'],
+  [13, 'dnrouted'],
+  [14, 'xorp'],
+  [15, 'ntk'],
+  [16, 'dhcp'],
+  [18, 'keepalived'],
+  [42, 'babel'],
+  [186, 'bgp'],
+  [187, 'isis'],
+  [188, 'ospf'],
+  [189, 'rip'],
+  [192, 'eigrp'],
+];
+const SCOPE_BUILTINS: IdNameEntries = [
+  [0, 'global'],
+  [200, 'site'],
+  [253, 'link'],
+  [254, 'host'],
+  [255, 'nowhere'],
+];
 
 export class NameRegistry {
   private readonly cache = new Map<string, NameTable>();
@@ -103,7 +130,7 @@ function isDirectory(p: string): boolean {
 
 // /etc/protocols: `name number aliases...`
 function readProtocols(file: string): IdNameEntries {
-  let text = '';
+  let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {

@@ -2,6 +2,7 @@
 // calls made in the same turn of the event loop (a Promise.all over 10k adds) are
 // packed into one native request list and written together, pipelined; an awaited
 // call alone goes out at once. Explicit batches bring their own list.
+import { asError } from '../errors';
 import type { AbortToken, NativeHandle, NativeOutcome, RequestOptions, RequestsReply, RouteRecord, RuleRecord } from '../native';
 import { PackWriter, type Packed, type RequestHead } from './pack-writer';
 
@@ -32,7 +33,7 @@ export class RequestQueue {
       try {
         this.writer.add(request.head, request.record);
       } catch (error) {
-        reject(error);
+        reject(asError(error));
         return;
       }
       this.waiting.push({ resolve, reject });
@@ -56,7 +57,7 @@ export class RequestQueue {
       for (const r of requests) writer.add(r.head, r.record);
       reply = send(this.native, writer.finish(), options, token);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(asError(error));
     } finally {
       writer.reset();
     }
@@ -80,7 +81,7 @@ export class RequestQueue {
     try {
       reply = send(this.native, this.writer.finish(), {});
     } catch (error) {
-      reply = Promise.reject(error);
+      reply = Promise.reject(asError(error));
     } finally {
       this.writer.reset();
     }
@@ -98,7 +99,7 @@ function send(native: NativeHandle, packed: Packed, options: RequestOptions, tok
 
 /** The reply as one NativeOutcome (or null for plain success) per request. */
 function outcomes(reply: RequestsReply, count: number): (NativeOutcome | null)[] {
-  const out: (NativeOutcome | null)[] = new Array(count).fill(null);
+  const out = new Array<NativeOutcome | null>(count).fill(null);
   for (let i = 0; i < count; i++) {
     if (reply.codes[i] !== 0 || reply.states[i] !== 0) out[i] = { errno: reply.codes[i], state: STATES[reply.states[i]] ?? 'not-sent' };
   }

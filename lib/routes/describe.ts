@@ -1,12 +1,30 @@
 // A route spec in `ip route` words, for error messages: "10.0.0.0/24 via 10.0.0.1 dev v0 table 16".
+import { wordOf } from '../word-of';
 import type { RouteFilter, RouteSpec } from './types';
 
 const ORDER: Array<[string, string]> = [
-  ['type', ''], ['dst', ''], ['root', 'root'], ['match', 'match'], ['from', 'from'], ['tos', 'tos'],
-  ['dsfield', 'tos'], ['via', 'via'], ['dev', 'dev'], ['src', 'src'], ['table', 'table'],
-  ['metric', 'metric'], ['priority', 'metric'], ['preference', 'metric'], ['protocol', 'proto'],
-  ['proto', 'proto'], ['scope', 'scope'], ['nhid', 'nhid'], ['realms', 'realms'], ['pref', 'pref'],
-  ['expires', 'expires'], ['onlink', 'onlink'],
+  ['type', ''],
+  ['dst', ''],
+  ['root', 'root'],
+  ['match', 'match'],
+  ['from', 'from'],
+  ['tos', 'tos'],
+  ['dsfield', 'tos'],
+  ['via', 'via'],
+  ['dev', 'dev'],
+  ['src', 'src'],
+  ['table', 'table'],
+  ['metric', 'metric'],
+  ['priority', 'metric'],
+  ['preference', 'metric'],
+  ['protocol', 'proto'],
+  ['proto', 'proto'],
+  ['scope', 'scope'],
+  ['nhid', 'nhid'],
+  ['realms', 'realms'],
+  ['pref', 'pref'],
+  ['expires', 'expires'],
+  ['onlink', 'onlink'],
 ];
 
 export function describeRoute(spec: RouteSpec | RouteFilter): string {
@@ -18,7 +36,7 @@ export function describeRoute(spec: RouteSpec | RouteFilter): string {
     if (value === undefined || value === false) continue;
     if (key === 'type' && value === 'unicast') continue;
     if (value === true) words.push(word);
-    else words.push(...(word ? [word] : []), String(value));
+    else words.push(...(word ? [word] : []), wordOf(value));
   }
   const hops = s.nexthops as RouteSpec['nexthops'];
   for (const hop of hops ?? []) {

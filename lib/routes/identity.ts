@@ -62,7 +62,7 @@ export function routeCovers(seen: RouteRecord, wanted: RouteRecord): boolean {
     if (key === 'priority' && want === 0) continue;
     let have = seen[key];
     // IPv6 stores metric 0 as 1024; IPv4 lists a metric-0 route without one.
-    if (key === 'priority' && have === undefined) have = 0 as never;
+    if (key === 'priority' && have === undefined) have = 0;
     if (!sameValue(have, want)) return false;
   }
   // A tos route is another key in IPv4: a record without tos means tos 0.

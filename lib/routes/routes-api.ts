@@ -15,11 +15,32 @@ import { describeRoute } from './describe';
 import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, type RoutePurpose } from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity, routeMetric } from './identity';
-import { readDesired, readReconcileOptions, readScope, reconcile, type NewBatch, type ReconcileOptions, type ReconcileResult } from '../reconcile';
+import {
+  readDesired,
+  readReconcileOptions,
+  readScope,
+  reconcile,
+  type NewBatch,
+  type ReconcileOptions,
+  type ReconcileResult,
+} from '../reconcile';
 import { packedDevices, unpackRoutes } from './unpack';
 
 const FILTER_KEYS = new Set([
-  'family', 'table', 'protocol', 'proto', 'type', 'dev', 'dst', 'root', 'match', 'via', 'src', 'metric', 'scope', 'tos',
+  'family',
+  'table',
+  'protocol',
+  'proto',
+  'type',
+  'dev',
+  'dst',
+  'root',
+  'match',
+  'via',
+  'src',
+  'metric',
+  'scope',
+  'tos',
   'missingTable',
 ]);
 const GET_KEYS = new Set(['from', 'iif', 'oif', 'mark', 'uid', 'ipproto', 'sport', 'dport', 'tos', 'fibmatch', 'table']);
@@ -72,11 +93,20 @@ export class Routes {
       if (record.family === AF.INET6) {
         throw new ValidationError('family', 6, 'route test works for IPv4 only: the IPv6 kernel would add the route');
       }
-      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'route', remove: false, flags: NLM_F.EXCL }, record }));
+      const outcome = await turn.send(() =>
+        this.core.requests.one({ head: { object: 'route', remove: false, flags: NLM_F.EXCL }, record }),
+      );
       if (outcome?.errno === os.errno.EEXIST) return true;
       if (outcome?.errno === os.errno.ENOENT) return false;
-      throw this.core.toError(outcome, operation, describeRoute(route), ROUTE_FIELD_OF_ATTRIBUTE)
-        ?? new NetlinkError({ errno: os.errno.EPROTO, operation, request: describeRoute(route), hint: 'the kernel accepted a request without NLM_F_CREATE' });
+      throw (
+        this.core.toError(outcome, operation, describeRoute(route), ROUTE_FIELD_OF_ATTRIBUTE) ??
+        new NetlinkError({
+          errno: os.errno.EPROTO,
+          operation,
+          request: describeRoute(route),
+          hint: 'the kernel accepted a request without NLM_F_CREATE',
+        })
+      );
     });
   }
 
@@ -110,7 +140,7 @@ export class Routes {
       }
       const record = await this.filterRecord(filter);
       const reply = await turn.send(() => this.core.direct().routeFlush(record, token));
-      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRoute(filter));
+      if ('error' in reply) throw this.core.failure(reply.error, operation, describeRoute(filter));
       const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
       if (!failed) return reply.outcomes.length;
       const routes = await this.unpack(reply.routes);
@@ -135,16 +165,20 @@ export class Routes {
       const request = `${address}${describeGet(options)}`;
       if (options?.table !== undefined) {
         const other = Object.keys(options).find((k) => k !== 'table' && options[k as keyof RouteGetOptions] !== undefined);
-        if (other) throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
+        if (other)
+          throw new ValidationError(other, options[other as keyof RouteGetOptions], 'a lookup in one table takes no other options');
       }
       const query = await this.getQuery(address, options);
       if (options.table !== undefined) return this.tableLookup(address, query, options.table, request, turn);
       const reply = await turn.send(() => this.core.direct().routeGet(query));
       if ('error' in reply) {
-        const error = this.core.toError(reply.error, operation, request, ROUTE_FIELD_OF_ATTRIBUTE) as NetlinkError;
+        const error = this.core.failure(reply.error, operation, request, ROUTE_FIELD_OF_ATTRIBUTE);
         if (error.errno === os.errno.EHOSTUNREACH && options.iif !== undefined && query.family === AF.INET) {
           throw new NetlinkError({
-            errno: error.errno, operation, request, extack: error.extack,
+            errno: error.errno,
+            operation,
+            request,
+            extack: error.extack,
             hint: `an IPv4 lookup as if arriving on ${options.iif} needs forwarding enabled on it (net.ipv4.conf.<dev>.forwarding=1)`,
           });
         }
@@ -173,7 +207,8 @@ export class Routes {
       scope = readScope<RouteScope>(scope);
       desired = readDesired<RouteSpec>(desired);
       for (const [key, value] of Object.entries(scope)) {
-        if (value !== undefined && !SCOPE_KEYS.has(key)) throw new ValidationError(key, value, `a route reconcile scope can use ${[...SCOPE_KEYS].join(', ')}`);
+        if (value !== undefined && !SCOPE_KEYS.has(key))
+          throw new ValidationError(key, value, `a route reconcile scope can use ${[...SCOPE_KEYS].join(', ')}`);
       }
       if (scope.table === 'all') throw new ValidationError('table', 'all', 'a reconcile scope names one table');
       const selector = await this.filterRecord(scope);
@@ -184,18 +219,27 @@ export class Routes {
         if (!record) records.set(spec, (record = routeToRecord(spec, 'add', this.core)));
         return record;
       };
-      return reconcile<Route, RouteSpec>({
-        current: (await this.listed(scope, turn, token)).filter((route) => owns === undefined || owns(route)),
-        desired,
-        identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
-        identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
-        checkInScope: (spec, i) => {
-          const outside = outsideScope(recordOf(spec), selector);
-          if (outside) throw new ValidationError(`desired[${i}].${outside}`, (spec as Record<string, unknown>)[outside], 'lies outside the reconcile scope');
+      return reconcile<Route, RouteSpec>(
+        {
+          current: (await this.listed(scope, turn, token)).filter((route) => owns === undefined || owns(route)),
+          desired,
+          identitiesOfCurrent: (route) => routeIdentities(routeToRecord(route, 'add', this.core)),
+          identityOfDesired: (spec) => routeIdentity(recordOf(spec)),
+          checkInScope: (spec, i) => {
+            const outside = outsideScope(recordOf(spec), selector);
+            if (outside)
+              throw new ValidationError(
+                `desired[${i}].${outside}`,
+                (spec as Record<string, unknown>)[outside],
+                'lies outside the reconcile scope',
+              );
+          },
+          remove: (batch, route) => batch.routes.delete(route),
+          add: (batch, spec) => batch.routes.add(spec),
         },
-        remove: (batch, route) => batch.routes.delete(route),
-        add: (batch, spec) => batch.routes.add(spec),
-      }, this.newBatch, call.signal as AbortSignal | undefined);
+        this.newBatch,
+        call.signal as AbortSignal | undefined,
+      );
     });
   }
 
@@ -223,7 +267,7 @@ export class Routes {
     const record = await this.filterRecord(filter);
     const dump = () => this.core.direct().routeDump(record, token);
     const reply = await (turn ? turn.send(dump) : dump());
-    if ('error' in reply) throw this.core.toError(reply.error, 'route list', describeRoute(filter));
+    if ('error' in reply) throw this.core.failure(reply.error, 'route list', describeRoute(filter));
     return this.unpack(reply);
   }
 
@@ -287,20 +331,27 @@ export class Routes {
     const query: RouteRecord = { family: v6 ? AF.INET6 : AF.INET, dst: dst.address, dstLen: v6 ? 128 : 32, flags };
     if (options.from !== undefined) {
       const from = parseAddress('from', options.from);
-      if (from.family !== dst.family) throw new ValidationError('from', options.from, `is IPv${from.family} but the address is IPv${dst.family}`);
+      if (from.family !== dst.family)
+        throw new ValidationError('from', options.from, `is IPv${from.family} but the address is IPv${dst.family}`);
       Object.assign(query, { src: from.address, srcLen: query.dstLen });
     }
     const links = this.core.links;
     if (options.iif !== undefined) {
       if (!v6 && options.from === undefined) {
-        throw new ValidationError('from', undefined, 'an IPv4 lookup with iif needs a source address (the kernel answers EINVAL without one)', KERNEL_REFUSES);
+        throw new ValidationError(
+          'from',
+          undefined,
+          'an IPv4 lookup with iif needs a source address (the kernel answers EINVAL without one)',
+          KERNEL_REFUSES,
+        );
       }
       query.iif = await deviceIndex('iif', options.iif, links);
     }
     if (options.oif !== undefined) query.oif = await deviceIndex('oif', options.oif, links);
     if (options.mark !== undefined) query.mark = integer('mark', options.mark, 0, U32);
     if (options.uid !== undefined) query.uid = integer('uid', options.uid, 0, U32);
-    if (options.ipproto !== undefined) query.ipProto = numberOrName('ipproto', options.ipproto, this.core.names.ipProtocols, U8, 'IP protocol');
+    if (options.ipproto !== undefined)
+      query.ipProto = numberOrName('ipproto', options.ipproto, this.core.names.ipProtocols, U8, 'IP protocol');
     if (options.sport !== undefined) query.sport = integer('sport', options.sport, 0, U16);
     if (options.dport !== undefined) query.dport = integer('dport', options.dport, 0, U16);
     // A lookup takes any TOS byte, ECN bits and IPv6 traffic class included, as `ip route
@@ -316,7 +367,12 @@ export class Routes {
     const length = (r: Route) => (r.dst === 'default' ? 0 : parsePrefix('dst', r.dst).length);
     candidates.sort((a, b) => length(b) - length(a) || (a.metric ?? 0) - (b.metric ?? 0));
     if (candidates.length === 0) {
-      throw new NetlinkError({ errno: os.errno.ENETUNREACH, operation: 'route get', request, hint: `no route in table ${table} contains ${address}` });
+      throw new NetlinkError({
+        errno: os.errno.ENETUNREACH,
+        operation: 'route get',
+        request,
+        hint: `no route in table ${table} contains ${address}`,
+      });
     }
     return candidates[0];
   }

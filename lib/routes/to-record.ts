@@ -20,13 +20,33 @@ export interface RouteContext {
 }
 
 const ALIASES: Record<string, keyof RouteSpec> = {
-  priority: 'metric', preference: 'metric', proto: 'protocol', dsfield: 'tos',
+  priority: 'metric',
+  preference: 'metric',
+  proto: 'protocol',
+  dsfield: 'tos',
 };
 // Read-only state that list() and get() report; accepted so a listed route can be deleted as is.
 const STATE_KEYS = new Set(['linkdown', 'dead', 'iif', 'mark', 'uid', 'cacheFlags', 'lookupFrom']);
 const KNOWN_KEYS = new Set<string>([
-  'family', 'dst', 'type', 'src', 'from', 'via', 'dev', 'table', 'metric', 'scope', 'protocol',
-  'tos', 'onlink', 'nexthops', 'metrics', 'pref', 'expires', 'nhid', 'realms',
+  'family',
+  'dst',
+  'type',
+  'src',
+  'from',
+  'via',
+  'dev',
+  'table',
+  'metric',
+  'scope',
+  'protocol',
+  'tos',
+  'onlink',
+  'nexthops',
+  'metrics',
+  'pref',
+  'expires',
+  'nhid',
+  'realms',
 ]);
 const ROUTE_KEYS: SpecKeys = { object: 'route', aliases: ALIASES, state: STATE_KEYS, known: KNOWN_KEYS };
 // Types whose routes live in the local table unless a table is given.
@@ -80,9 +100,14 @@ export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: Rout
   checkExclusive(spec);
 
   // The header, as iproute2 fills it in.
-  record.table = spec.table === undefined
-    ? (type !== undefined && LOCAL_TABLE_TYPES.has(type) ? RT_TABLE.LOCAL : RT_TABLE.MAIN)
-    : typeof spec.table === 'number' ? integer('table', spec.table, 0, U32) : numberOrName('table', spec.table, ctx.names.tables, U32, 'table');
+  record.table =
+    spec.table === undefined
+      ? type !== undefined && LOCAL_TABLE_TYPES.has(type)
+        ? RT_TABLE.LOCAL
+        : RT_TABLE.MAIN
+      : typeof spec.table === 'number'
+        ? integer('table', spec.table, 0, U32)
+        : numberOrName('table', spec.table, ctx.names.tables, U32, 'table');
   if (purpose === 'add') {
     record.protocol = RTPROT_BOOT;
     record.type = ROUTE_TYPE_CODES[type ?? 'unicast'];
@@ -91,9 +116,8 @@ export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: Rout
     record.type = type === undefined ? 0 : ROUTE_TYPE_CODES[type];
   }
   if (spec.protocol !== undefined) record.protocol = numberOrName('protocol', spec.protocol, ctx.names.protocols, U8, 'protocol');
-  record.scope = spec.scope === undefined
-    ? defaultScope(type, family, purpose, spec)
-    : numberOrName('scope', spec.scope, ctx.names.scopes, U8, 'scope');
+  record.scope =
+    spec.scope === undefined ? defaultScope(type, family, purpose, spec) : numberOrName('scope', spec.scope, ctx.names.scopes, U8, 'scope');
   return record;
 }
 
@@ -174,7 +198,11 @@ function resolveFamily(
   from: { family: Family } | undefined,
   src: { family: Family } | undefined,
 ): Family {
-  const family = agreedFamily(spec.family, [['dst', spec.dst, dst?.family], ['from', spec.from, from?.family], ['src', spec.src, src?.family]]);
+  const family = agreedFamily(spec.family, [
+    ['dst', spec.dst, dst?.family],
+    ['from', spec.from, from?.family],
+    ['src', spec.src, src?.family],
+  ]);
   if (family !== undefined) return family;
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
   const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];
@@ -214,9 +242,7 @@ function defaultScope(type: RouteType | undefined, family: Family, purpose: Rout
     case undefined:
     case 'unicast':
       if (purpose === 'delete') return RT_SCOPE.NOWHERE; // matches any scope
-      return spec.via === undefined && spec.nexthops === undefined && spec.nhid === undefined
-        ? RT_SCOPE.LINK
-        : RT_SCOPE.UNIVERSE;
+      return spec.via === undefined && spec.nexthops === undefined && spec.nhid === undefined ? RT_SCOPE.LINK : RT_SCOPE.UNIVERSE;
     default:
       return RT_SCOPE.UNIVERSE;
   }
@@ -238,7 +264,8 @@ function checkExclusive(spec: RouteSpec) {
 const METRIC_KEYS = new Set<string>([...Object.keys(METRIC_SLOTS), 'lock']);
 
 function metrics(input: RouteMetrics): MetricsRecord {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new ValidationError('metrics', input, 'expected an object');
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new ValidationError('metrics', input, 'expected an object');
   const record: MetricsRecord = { values: [] };
   let lock = 0;
   for (const [key, value] of Object.entries(input)) {
@@ -305,7 +332,8 @@ function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Nexth
     const field = `nexthops[${i}]`;
     if (hop === null || typeof hop !== 'object') throw new ValidationError(field, hop, 'expected an object');
     for (const key of Object.keys(hop)) {
-      if (!NEXTHOP_KEYS.has(key)) throw new ValidationError(`${field}.${key}`, (hop as Record<string, unknown>)[key], 'unknown nexthop field');
+      if (!NEXTHOP_KEYS.has(key))
+        throw new ValidationError(`${field}.${key}`, (hop as Record<string, unknown>)[key], 'unknown nexthop field');
     }
     if (hop.via === undefined && hop.dev === undefined) throw new ValidationError(field, hop, 'needs via or dev');
     if (family === 6 && hop.via === undefined) {
@@ -325,7 +353,11 @@ function nexthops(list: NexthopSpec[], family: Family, ctx: RouteContext): Nexth
   }
   const bytes = multipathBytes(out, family);
   if (bytes > MAX_ATTRIBUTE_BYTES) {
-    throw new ValidationError('nexthops', `${out.length} nexthops`, `RTA_MULTIPATH would take ${bytes} bytes; a netlink attribute's 16-bit length holds at most ${MAX_ATTRIBUTE_BYTES} (about ${Math.floor((MAX_ATTRIBUTE_BYTES - 4) / hopBytes({ gateway: '' }, family))} ${family === 6 ? 'IPv6' : 'IPv4'} gateways)`);
+    throw new ValidationError(
+      'nexthops',
+      `${out.length} nexthops`,
+      `RTA_MULTIPATH would take ${bytes} bytes; a netlink attribute's 16-bit length holds at most ${MAX_ATTRIBUTE_BYTES} (about ${Math.floor((MAX_ATTRIBUTE_BYTES - 4) / hopBytes({ gateway: '' }, family))} ${family === 6 ? 'IPv6' : 'IPv4'} gateways)`,
+    );
   }
   return out;
 }

@@ -2,12 +2,24 @@
 import type { Family } from '../address';
 
 export type RouteType =
-  | 'unicast' | 'local' | 'broadcast' | 'multicast' | 'anycast'
-  | 'throw' | 'unreachable' | 'prohibit' | 'blackhole' | 'nat';
+  'unicast' | 'local' | 'broadcast' | 'multicast' | 'anycast' | 'throw' | 'unreachable' | 'prohibit' | 'blackhole' | 'nat';
 
 export type MetricName =
-  | 'mtu' | 'window' | 'rtt' | 'rttvar' | 'ssthresh' | 'cwnd' | 'advmss' | 'reordering'
-  | 'hoplimit' | 'initcwnd' | 'features' | 'rtoMin' | 'initrwnd' | 'quickack' | 'congctl'
+  | 'mtu'
+  | 'window'
+  | 'rtt'
+  | 'rttvar'
+  | 'ssthresh'
+  | 'cwnd'
+  | 'advmss'
+  | 'reordering'
+  | 'hoplimit'
+  | 'initcwnd'
+  | 'features'
+  | 'rtoMin'
+  | 'initrwnd'
+  | 'quickack'
+  | 'congctl'
   | 'fastopenNoCookie';
 
 /**

@@ -30,7 +30,7 @@ export function unpackRoutes(pack: RoutePack, deviceName: DeviceNamer): Route[] 
   const bytes = new Uint8Array(pack.bytes);
   // Every address text at once; each route's strings are slices of it.
   const text = Buffer.from(pack.text).toString('latin1');
-  const routes: Route[] = new Array(pack.count);
+  const routes = new Array<Route>(pack.count);
   for (let n = 0, at = 0; n < pack.count; n++, at += RECORD_LENGTH) {
     const present = view.getUint32(at + 8, true);
     const flags = view.getUint32(at + 12, true);

@@ -4,9 +4,7 @@ import { AF, type RuleRecord } from '../native';
 import { ACTION_CODES, FIB_RULE } from './codes';
 import type { Rule, RuleAction } from './types';
 
-const ACTION_NAMES = new Map<number, RuleAction>(
-  Object.entries(ACTION_CODES).map(([name, code]) => [code, name as RuleAction]),
-);
+const ACTION_NAMES = new Map<number, RuleAction>(Object.entries(ACTION_CODES).map(([name, code]) => [code, name as RuleAction]));
 
 export function recordToRule(r: RuleRecord): Rule {
   const family = r.family === AF.INET6 ? 6 : 4;
@@ -44,4 +42,3 @@ export function recordToRule(r: RuleRecord): Rule {
   if (flags & FIB_RULE.UNRESOLVED) rule.unresolved = true;
   return rule;
 }
-

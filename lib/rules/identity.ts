@@ -7,8 +7,14 @@ import { sameValue, stableJson } from '../stable-json';
 export function ruleIdentity(record: RuleRecord): string {
   const r: Record<string, unknown> = { ...record, protocol: record.protocol ?? 0 };
   if (record.fwmark !== undefined && record.fwmask === undefined) r.fwmask = 0xffffffff;
-  if (!record.srcLen) delete r.src, delete r.srcLen;
-  if (!record.dstLen) delete r.dst, delete r.dstLen;
+  if (!record.srcLen) {
+    delete r.src;
+    delete r.srcLen;
+  }
+  if (!record.dstLen) {
+    delete r.dst;
+    delete r.dstLen;
+  }
   for (const key of ['tos', 'invert'] as const) if (!r[key]) delete r[key];
   return stableJson(r);
 }

@@ -8,7 +8,15 @@ import { recordToRule } from './from-record';
 import { ruleToRecord } from './to-record';
 import type { Rule, RuleFilter, RuleScope, RuleSpec } from './types';
 import { ruleCovers, ruleIdentity } from './identity';
-import { readDesired, readReconcileOptions, readScope, reconcile, type NewBatch, type ReconcileOptions, type ReconcileResult } from '../reconcile';
+import {
+  readDesired,
+  readReconcileOptions,
+  readScope,
+  reconcile,
+  type NewBatch,
+  type ReconcileOptions,
+  type ReconcileResult,
+} from '../reconcile';
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
 import { plainSpec } from '../plain';
@@ -48,7 +56,7 @@ export class Rules {
     const { family, record } = this.filterRecord(filter);
     const dump = () => this.core.direct().ruleDump(family, record, token);
     const reply = await (turn ? turn.send(dump) : dump());
-    if ('error' in reply) throw this.core.toError(reply.error, 'rule list', describeRule(filter));
+    if ('error' in reply) throw this.core.failure(reply.error, 'rule list', describeRule(filter));
     return reply.rules.map(recordToRule);
   }
 
@@ -62,7 +70,7 @@ export class Rules {
     return this.core.runAbortable(operation, options, async (turn, token) => {
       const { family, record } = this.filterRecord(filter);
       const reply = await turn.send(() => this.core.direct().ruleFlush(family, record, token));
-      if ('error' in reply) throw this.core.toError(reply.error, operation, describeRule(filter));
+      if ('error' in reply) throw this.core.failure(reply.error, operation, describeRule(filter));
       const failures: NetlinkError[] = [];
       reply.outcomes.forEach((outcome, i) => {
         if (outcome === null) return; // the common case: no error to describe
@@ -90,21 +98,27 @@ export class Rules {
       const selector = ruleToRecord(fields, 'filter', this.core.names);
       const inScope = (record: RuleRecord) =>
         record.priority !== undefined && record.priority >= low && record.priority <= high && ruleCovers(record, selector);
-      const current = (await this.listed(fields, turn, token))
-        .filter((rule) => rule.priority >= low && rule.priority <= high && (owns === undefined || owns(rule)));
-      return reconcile<Rule, RuleSpec>({
-        current,
-        desired,
-        identitiesOfCurrent: (rule) => [ruleIdentity(ruleToRecord(rule, 'add', this.core.names))],
-        identityOfDesired: (spec) => ruleIdentity(ruleToRecord(spec, 'add', this.core.names)),
-        checkInScope: (spec, i) => {
-          const record = ruleToRecord(spec, 'add', this.core.names);
-          if (record.priority === undefined) throw new ValidationError(`desired[${i}].priority`, undefined, 'a reconciled rule needs its priority');
-          if (!inScope(record)) throw new ValidationError(`desired[${i}]`, spec, 'lies outside the reconcile scope');
+      const current = (await this.listed(fields, turn, token)).filter(
+        (rule) => rule.priority >= low && rule.priority <= high && (owns === undefined || owns(rule)),
+      );
+      return reconcile<Rule, RuleSpec>(
+        {
+          current,
+          desired,
+          identitiesOfCurrent: (rule) => [ruleIdentity(ruleToRecord(rule, 'add', this.core.names))],
+          identityOfDesired: (spec) => ruleIdentity(ruleToRecord(spec, 'add', this.core.names)),
+          checkInScope: (spec, i) => {
+            const record = ruleToRecord(spec, 'add', this.core.names);
+            if (record.priority === undefined)
+              throw new ValidationError(`desired[${i}].priority`, undefined, 'a reconciled rule needs its priority');
+            if (!inScope(record)) throw new ValidationError(`desired[${i}]`, spec, 'lies outside the reconcile scope');
+          },
+          remove: (batch, rule) => batch.rules.delete(rule),
+          add: (batch, spec) => batch.rules.add(spec),
         },
-        remove: (batch, rule) => batch.rules.delete(rule),
-        add: (batch, spec) => batch.rules.add(spec),
-      }, this.newBatch, call.signal as AbortSignal | undefined);
+        this.newBatch,
+        call.signal as AbortSignal | undefined,
+      );
     });
   }
 

@@ -16,9 +16,33 @@ const ALIASES: Record<string, keyof RuleSpec> = { pref: 'priority', lookup: 'tab
 // Read-only state that list() reports; accepted on input so a listed rule can be deleted as is.
 const STATE_KEYS = new Set(['iifDetached', 'oifDetached', 'unresolved']);
 const KNOWN_KEYS = new Set<string>([
-  'family', 'priority', 'not', 'from', 'to', 'tos', 'dscp', 'fwmark', 'fwmask', 'iif', 'oif',
-  'table', 'action', 'goto', 'suppressPrefixlength', 'suppressIfgroup', 'uidrange', 'ipproto',
-  'sport', 'dport', 'l3mdev', 'protocol', 'realms', 'tunId', 'flowlabel', 'flowlabelMask', 'nat',
+  'family',
+  'priority',
+  'not',
+  'from',
+  'to',
+  'tos',
+  'dscp',
+  'fwmark',
+  'fwmask',
+  'iif',
+  'oif',
+  'table',
+  'action',
+  'goto',
+  'suppressPrefixlength',
+  'suppressIfgroup',
+  'uidrange',
+  'ipproto',
+  'sport',
+  'dport',
+  'l3mdev',
+  'protocol',
+  'realms',
+  'tunId',
+  'flowlabel',
+  'flowlabelMask',
+  'nat',
 ]);
 const RULE_KEYS: SpecKeys = { object: 'rule', aliases: ALIASES, state: STATE_KEYS, known: KNOWN_KEYS };
 
@@ -72,7 +96,6 @@ export function ruleToRecord(input: RuleSpec, purpose: RulePurpose, names: NameR
   return record;
 }
 
-
 const ALL = new Set(['all', 'any', 'default']);
 
 /** A parsed from/to: not given, 'all' (length 0), or a prefix. */
@@ -93,7 +116,11 @@ function resolveFamily(
   purpose: RulePurpose,
 ): Family | undefined {
   const familyOf = (parsed: Selector | { family: Family }) => (parsed === undefined || parsed === 'all' ? undefined : parsed.family);
-  let family = agreedFamily(spec.family, [['from', spec.from, familyOf(from)], ['to', spec.to, familyOf(to)], ['nat', spec.nat, nat?.family]]);
+  let family = agreedFamily(spec.family, [
+    ['from', spec.from, familyOf(from)],
+    ['to', spec.to, familyOf(to)],
+    ['nat', spec.nat, nat?.family],
+  ]);
   if (spec.flowlabel !== undefined || spec.flowlabelMask !== undefined) {
     if (family === 4) throw new ValidationError('flowlabel', spec.flowlabel ?? spec.flowlabelMask, 'is IPv6 only');
     family = 6;

@@ -99,7 +99,8 @@ export interface Rule {
   unresolved?: true;
 }
 
-export interface RuleFilter extends RuleSpec {}
+/** What `list()` and `flush()` select on: the fields of a rule spec. */
+export type RuleFilter = RuleSpec;
 
 /**
  * What a rule reconcile owns: the rules a list() with these fields selects, and

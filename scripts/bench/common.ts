@@ -72,11 +72,13 @@ export function timedChildren(ops: number, work: () => void): Sample {
   return { wallMs, userMs: after.user - cpu.user, sysMs: after.sys - cpu.sys, ops };
 }
 
-
 /** The nlroute CLI (bin/nlroute.js) given the same batch file as `ip -batch`: a process per run, like ip. */
 export function nlrouteBatch(netns: string, lines: string[], force = false): void {
   const bin = path.join(__dirname, '..', '..', '..', 'bin', 'nlroute.js');
-  const r = spawnSync(process.execPath, [bin, '-n', netns, ...(force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, '-n', netns, ...(force ? ['-force'] : []), '-batch', '-'], {
+    input: lines.join('\n') + '\n',
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`nlroute -batch: ${r.stderr}`);
 }
 

@@ -15,9 +15,45 @@ import { pyroute2Python, workloads, type Sizes } from './workloads';
 
 const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
   // The smallest sizes, one run: what CI runs to check the harness itself.
-  smoke: { runs: 1, sizes: { rules: 200, routes: 500, dump: 2000, pairs: 200, opens: 20, growth: [300], storm: { routers: 2, fipsPerRouter: 5 }, ipSample: 10 } },
-  quick: { runs: 3, sizes: { rules: 2000, routes: 5000, dump: 20000, pairs: 1000, opens: 100, growth: [1000, 3000], storm: { routers: 10, fipsPerRouter: 10 }, ipSample: 30 } },
-  full: { runs: 5, sizes: { rules: 10000, routes: 10000, dump: 100000, pairs: 2000, opens: 500, growth: [1000, 3000, 10000, 30000], storm: { routers: 100, fipsPerRouter: 10 }, ipSample: 100 } },
+  smoke: {
+    runs: 1,
+    sizes: {
+      rules: 200,
+      routes: 500,
+      dump: 2000,
+      pairs: 200,
+      opens: 20,
+      growth: [300],
+      storm: { routers: 2, fipsPerRouter: 5 },
+      ipSample: 10,
+    },
+  },
+  quick: {
+    runs: 3,
+    sizes: {
+      rules: 2000,
+      routes: 5000,
+      dump: 20000,
+      pairs: 1000,
+      opens: 100,
+      growth: [1000, 3000],
+      storm: { routers: 10, fipsPerRouter: 10 },
+      ipSample: 30,
+    },
+  },
+  full: {
+    runs: 5,
+    sizes: {
+      rules: 10000,
+      routes: 10000,
+      dump: 100000,
+      pairs: 2000,
+      opens: 500,
+      growth: [1000, 3000, 10000, 30000],
+      storm: { routers: 100, fipsPerRouter: 10 },
+      ipSample: 100,
+    },
+  },
 };
 
 function machine(): string {
@@ -30,9 +66,11 @@ function machine(): string {
 function optionalNotes(): string[] {
   const notes: string[] = [];
   const python = pyroute2Python();
-  notes.push(python
-    ? `pyroute2 (${python}): measured in W1 and W2, one IPRoute call per operation.`
-    : 'pyroute2: not installed (Debian python3-pyroute2), so not measured; the harness never installs it.');
+  notes.push(
+    python
+      ? `pyroute2 (${python}): measured in W1 and W2, one IPRoute call per operation.`
+      : 'pyroute2: not installed (Debian python3-pyroute2), so not measured; the harness never installs it.',
+  );
   try {
     require.resolve('netlink');
     notes.push('npm `netlink` is installed, but the harness has no method for it yet: not measured.');
@@ -44,7 +82,7 @@ function optionalNotes(): string[] {
 
 /** `--report DIR`: renders results.md and chart.svg again from DIR/results.json. */
 function rerender(dir: string): void {
-  const results: Results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as Results;
   fs.writeFileSync(path.join(dir, 'results.md'), markdown(results));
   fs.writeFileSync(path.join(dir, 'chart.svg'), svg(results));
 }
@@ -57,10 +95,22 @@ async function main() {
   if (process.getuid?.() !== 0) throw new Error('the benchmarks need root to build their scratch namespaces');
   const raw = RawClient.build();
   const results: Results = {
-    profile: name, date: new Date().toISOString(), machine: machine(), runs: profile.runs, cells: [], targets: [], references: {},
+    profile: name,
+    date: new Date().toISOString(),
+    machine: machine(),
+    runs: profile.runs,
+    cells: [],
+    targets: [],
+    references: {},
     notes: [
-      ...(name === 'smoke' ? ['smoke profile: the smallest sizes, one cold run each. It checks the harness itself, not the speed: targets are judged on the full profile.'] : []),
-      ...optionalNotes(), 'ip per operation: one `ip -n NS ...` process per change, sampled at a smaller count (see its cell); µs/op is comparable, wall ms is not.'],
+      ...(name === 'smoke'
+        ? [
+            'smoke profile: the smallest sizes, one cold run each. It checks the harness itself, not the speed: targets are judged on the full profile.',
+          ]
+        : []),
+      ...optionalNotes(),
+      'ip per operation: one `ip -n NS ...` process per change, sampled at a smaller count (see its cell); µs/op is comparable, wall ms is not.',
+    ],
   };
   try {
     for (const w of workloads(profile.sizes, raw)) {
@@ -87,7 +137,9 @@ async function main() {
   console.log(md);
   console.log(`written to ${path.relative(process.cwd(), dir)}/ (results.md, results.json, chart.svg)`);
   // Nothing of ours may be left behind.
-  const left = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => /^nlr-(bench|w8)/.test(l));
+  const left = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => /^nlr-(bench|w8)/.test(l));
   if (left.length) throw new Error(`namespaces left behind: ${left.join(', ')}`);
 }
 

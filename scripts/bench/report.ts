@@ -26,7 +26,7 @@ export interface Results {
   notes: string[];
 }
 
-export const perOpMicros = (c: Cell) => (c.samples.length ? (median(c.samples.map((s) => s.wallMs / s.ops)) * 1000) : NaN);
+export const perOpMicros = (c: Cell) => (c.samples.length ? median(c.samples.map((s) => s.wallMs / s.ops)) * 1000 : NaN);
 const wall = (c: Cell) => median(c.samples.map((s) => s.wallMs));
 
 function range(c: Cell): string {
@@ -53,9 +53,12 @@ function ratio(cells: Cell[], c: Cell, method: string | undefined): number | und
 export function markdown(r: Results): string {
   const out: string[] = [];
   out.push(`# nlroute benchmark results (${r.profile} profile)`, '');
-  out.push(`${r.date}. ${r.machine}. Each cell: ${r.runs} run(s), each in a fresh namespace checked to be back to its initial state;`,
+  out.push(
+    `${r.date}. ${r.machine}. Each cell: ${r.runs} run(s), each in a fresh namespace checked to be back to its initial state;`,
     'median [min–max] of the wall time, median user / sys CPU (for child processes: theirs), median µs per operation.',
-    'The ratio columns are nlroute\'s µs/op over the other method\'s: below 1, nlroute is faster.', '');
+    "The ratio columns are nlroute's µs/op over the other method's: below 1, nlroute is faster.",
+    '',
+  );
   out.push('| workload | method | wall ms | CPU user / sys ms | µs/op | × raw C | × ip -batch |', '|---|---|---:|---:|---:|---:|---:|');
   for (const c of r.cells) {
     if (c.skipped) {
@@ -65,7 +68,9 @@ export function markdown(r: Results): string {
     const ours = c.kind === 'nlroute' || c.kind === 'cli';
     const raw = ours ? ratio(r.cells, c, r.references[c.workload]) : undefined;
     const batch = ours ? ratio(r.cells, c, r.cells.find((x) => x.workload === c.workload && x.kind === 'ip-batch')?.method) : undefined;
-    out.push(`| ${c.workload} ${c.title} | ${c.method}${c.note ? ` (${c.note})` : ''} | ${range(c)} | ${cpu(c)} | ${perOpMicros(c).toFixed(2)} | ${raw ? `${raw.toFixed(2)}×` : ''} | ${batch ? `${batch.toFixed(2)}×` : ''} |`);
+    out.push(
+      `| ${c.workload} ${c.title} | ${c.method}${c.note ? ` (${c.note})` : ''} | ${range(c)} | ${cpu(c)} | ${perOpMicros(c).toFixed(2)} | ${raw ? `${raw.toFixed(2)}×` : ''} | ${batch ? `${batch.toFixed(2)}×` : ''} |`,
+    );
   }
   out.push('', '## Targets', '', '| workload | target | measured | |', '|---|---|---:|---|');
   for (const t of r.targets) {
@@ -82,13 +87,22 @@ export function markdown(r: Results): string {
         met = x <= t.ratio;
       }
     }
-    out.push(`| ${t.workload} | ${t.text} | ${measured ?? '—'} | ${measured === undefined ? 'not measured' : met ? 'met' : '**missed**'} |`);
+    out.push(
+      `| ${t.workload} | ${t.text} | ${measured ?? '—'} | ${measured === undefined ? 'not measured' : met ? 'met' : '**missed**'} |`,
+    );
   }
   if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   return out.join('\n') + '\n';
 }
 
-const COLORS: Record<string, string> = { nlroute: '#1f77b4', cli: '#17becf', raw: '#2ca02c', 'ip-batch': '#ff7f0e', ip: '#d62728', peer: '#9467bd' };
+const COLORS: Record<string, string> = {
+  nlroute: '#1f77b4',
+  cli: '#17becf',
+  raw: '#2ca02c',
+  'ip-batch': '#ff7f0e',
+  ip: '#d62728',
+  peer: '#9467bd',
+};
 
 /** Horizontal bars of µs per operation, log scale, grouped by workload. */
 export function svg(r: Results): string {
@@ -110,20 +124,30 @@ export function svg(r: Results): string {
     }
     const v = perOpMicros(c);
     lines.push(`<text x="20" y="${y + 11}">${esc(c.method)}</text>`);
-    lines.push(`<rect x="${left}" y="${y + 2}" width="${Math.max(1, x(v) - left).toFixed(1)}" height="${row - 4}" fill="${COLORS[c.kind] ?? '#888'}"/>`);
+    lines.push(
+      `<rect x="${left}" y="${y + 2}" width="${Math.max(1, x(v) - left).toFixed(1)}" height="${row - 4}" fill="${COLORS[c.kind] ?? '#888'}"/>`,
+    );
     lines.push(`<text x="${(x(v) + 4).toFixed(1)}" y="${y + 11}">${v < 10 ? v.toFixed(2) : v.toFixed(0)} µs</text>`);
     y += row;
   }
   const ticks: string[] = [];
   for (let e = lo; e <= hi; e++) {
-    ticks.push(`<line x1="${x(10 ** e)}" y1="${top}" x2="${x(10 ** e)}" y2="${y}" stroke="#ddd"/>`,
-      `<text x="${x(10 ** e) - 10}" y="${top - 4}">${10 ** e >= 1000 ? `${10 ** (e - 3)} ms` : `${10 ** e} µs`}</text>`);
+    ticks.push(
+      `<line x1="${x(10 ** e)}" y1="${top}" x2="${x(10 ** e)}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${x(10 ** e) - 10}" y="${top - 4}">${10 ** e >= 1000 ? `${10 ** (e - 3)} ms` : `${10 ** e} µs`}</text>`,
+    );
   }
   const height = y + 20;
-  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 120}" height="${height}" font-family="sans-serif" font-size="11">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="8" y="16" font-size="13" font-weight="bold">nlroute: cost per operation by workload and method (log scale), ${esc(r.profile)} profile</text>`,
-    ...ticks, ...lines, '</svg>'].join('\n') + '\n';
+  return (
+    [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 120}" height="${height}" font-family="sans-serif" font-size="11">`,
+      `<rect width="100%" height="100%" fill="white"/>`,
+      `<text x="8" y="16" font-size="13" font-weight="bold">nlroute: cost per operation by workload and method (log scale), ${esc(r.profile)} profile</text>`,
+      ...ticks,
+      ...lines,
+      '</svg>',
+    ].join('\n') + '\n'
+  );
 }
 
 function esc(s: string): string {

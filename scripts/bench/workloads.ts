@@ -119,76 +119,129 @@ const ROUTE_WORK: AddDelWork = {
   rawArgs: [`gw=${GATEWAY}`],
 };
 
-const RAW_MODES: Array<[string, string]> = [['pipe', 'pipelined'], ['sync', 'sync'], ['noack', 'ACK-last']];
+const RAW_MODES: Array<[string, string]> = [
+  ['pipe', 'pipelined'],
+  ['sync', 'sync'],
+  ['noack', 'ACK-last'],
+];
 
 function addDelMethods(work: AddDelWork, n: number, s: Sizes, raw: RawClient | undefined): Method[] {
   const methods: Method[] = [
-    { name: 'nlroute batch', kind: 'nlroute', run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, async () => {
-      const adds = h.batch();
-      for (let i = 0; i < n; i++) work.add(adds, i);
-      allDone(await adds.commit(), `${work.noun}: adds`);
-      const dels = h.batch();
-      for (let i = 0; i < n; i++) work.del(dels, i);
-      allDone(await dels.commit(), `${work.noun}: deletes`);
-    }))) },
+    {
+      name: 'nlroute batch',
+      kind: 'nlroute',
+      run: inNs((netns) =>
+        withHandle(netns, (h) =>
+          timed(2 * n, async () => {
+            const adds = h.batch();
+            for (let i = 0; i < n; i++) work.add(adds, i);
+            allDone(await adds.commit(), `${work.noun}: adds`);
+            const dels = h.batch();
+            for (let i = 0; i < n; i++) work.del(dels, i);
+            allDone(await dels.commit(), `${work.noun}: deletes`);
+          }),
+        ),
+      ),
+    },
   ];
   for (const [mode, name] of raw ? RAW_MODES : []) {
-    methods.push({ name: `raw C ${name}`, kind: 'raw',
-      run: inNs((netns) => raw!.run(netns, [work.noun, mode, String(n), ...work.rawArgs], 'total')) });
+    methods.push({
+      name: `raw C ${name}`,
+      kind: 'raw',
+      run: inNs((netns) => raw!.run(netns, [work.noun, mode, String(n), ...work.rawArgs], 'total')),
+    });
   }
   methods.push(
     // The CLI reads the same file as ip -batch, node's start-up included.
     { name: 'nlroute CLI -batch', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n)))) },
-    { name: 'nlroute CLI -batch -force', kind: 'cli', run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n), true))) },
+    {
+      name: 'nlroute CLI -batch -force',
+      kind: 'cli',
+      run: inNs((netns) => timedChildren(2 * n, () => nlrouteBatch(netns, work.lines(n), true))),
+    },
     { name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n)))) },
-    { name: 'ip -batch -force', kind: 'ip-batch', run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), { force: true }))) },
-    { name: 'ip per operation', kind: 'ip', note: `sampled: ${s.ipSample} ${work.noun}`,
-      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, work.lines(s.ipSample)))) },
+    {
+      name: 'ip -batch -force',
+      kind: 'ip-batch',
+      run: inNs((netns) => timedChildren(2 * n, () => ipBatch(netns, work.lines(n), { force: true }))),
+    },
+    {
+      name: 'ip per operation',
+      kind: 'ip',
+      note: `sampled: ${s.ipSample} ${work.noun}`,
+      run: inNs((netns) => timedChildren(2 * s.ipSample, () => ipEach(netns, work.lines(s.ipSample)))),
+    },
   );
   return methods;
 }
 
 /** W3: a table filled once per run; each method lists it. */
 function dumpMethods(n: number, raw: RawClient | undefined, allTables: boolean): Method[] {
-  const filled = (measure: (netns: string, h: Handle) => Promise<Sample> | Sample) => inNs((netns) => withHandle(netns, async (h) => {
-    const adds = h.batch();
-    for (let i = 0; i < n; i++) adds.routes.add({ ...routeOf(i), table: 100 });
-    allDone(await adds.commit(), 'filling table 100');
-    try {
-      return await measure(netns, h);
-    } finally {
-      await h.routes.flush({ table: 100 });
-    }
-  }));
+  const filled = (measure: (netns: string, h: Handle) => Promise<Sample> | Sample) =>
+    inNs((netns) =>
+      withHandle(netns, async (h) => {
+        const adds = h.batch();
+        for (let i = 0; i < n; i++) adds.routes.add({ ...routeOf(i), table: 100 });
+        allDone(await adds.commit(), 'filling table 100');
+        try {
+          return await measure(netns, h);
+        } finally {
+          await h.routes.flush({ table: 100 });
+        }
+      }),
+    );
   const methods: Method[] = [
-    { name: 'nlroute list()', kind: 'nlroute', run: filled((_netns, h) => timed(n, async () => {
-      const listed = await h.routes.list(allTables ? { table: 'all', family: 4 } : { table: 100, family: 4 });
-      if (listed.length < n) throw new Error(`list() returned ${listed.length} routes`);
-    })) },
+    {
+      name: 'nlroute list()',
+      kind: 'nlroute',
+      run: filled((_netns, h) =>
+        timed(n, async () => {
+          const listed = await h.routes.list(allTables ? { table: 'all', family: 4 } : { table: 100, family: 4 });
+          if (listed.length < n) throw new Error(`list() returned ${listed.length} routes`);
+        }),
+      ),
+    },
   ];
   if (raw) {
-    methods.push({ name: 'raw C dump', kind: 'raw', run: filled((netns) => raw.run(netns, ['dump', allTables ? 'all' : '100', 'strict=1'], 'dump')) });
+    methods.push({
+      name: 'raw C dump',
+      kind: 'raw',
+      run: filled((netns) => raw.run(netns, ['dump', allTables ? 'all' : '100', 'strict=1'], 'dump')),
+    });
   }
-  methods.push({ name: 'ip route show', kind: 'ip', run: filled((netns) => timedChildren(n, () => {
-    execFileSync('ip', ['-n', netns, 'route', 'show', 'table', allTables ? 'all' : '100'], { maxBuffer: 1 << 28 });
-  })) });
+  methods.push({
+    name: 'ip route show',
+    kind: 'ip',
+    run: filled((netns) =>
+      timedChildren(n, () => {
+        execFileSync('ip', ['-n', netns, 'route', 'show', 'table', allTables ? 'all' : '100'], { maxBuffer: 1 << 28 });
+      }),
+    ),
+  });
   return methods;
 }
 
 function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
   const methods: Method[] = [
-    { name: 'nlroute awaited', kind: 'nlroute', run: inNs((netns) => withHandle(netns, async (h) => {
-      for (let i = 0; i < 500; i++) { // until the JIT has compiled the call path
-        await h.rules.add(ruleOf(0));
-        await h.rules.delete(ruleOf(0));
-      }
-      return timed(2 * pairs, async () => {
-        for (let i = 0; i < pairs; i++) {
-          await h.rules.add(ruleOf(0));
-          await h.rules.delete(ruleOf(0));
-        }
-      });
-    })) },
+    {
+      name: 'nlroute awaited',
+      kind: 'nlroute',
+      run: inNs((netns) =>
+        withHandle(netns, async (h) => {
+          for (let i = 0; i < 500; i++) {
+            // until the JIT has compiled the call path
+            await h.rules.add(ruleOf(0));
+            await h.rules.delete(ruleOf(0));
+          }
+          return timed(2 * pairs, async () => {
+            for (let i = 0; i < pairs; i++) {
+              await h.rules.add(ruleOf(0));
+              await h.rules.delete(ruleOf(0));
+            }
+          });
+        }),
+      ),
+    },
   ];
   if (raw) methods.push({ name: 'raw C sync', kind: 'raw', run: inNs((netns) => raw.run(netns, ['latency', String(pairs)], 'add+del')) });
   const pair = ruleLines(1); // the same add and delete, over and over
@@ -199,114 +252,192 @@ function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
 
 function coalescedMethods(n: number, raw: RawClient | undefined): Method[] {
   const methods: Method[] = [
-    { name: 'nlroute Promise.all', kind: 'nlroute', run: inNs((netns) => withHandle(netns, async (h) => {
-      const sample = await timed(n, async () => {
-        await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
-      });
-      await h.routes.flush({ table: TABLE });
-      return sample;
-    })) },
+    {
+      name: 'nlroute Promise.all',
+      kind: 'nlroute',
+      run: inNs((netns) =>
+        withHandle(netns, async (h) => {
+          const sample = await timed(n, async () => {
+            await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
+          });
+          await h.routes.flush({ table: TABLE });
+          return sample;
+        }),
+      ),
+    },
   ];
   if (raw) {
-    methods.push({ name: 'raw C pipelined', kind: 'raw', run: inNs((netns) => {
-      const sample = raw.run(netns, ['routes', 'pipe', String(n), `gw=${GATEWAY}`, 'phase=add'], 'add');
+    methods.push({
+      name: 'raw C pipelined',
+      kind: 'raw',
+      run: inNs((netns) => {
+        const sample = raw.run(netns, ['routes', 'pipe', String(n), `gw=${GATEWAY}`, 'phase=add'], 'add');
+        execFileSync('ip', ['-n', netns, 'route', 'flush', 'table', String(TABLE)]);
+        return sample;
+      }),
+    });
+  }
+  methods.push({
+    name: 'ip -batch',
+    kind: 'ip-batch',
+    run: inNs((netns) => {
+      const sample = timedChildren(n, () => ipBatch(netns, routeLines(n, 'add')));
       execFileSync('ip', ['-n', netns, 'route', 'flush', 'table', String(TABLE)]);
       return sample;
-    }) });
-  }
-  methods.push({ name: 'ip -batch', kind: 'ip-batch', run: inNs((netns) => {
-    const sample = timedChildren(n, () => ipBatch(netns, routeLines(n, 'add')));
-    execFileSync('ip', ['-n', netns, 'route', 'flush', 'table', String(TABLE)]);
-    return sample;
-  }) });
+    }),
+  });
   return methods;
 }
 
 function openMethods(n: number): Method[] {
   return [
-    { name: 'nlroute open', kind: 'nlroute', run: inNs(async (netns) => {
-      // Only the opens are timed; each handle is closed outside the clock.
-      let opening = 0;
-      const cpu = process.cpuUsage();
-      for (let i = 0; i < n; i++) {
-        const start = process.hrtime.bigint();
-        const h = await open({ netns });
-        opening += Number(process.hrtime.bigint() - start) / 1e6;
-        await h.close();
-      }
-      const used = process.cpuUsage(cpu);
-      return { wallMs: opening, userMs: used.user / 1000, sysMs: used.system / 1000, ops: n };
-    }) },
-    { name: 'nlroute open + close', kind: 'nlroute', run: inNs((netns) => timed(n, async () => {
-      for (let i = 0; i < n; i++) await (await open({ netns })).close();
-    })) },
+    {
+      name: 'nlroute open',
+      kind: 'nlroute',
+      run: inNs(async (netns) => {
+        // Only the opens are timed; each handle is closed outside the clock.
+        let opening = 0;
+        const cpu = process.cpuUsage();
+        for (let i = 0; i < n; i++) {
+          const start = process.hrtime.bigint();
+          const h = await open({ netns });
+          opening += Number(process.hrtime.bigint() - start) / 1e6;
+          await h.close();
+        }
+        const used = process.cpuUsage(cpu);
+        return { wallMs: opening, userMs: used.user / 1000, sysMs: used.system / 1000, ops: n };
+      }),
+    },
+    {
+      name: 'nlroute open + close',
+      kind: 'nlroute',
+      run: inNs((netns) =>
+        timed(n, async () => {
+          for (let i = 0; i < n; i++) await (await open({ netns })).close();
+        }),
+      ),
+    },
   ];
 }
 
 /** W8: the storm's associate and disassociate bursts on a fresh node per run. */
 function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method[] {
-  const withNode = (measure: (t: ReturnType<typeof buildTopology>, fips: FloatingIp[], node: DvrNode) => Promise<Sample> | Sample) => async () => {
-    const t = buildTopology({ name: 'bench', routers: shape.routers, fipsPerRouter: shape.fipsPerRouter, subnets: 1 }, 'nlr-w8');
-    const node = await DvrNode.open({ external: t.external, routers: t.routers, random: seededRandom(8) });
-    try {
-      await node.setupRouters(t.routers);
-      const fips = t.routers.flatMap((r, i) => t.fixedIps.get(r.id)!.slice(0, shape.fipsPerRouter)
-        .map((fixedIp, k) => ({ floatingIp: t.floatingIp(i * shape.fipsPerRouter + k), fixedIp, routerId: r.id })));
-      // Associated and disassociated again: every namespace must be as it was after setup.
-      const state = () => [t.external.namespace, ...t.routers.map((r) => r.namespace)]
-        .map((ns) => execFileSync('ip', ['-n', ns, '-4', 'rule', 'show'], { encoding: 'utf8' }) +
-          execFileSync('ip', ['-n', ns, '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8', maxBuffer: 1 << 28 })).join('\n');
-      const initial = state();
-      const sample = await measure(t, fips, node);
-      if (state() !== initial) throw new Error('W8: the node was not left as it was found');
-      return sample;
-    } finally {
-      await node.close();
-      t.destroy();
-    }
-  };
+  const withNode =
+    (measure: (t: ReturnType<typeof buildTopology>, fips: FloatingIp[], node: DvrNode) => Promise<Sample> | Sample) => async () => {
+      const t = buildTopology({ name: 'bench', routers: shape.routers, fipsPerRouter: shape.fipsPerRouter, subnets: 1 }, 'nlr-w8');
+      const node = await DvrNode.open({ external: t.external, routers: t.routers, random: seededRandom(8) });
+      try {
+        await node.setupRouters(t.routers);
+        const fips = t.routers.flatMap((r, i) =>
+          t.fixedIps
+            .get(r.id)!
+            .slice(0, shape.fipsPerRouter)
+            .map((fixedIp, k) => ({ floatingIp: t.floatingIp(i * shape.fipsPerRouter + k), fixedIp, routerId: r.id })),
+        );
+        // Associated and disassociated again: every namespace must be as it was after setup.
+        const state = () =>
+          [t.external.namespace, ...t.routers.map((r) => r.namespace)]
+            .map(
+              (ns) =>
+                execFileSync('ip', ['-n', ns, '-4', 'rule', 'show'], { encoding: 'utf8' }) +
+                execFileSync('ip', ['-n', ns, '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+            )
+            .join('\n');
+        const initial = state();
+        const sample = await measure(t, fips, node);
+        if (state() !== initial) throw new Error('W8: the node was not left as it was found');
+        return sample;
+      } finally {
+        await node.close();
+        t.destroy();
+      }
+    };
   const methods: Method[] = [
-    { name: 'nlroute DvrNode', kind: 'nlroute', run: withNode((_t, fips, node) => timed(4 * fips.length, async () => {
-      if ((await node.associate(fips)).some((r) => !r.ok)) throw new Error('associate failed');
-      if ((await node.disassociate(fips)).some((r) => !r.ok)) throw new Error('disassociate failed');
-    })) },
+    {
+      name: 'nlroute DvrNode',
+      kind: 'nlroute',
+      run: withNode((_t, fips, node) =>
+        timed(4 * fips.length, async () => {
+          if ((await node.associate(fips)).some((r) => !r.ok)) throw new Error('associate failed');
+          if ((await node.disassociate(fips)).some((r) => !r.ok)) throw new Error('disassociate failed');
+        }),
+      ),
+    },
   ];
   if (raw) {
     // The same writes, per namespace: nlraw adds and deletes K rules in each qrouter
     // and each router's K /32 routes (via its rfp-, dev fpr-) in the fip namespace.
-    methods.push({ name: 'raw C pipelined', kind: 'raw', run: withNode((t) => {
-      let wallMs = 0, userMs = 0, sysMs = 0, ops = 0;
-      const add = (s: Sample) => {
-        wallMs += s.wallMs; userMs += s.userMs ?? 0; sysMs += s.sysMs ?? 0; ops += s.ops;
-      };
-      for (const [i, r] of t.routers.entries()) {
-        add(raw.run(r.namespace, ['rules', 'pipe', String(shape.fipsPerRouter), `table=${FIP_TABLE}`, `pref0=${32768 + i * shape.fipsPerRouter}`], 'total'));
-        add(raw.run(t.external.namespace, ['routes', 'pipe', String(shape.fipsPerRouter), 'table=254', `dev=${deviceName('fpr-', r.id)}`,
-          `gw=${linkLocalPair(r.linkLocalIndex).rfp}`, `base=${i * shape.fipsPerRouter}`], 'total'));
-      }
-      return { wallMs, userMs, sysMs, ops };
-    }) });
-  }
-  methods.push({ name: 'ip -batch (one per namespace)', kind: 'ip-batch', run: withNode((t, fips) => {
-    const priorities = new Map<FloatingIp, number>();
-    let p = 32768;
-    for (const f of fips) priorities.set(f, p++);
-    const byNs = (associate: boolean) => {
-      const lines = new Map<string, string[]>();
-      const put = (ns: string, line: string) => pushTo(lines, ns, line);
-      for (const f of fips) {
-        const r = t.routers.find((x) => x.id === f.routerId)!;
-        const rfp = linkLocalPair(r.linkLocalIndex).rfp;
-        put(r.namespace, `rule ${associate ? 'add' : 'del'} from ${f.fixedIp} table ${FIP_TABLE} priority ${priorities.get(f)}`);
-        put(t.external.namespace, associate ? `route replace ${f.floatingIp}/32 via ${rfp} dev ${deviceName('fpr-', r.id)} proto static` : `route del ${f.floatingIp}/32 via ${rfp}`);
-      }
-      return lines;
-    };
-    return timedChildren(4 * fips.length, () => {
-      for (const [ns, lines] of byNs(true)) ipBatch(ns, lines);
-      for (const [ns, lines] of byNs(false)) ipBatch(ns, lines);
+    methods.push({
+      name: 'raw C pipelined',
+      kind: 'raw',
+      run: withNode((t) => {
+        let wallMs = 0,
+          userMs = 0,
+          sysMs = 0,
+          ops = 0;
+        const add = (s: Sample) => {
+          wallMs += s.wallMs;
+          userMs += s.userMs ?? 0;
+          sysMs += s.sysMs ?? 0;
+          ops += s.ops;
+        };
+        for (const [i, r] of t.routers.entries()) {
+          add(
+            raw.run(
+              r.namespace,
+              ['rules', 'pipe', String(shape.fipsPerRouter), `table=${FIP_TABLE}`, `pref0=${32768 + i * shape.fipsPerRouter}`],
+              'total',
+            ),
+          );
+          add(
+            raw.run(
+              t.external.namespace,
+              [
+                'routes',
+                'pipe',
+                String(shape.fipsPerRouter),
+                'table=254',
+                `dev=${deviceName('fpr-', r.id)}`,
+                `gw=${linkLocalPair(r.linkLocalIndex).rfp}`,
+                `base=${i * shape.fipsPerRouter}`,
+              ],
+              'total',
+            ),
+          );
+        }
+        return { wallMs, userMs, sysMs, ops };
+      }),
     });
-  }) });
+  }
+  methods.push({
+    name: 'ip -batch (one per namespace)',
+    kind: 'ip-batch',
+    run: withNode((t, fips) => {
+      const priorities = new Map<FloatingIp, number>();
+      let p = 32768;
+      for (const f of fips) priorities.set(f, p++);
+      const byNs = (associate: boolean) => {
+        const lines = new Map<string, string[]>();
+        const put = (ns: string, line: string) => pushTo(lines, ns, line);
+        for (const f of fips) {
+          const r = t.routers.find((x) => x.id === f.routerId)!;
+          const rfp = linkLocalPair(r.linkLocalIndex).rfp;
+          put(r.namespace, `rule ${associate ? 'add' : 'del'} from ${f.fixedIp} table ${FIP_TABLE} priority ${priorities.get(f)}`);
+          put(
+            t.external.namespace,
+            associate
+              ? `route replace ${f.floatingIp}/32 via ${rfp} dev ${deviceName('fpr-', r.id)} proto static`
+              : `route del ${f.floatingIp}/32 via ${rfp}`,
+          );
+        }
+        return lines;
+      };
+      return timedChildren(4 * fips.length, () => {
+        for (const [ns, lines] of byNs(true)) ipBatch(ns, lines);
+        for (const [ns, lines] of byNs(false)) ipBatch(ns, lines);
+      });
+    }),
+  });
   return methods;
 }
 
@@ -322,40 +453,98 @@ export function pyroute2Python(): string | undefined {
 function pyroute2Method(kind: 'rules' | 'routes', n: number, python: string | undefined): Method[] {
   if (!python) return [];
   const worker = path.join(__dirname, '..', '..', '..', 'scripts', 'bench', 'pyroute2-worker.py');
-  return [{ name: 'pyroute2 per operation', kind: 'peer', run: inNs((netns) => {
-    const out = execFileSync('ip', ['netns', 'exec', netns, python, worker, kind, String(n)], { encoding: 'utf8' });
-    const r = JSON.parse(out.trim().split('\n').at(-1)!);
-    return { wallMs: r.wall_s * 1000, userMs: r.user_s * 1000, sysMs: r.sys_s * 1000, ops: r.ops };
-  }) }];
+  return [
+    {
+      name: 'pyroute2 per operation',
+      kind: 'peer',
+      run: inNs((netns) => {
+        const out = execFileSync('ip', ['netns', 'exec', netns, python, worker, kind, String(n)], { encoding: 'utf8' });
+        const r = JSON.parse(out.trim().split('\n').at(-1)!) as { wall_s: number; user_s: number; sys_s: number; ops: number };
+        return { wallMs: r.wall_s * 1000, userMs: r.user_s * 1000, sysMs: r.sys_s * 1000, ops: r.ops };
+      }),
+    },
+  ];
 }
 
 export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
   const python = pyroute2Python();
   const list: Workload[] = [
-    { id: 'W1', title: `${s.rules} rules add + del`, methods: [...addDelMethods(RULE_WORK, s.rules, s, raw), ...pyroute2Method('rules', s.rules, python)], reference: 'raw C pipelined',
-      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.1, text: '≤ 1.1× raw pipelined' }], notes: [] },
-    { id: 'W2', title: `${s.routes} routes add + del`, methods: [...addDelMethods(ROUTE_WORK, s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)], reference: 'raw C pipelined',
-      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }], notes: [] },
-    { id: 'W3', title: `dump a ${s.dump}-route table into objects`, methods: dumpMethods(s.dump, raw, false), reference: 'raw C dump',
+    {
+      id: 'W1',
+      title: `${s.rules} rules add + del`,
+      methods: [...addDelMethods(RULE_WORK, s.rules, s, raw), ...pyroute2Method('rules', s.rules, python)],
+      reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.1, text: '≤ 1.1× raw pipelined' }],
+      notes: [],
+    },
+    {
+      id: 'W2',
+      title: `${s.routes} routes add + del`,
+      methods: [...addDelMethods(ROUTE_WORK, s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)],
+      reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }],
+      notes: [],
+    },
+    {
+      id: 'W3',
+      title: `dump a ${s.dump}-route table into objects`,
+      methods: dumpMethods(s.dump, raw, false),
+      reference: 'raw C dump',
       targets: [
         { method: 'nlroute list()', reference: 'raw C dump', ratio: 3, text: '≤ 3× the raw C decode' },
         { method: 'nlroute list()', reference: 'ip route show', ratio: 1 / 3, text: '≥ 3× faster than ip route show' },
-      ], notes: [] },
-    { id: 'W3a', title: `dump all tables (${s.dump} routes + the kernel's)`, methods: dumpMethods(s.dump, raw, true), reference: 'raw C dump', targets: [], notes: [] },
-    { id: 'W4', title: `${s.pairs} × (rule add; rule del), each awaited`, methods: latencyMethods(s.pairs, raw), reference: 'raw C sync',
-      targets: [{ method: 'nlroute awaited', reference: 'raw C sync', ratio: 3, text: '≤ 3× raw sync per op' }], notes: [] },
-    { id: 'W5', title: `Promise.all of ${s.routes} single route adds`, methods: coalescedMethods(s.routes, raw), reference: 'raw C pipelined',
-      targets: [{ method: 'nlroute Promise.all', reference: 'raw C pipelined', ratio: 1.5, text: '≤ 1.5× raw pipelined' }], notes: [] },
-    { id: 'W6', title: `open + close a handle in a named namespace (${s.opens} times)`, methods: openMethods(s.opens),
+      ],
+      notes: [],
+    },
+    {
+      id: 'W3a',
+      title: `dump all tables (${s.dump} routes + the kernel's)`,
+      methods: dumpMethods(s.dump, raw, true),
+      reference: 'raw C dump',
+      targets: [],
+      notes: [],
+    },
+    {
+      id: 'W4',
+      title: `${s.pairs} × (rule add; rule del), each awaited`,
+      methods: latencyMethods(s.pairs, raw),
+      reference: 'raw C sync',
+      targets: [{ method: 'nlroute awaited', reference: 'raw C sync', ratio: 3, text: '≤ 3× raw sync per op' }],
+      notes: [],
+    },
+    {
+      id: 'W5',
+      title: `Promise.all of ${s.routes} single route adds`,
+      methods: coalescedMethods(s.routes, raw),
+      reference: 'raw C pipelined',
+      targets: [{ method: 'nlroute Promise.all', reference: 'raw C pipelined', ratio: 1.5, text: '≤ 1.5× raw pipelined' }],
+      notes: [],
+    },
+    {
+      id: 'W6',
+      title: `open + close a handle in a named namespace (${s.opens} times)`,
+      methods: openMethods(s.opens),
       targets: [{ method: 'nlroute open', maxMicros: 200, text: '≤ 0.2 ms per open' }],
-      notes: ['nlroute open: the CPU columns cover the closes too (they are not separable); the wall time is the opens alone'] },
+      notes: ['nlroute open: the CPU columns cover the closes too (they are not separable); the wall time is the opens alone'],
+    },
   ];
   for (const n of s.growth) {
-    list.push({ id: `W7/${n}`, title: `rules growth: ${n} rules add + del`, methods: addDelMethods(RULE_WORK, n, s, raw).filter((m) => m.name === 'nlroute batch' || m.name === 'raw C pipelined'),
-      reference: 'raw C pipelined', targets: n <= 1000 ? [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw (1k rules)' }] : [], notes: [] });
+    list.push({
+      id: `W7/${n}`,
+      title: `rules growth: ${n} rules add + del`,
+      methods: addDelMethods(RULE_WORK, n, s, raw).filter((m) => m.name === 'nlroute batch' || m.name === 'raw C pipelined'),
+      reference: 'raw C pipelined',
+      targets: n <= 1000 ? [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw (1k rules)' }] : [],
+      notes: [],
+    });
   }
-  list.push({ id: 'W8', title: `FIP storm bursts: ${s.storm.routers} routers × ${s.storm.fipsPerRouter} floating IPs associated and disassociated`,
-    methods: stormMethods(s.storm, raw), reference: 'raw C pipelined', targets: [{ method: 'nlroute DvrNode', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw' }],
-    notes: ['raw C: nlraw per namespace, one process after another, its own timers summed (start-up not counted)'] });
+  list.push({
+    id: 'W8',
+    title: `FIP storm bursts: ${s.storm.routers} routers × ${s.storm.fipsPerRouter} floating IPs associated and disassociated`,
+    methods: stormMethods(s.storm, raw),
+    reference: 'raw C pipelined',
+    targets: [{ method: 'nlroute DvrNode', reference: 'raw C pipelined', ratio: 1.3, text: '≤ 1.3× raw' }],
+    notes: ['raw C: nlraw per namespace, one process after another, its own timers summed (start-up not counted)'],
+  });
   return list;
 }

@@ -48,7 +48,7 @@ function packed(entries: Array<{ head: RequestHead; record: RuleRecord | RouteRe
 async function main(): Promise<void> {
   const messages = path.join(seeds, 'fuzz_messages');
   fs.rmSync(messages, { recursive: true, force: true });
-  await withScratchNamespace('seeds', async (name) => {
+  await withScratchNamespace('seeds', (name) => {
     ipBatch(name, [STATE.trim()]);
     execFileSync('ip', ['-n', name, '-6', 'rule', 'add', 'from', '2001:db8::/32', 'lookup', '16', 'pref', '600']);
     execFileSync('ip', ['netns', 'exec', name, 'python3', path.join(root, 'scripts', 'fuzz', 'dump-datagrams.py'), messages]);
@@ -63,13 +63,59 @@ async function main(): Promise<void> {
   const route: RequestHead = { object: 'route', remove: false, flags: 0x600 };
   const cases: Record<string, Array<{ head: RequestHead; record: RuleRecord | RouteRecord }>> = {
     'rule-lookup': [{ head: add, record: rule({ from: '10.0.0.5', table: 16, priority: 32768 }) }],
-    'rule-selectors': [{ head: add, record: rule({ not: true, to: '10.9.0.0/16', iif: 'v0', oif: 'v1', fwmark: 16, fwmask: 255, table: 100, priority: 200, sport: [1000, 2000], uidrange: [100, 200], tunId: 7n }) }],
+    'rule-selectors': [
+      {
+        head: add,
+        record: rule({
+          not: true,
+          to: '10.9.0.0/16',
+          iif: 'v0',
+          oif: 'v1',
+          fwmark: 16,
+          fwmask: 255,
+          table: 100,
+          priority: 200,
+          sport: [1000, 2000],
+          uidrange: [100, 200],
+          tunId: 7n,
+        }),
+      },
+    ],
     'rule-ipv6': [{ head: { ...add, remove: true }, record: rule({ from: '2001:db8::/32', table: 16, priority: 600 }) }],
-    'route-v4': [{ head: route, record: { family: 2, dst: '10.20.0.0', dstLen: 16, gateway: '10.1.0.2', oif: 3, priority: 7, table: 254, protocol: 4, type: 1 } as RouteRecord }],
-    'route-v6-table': [{ head: route, record: { family: 10, dst: '2001:db8:70::', dstLen: 48, gateway: '2001:db8::2', oif: 3, table: 70000, pref: 1, type: 1 } as RouteRecord }],
-    'mixed': [
+    'route-v4': [
+      {
+        head: route,
+        record: {
+          family: 2,
+          dst: '10.20.0.0',
+          dstLen: 16,
+          gateway: '10.1.0.2',
+          oif: 3,
+          priority: 7,
+          table: 254,
+          protocol: 4,
+          type: 1,
+        },
+      },
+    ],
+    'route-v6-table': [
+      {
+        head: route,
+        record: {
+          family: 10,
+          dst: '2001:db8:70::',
+          dstLen: 48,
+          gateway: '2001:db8::2',
+          oif: 3,
+          table: 70000,
+          pref: 1,
+          type: 1,
+        },
+      },
+    ],
+    mixed: [
       { head: add, record: rule({ from: '10.0.0.6', table: 16, priority: 32769 }) },
-      { head: route, record: { family: 2, dst: '10.21.0.0', dstLen: 16, type: 6, table: 100 } as RouteRecord },
+      { head: route, record: { family: 2, dst: '10.21.0.0', dstLen: 16, type: 6, table: 100 } },
     ],
   };
   for (const [name, entries] of Object.entries(cases)) fs.writeFileSync(path.join(requests, name), packed(entries));

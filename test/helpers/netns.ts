@@ -115,10 +115,7 @@ export class ScratchNamespace {
  * and may ask for more (`another()`); all are deleted after the test whatever
  * happens. Skips the suite with a message when not root.
  */
-export function describeInNamespace(
-  title: string,
-  body: (ns: () => ScratchNamespace, another: () => ScratchNamespace) => void,
-): void {
+export function describeInNamespace(title: string, body: (ns: () => ScratchNamespace, another: () => ScratchNamespace) => void): void {
   describe(title, function () {
     let current: ScratchNamespace | undefined;
     let extra: ScratchNamespace[] = [];

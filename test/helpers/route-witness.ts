@@ -7,6 +7,12 @@ import type { ScratchNamespace } from './netns';
 
 type Json = Record<string, unknown>;
 
+/** A string field of ip's JSON; anything else means the witness misread it. */
+function text(value: unknown): string {
+  if (typeof value !== 'string') throw new Error(`ip -j: expected a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function ipRoutes(ns: ScratchNamespace, family: 4 | 6, selector = 'table all'): Route[] {
   return ns.ipJson<Json[]>(`-${family} -N -d route show ${selector}`).map((j) => ipRouteToRoute(j, family));
 }
@@ -24,7 +30,7 @@ export function ipRouteGet(ns: ScratchNamespace, family: 4 | 6, args: string): R
 
 export function ipRouteToRoute(j: Json, family: 4 | 6): Route {
   const host = family === 4 ? 32 : 128;
-  const dst = String(j.dst);
+  const dst = text(j.dst);
   const route: Route = {
     family,
     type: ROUTE_TYPE_NAMES.get(Number(j.type ?? 1)) ?? 'unicast',
@@ -36,11 +42,11 @@ export function ipRouteToRoute(j: Json, family: 4 | 6): Route {
   const flags = (j.flags as string[] | undefined) ?? [];
   if (j.metric !== undefined) route.metric = Number(j.metric);
   if (j.tos !== undefined) route.tos = Number(j.tos);
-  if (j.from !== undefined && j.from !== '::') route.from = String(j.from);
-  if (j.prefsrc !== undefined) route.src = String(j.prefsrc);
+  if (j.from !== undefined && j.from !== '::') route.from = text(j.from);
+  if (j.prefsrc !== undefined) route.src = text(j.prefsrc);
   const via = gatewayOf(j);
   if (via !== undefined) route.via = via;
-  if (j.dev !== undefined) route.dev = String(j.dev);
+  if (j.dev !== undefined) route.dev = text(j.dev);
   if (flags.includes('onlink')) route.onlink = true;
   if (flags.includes('linkdown')) route.linkdown = true;
   if (flags.includes('dead')) route.dead = true;
@@ -50,15 +56,15 @@ export function ipRouteToRoute(j: Json, family: 4 | 6): Route {
   if (j.expires !== undefined) route.expires = Number(j.expires);
   if (j.nhid !== undefined) route.nhid = Number(j.nhid);
   if (j.flow !== undefined) route.realms = realms(j.flow as Json);
-  if (j.iif !== undefined) route.iif = String(j.iif);
+  if (j.iif !== undefined) route.iif = text(j.iif);
   if (j.mark !== undefined) route.mark = Number(j.mark);
   if (j.uid !== undefined) route.uid = Number(j.uid);
   return route;
 }
 
 function gatewayOf(j: Json): string | undefined {
-  if (j.gateway !== undefined) return String(j.gateway);
-  if (j.via !== undefined) return String((j.via as Json).host);
+  if (j.gateway !== undefined) return text(j.gateway);
+  if (j.via !== undefined) return text((j.via as Json).host);
   return undefined;
 }
 
@@ -70,7 +76,7 @@ function nexthop(j: Json): Nexthop {
   const hop: Nexthop = { weight: Number(j.weight ?? 1) };
   const via = gatewayOf(j);
   if (via !== undefined) hop.via = via;
-  if (j.dev !== undefined) hop.dev = String(j.dev);
+  if (j.dev !== undefined) hop.dev = text(j.dev);
   const flags = (j.flags as string[] | undefined) ?? [];
   if (flags.includes('onlink')) hop.onlink = true;
   if (j.flow !== undefined) hop.realms = realms(j.flow as Json);
@@ -90,7 +96,7 @@ function metrics(j: Json): RouteMetrics {
   if ('ecn' in j) m.features = 'ecn';
   if (j.quickack !== undefined) m.quickack = Number(j.quickack) !== 0;
   if (j.fastopen_no_cookie !== undefined) m.fastopenNoCookie = Number(j.fastopen_no_cookie) !== 0;
-  if (j.congestion !== undefined) m.congctl = String(j.congestion);
+  if (j.congestion !== undefined) m.congctl = text(j.congestion);
   return m;
 }
 

@@ -15,7 +15,8 @@ export function ipRuleAt(ns: ScratchNamespace, family: 4 | 6, priority: number):
 
 function prefix(address: unknown, length: unknown, family: 4 | 6): string | undefined {
   if (address === undefined || address === 'all') return undefined;
-  return `${address}/${length ?? (family === 4 ? 32 : 128)}`;
+  if (typeof address !== 'string') throw new Error(`ip -j: expected an address, got ${JSON.stringify(address)}`);
+  return `${address}/${Number(length ?? (family === 4 ? 32 : 128))}`;
 }
 
 function range(j: IpRuleJson, key: string): [number, number] | undefined {

@@ -4,7 +4,7 @@
 // them) are exactly what they were.
 import assert from 'node:assert/strict';
 
-import { open, ValidationError, type Handle } from '../../lib';
+import { open, ValidationError, type Handle, type RuleSpec } from '../../lib';
 import { DvrNode } from '../../lib/dvr';
 import { kernelState, nlroute, withoutLinkLocal } from '../helpers/cli';
 import { describeInNamespace, type ScratchNamespace } from '../helpers/netns';
@@ -17,10 +17,29 @@ const BAD_DEVICES: unknown[] = ['v0\0x', 'a'.repeat(16), 'é'.repeat(8), '\uD800
 
 function throwingGetter(field: string, base: Record<string, unknown>): Record<string, unknown> {
   const o = { ...base };
-  Object.defineProperty(o, field, { enumerable: true, get: () => { throw new Error('getter exploded'); } });
+  Object.defineProperty(o, field, {
+    enumerable: true,
+    get: () => {
+      throw new Error('getter exploded');
+    },
+  });
   return o;
 }
-const hostileProxy = new Proxy({}, { ownKeys: () => { throw new Error('trap exploded'); } });
+const hostileProxy = new Proxy(
+  {},
+  {
+    ownKeys: () => {
+      throw new Error('trap exploded');
+    },
+  },
+);
+
+/** A two-element array whose first element is a hole (`[, x]`): a sparse list. */
+function withHole(second: unknown): unknown[] {
+  const list: unknown[] = [];
+  list[1] = second;
+  return list;
+}
 
 const cases: Case[] = [];
 const add = (title: string, field: string | RegExp, run: Case['run']) => cases.push({ title, field, run });
@@ -29,12 +48,14 @@ for (const name of PROTOTYPE_NAMES) {
   add(`rule action ${name}`, 'action', (h) => h.rules.add({ priority: 100, from: '10.9.0.1', action: name as never }));
   add(`route type ${name}`, 'type', (h) => h.routes.add({ dst: '10.50.0.0/16', type: name as never }));
   add(`IPv6 route pref ${name}`, 'pref', (h) => h.routes.add({ dst: '2001:db8:5::/48', dev: 'v0', pref: name as never }));
-  add(`route metrics.lock [${name}]`, 'metrics.lock', (h) => h.routes.add({ dst: '10.51.0.0/16', dev: 'v0', metrics: { mtu: 1400, lock: [name as never] } }));
+  add(`route metrics.lock [${name}]`, 'metrics.lock', (h) =>
+    h.routes.add({ dst: '10.51.0.0/16', dev: 'v0', metrics: { mtu: 1400, lock: [name as never] } }),
+  );
   add(`rule table name ${name}`, 'table', (h) => h.rules.add({ priority: 101, from: '10.9.0.2', table: name }));
-  add(`rule field named ${name}`, name, (h) => h.rules.add(JSON.parse(`{"priority": 102, "${name}": 1}`)));
+  add(`rule field named ${name}`, name, (h) => h.rules.add(JSON.parse(`{"priority": 102, "${name}": 1}`) as RuleSpec));
 }
 for (const value of BAD_NUMBERS) {
-  const text = typeof value === 'symbol' ? 'Symbol' : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'symbol' ? 'Symbol' : typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
   add(`rule priority ${text}`, 'priority', (h) => h.rules.add({ priority: value as never, from: '10.9.0.3' }));
   add(`route table ${text}`, 'table', (h) => h.routes.add({ dst: '10.52.0.0/16', dev: 'v0', table: value as never }));
   add(`route metric ${text}`, 'metric', (h) => h.routes.add({ dst: '10.53.0.0/16', dev: 'v0', metric: value as never }));
@@ -59,26 +80,53 @@ add('route via 10.1.0.010 (ambiguous IPv4)', 'via', (h) => h.routes.add({ dst: '
 const HUGE = 'x'.repeat(1 << 20);
 add('route dst of 1 MiB', 'dst', (h) => h.routes.add({ dst: HUGE, dev: 'v0' }));
 add('rule iif of 1 MiB', 'iif', (h) => h.rules.add({ priority: 110, iif: HUGE }));
-add('route metrics.congctl of 1 MiB', 'metrics.congctl', (h) => h.routes.add({ dst: '10.58.0.0/16', dev: 'v0', metrics: { congctl: HUGE } }));
+add('route metrics.congctl of 1 MiB', 'metrics.congctl', (h) =>
+  h.routes.add({ dst: '10.58.0.0/16', dev: 'v0', metrics: { congctl: HUGE } }),
+);
 add('open({ netns }) of 1 MiB', 'netns', () => open({ netns: HUGE }));
 add('route with 5000 IPv4 nexthops (RTA_MULTIPATH over 65535 bytes)', 'nexthops', (h) =>
-  h.routes.add({ dst: '10.55.0.0/16', nexthops: Array.from({ length: 5000 }, (_, i) => ({ via: `10.1.${i >> 8}.${i & 255}`, dev: 'v0' })) }));
+  h.routes.add({
+    dst: '10.55.0.0/16',
+    nexthops: Array.from({ length: 5000 }, (_, i) => ({ via: `10.1.${i >> 8}.${i & 255}`, dev: 'v0' })),
+  }),
+);
 add('route with 100000 nexthops', 'nexthops', (h) =>
-  h.routes.add({ dst: '10.56.0.0/16', nexthops: Array.from({ length: 100000 }, (_, i) => ({ via: `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, dev: 'v0' })) }));
-add('route with a sparse nexthops list', /nexthops\[0\]/, (h) => h.routes.add({ dst: '10.57.0.0/16', nexthops: [, { via: '10.1.0.2' }] as never }));
+  h.routes.add({
+    dst: '10.56.0.0/16',
+    nexthops: Array.from({ length: 100000 }, (_, i) => ({ via: `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, dev: 'v0' })),
+  }),
+);
+add('route with a sparse nexthops list', /nexthops\[0\]/, (h) =>
+  h.routes.add({ dst: '10.57.0.0/16', nexthops: withHole({ via: '10.1.0.2' }) as never }),
+);
 for (const spec of [null, 42, 'rule', [], hostileProxy, throwingGetter('priority', { from: '10.9.0.4' })]) {
-  const title = spec === hostileProxy ? 'a Proxy whose ownKeys throws' : typeof spec === 'object' && spec && !Array.isArray(spec) ? 'a throwing getter' : JSON.stringify(spec);
+  const title =
+    spec === hostileProxy
+      ? 'a Proxy whose ownKeys throws'
+      : typeof spec === 'object' && spec && !Array.isArray(spec)
+        ? 'a throwing getter'
+        : JSON.stringify(spec);
   add(`rules.add(${title})`, /rule|priority|spec/, (h) => h.rules.add(spec as never));
   add(`routes.add(${title})`, /route|priority|spec/, (h) => h.routes.add(spec as never));
 }
 // open()
 const openCases: Array<[string, unknown, string | RegExp]> = [
-  ['a bare string', 'qrouter-1', 'open options'], ['null', null, 'open options'], ['an array', [], 'open options'],
-  ['netNs (a typo)', { netNs: 'x' }, 'netNs'], ['an unknown key beside netns', { netns: 'x', bogus: 1 }, 'bogus'],
-  ['netnsFd -1', { netnsFd: -1 }, 'netnsFd'], ['netnsFd NaN', { netnsFd: NaN }, 'netnsFd'], ['netnsFd of a regular file', 'REGULAR_FD', 'netnsFd'],
-  ['netnsFd of a mount namespace', 'MNT_FD', 'netnsFd'], ['netnsFd closed', 'CLOSED_FD', 'netnsFd'], ['pid 0', { pid: 0 }, 'pid'],
-  ['netns ../x', { netns: '../x' }, 'netns'], ['netns with NUL', { netns: 'a\0b' }, 'netns'], ['two namespaces', { netns: 'a', pid: 1 }, 'pid'],
-  ['receiveBufferBytes NaN', { receiveBufferBytes: NaN }, 'receiveBufferBytes'], ['receiveBufferBytes Symbol', { receiveBufferBytes: Symbol('x') }, 'receiveBufferBytes'],
+  ['a bare string', 'qrouter-1', 'open options'],
+  ['null', null, 'open options'],
+  ['an array', [], 'open options'],
+  ['netNs (a typo)', { netNs: 'x' }, 'netNs'],
+  ['an unknown key beside netns', { netns: 'x', bogus: 1 }, 'bogus'],
+  ['netnsFd -1', { netnsFd: -1 }, 'netnsFd'],
+  ['netnsFd NaN', { netnsFd: NaN }, 'netnsFd'],
+  ['netnsFd of a regular file', 'REGULAR_FD', 'netnsFd'],
+  ['netnsFd of a mount namespace', 'MNT_FD', 'netnsFd'],
+  ['netnsFd closed', 'CLOSED_FD', 'netnsFd'],
+  ['pid 0', { pid: 0 }, 'pid'],
+  ['netns ../x', { netns: '../x' }, 'netns'],
+  ['netns with NUL', { netns: 'a\0b' }, 'netns'],
+  ['two namespaces', { netns: 'a', pid: 1 }, 'pid'],
+  ['receiveBufferBytes NaN', { receiveBufferBytes: NaN }, 'receiveBufferBytes'],
+  ['receiveBufferBytes Symbol', { receiveBufferBytes: Symbol('x') }, 'receiveBufferBytes'],
 ];
 for (const [title, options, field] of openCases) {
   add(`open(${title})`, field, async () => {
@@ -102,31 +150,56 @@ for (const [title, options, field] of openCases) {
 }
 // batch and commit
 const commitCases: Array<[string, unknown, string]> = [
-  ["'rollback' (a string)", 'rollback', 'commit options'], ['onErorr (a typo)', { onErorr: 'stop' }, 'onErorr'],
-  ['onError toString', { onError: 'toString' }, 'onError'], ['unacknowledgedLimit -1', { unacknowledgedLimit: -1 }, 'unacknowledgedLimit'],
-  ['unacknowledgedLimit NaN', { unacknowledgedLimit: NaN }, 'unacknowledgedLimit'], ['null', null, 'commit options'],
+  ["'rollback' (a string)", 'rollback', 'commit options'],
+  ['onErorr (a typo)', { onErorr: 'stop' }, 'onErorr'],
+  ['onError toString', { onError: 'toString' }, 'onError'],
+  ['unacknowledgedLimit -1', { unacknowledgedLimit: -1 }, 'unacknowledgedLimit'],
+  ['unacknowledgedLimit NaN', { unacknowledgedLimit: NaN }, 'unacknowledgedLimit'],
+  ['null', null, 'commit options'],
 ];
 for (const [title, options, field] of commitCases) {
-  add(`commit(${title})`, field, (h) => h.batch().rules.add({ priority: 106, from: '10.9.0.5' }).commit(options as never));
+  add(`commit(${title})`, field, (h) =>
+    h
+      .batch()
+      .rules.add({ priority: 106, from: '10.9.0.5' })
+      .commit(options as never),
+  );
 }
 add('rollback batch with one malformed op sends nothing', 'action', async (h) => {
-  const results = await h.batch().rules.add({ priority: 107, from: '10.9.0.6' }).rules.add({ priority: 108, action: 'toString' as never }).commit({ onError: 'rollback' });
+  const results = await h
+    .batch()
+    .rules.add({ priority: 107, from: '10.9.0.6' })
+    .rules.add({ priority: 108, action: 'toString' as never })
+    .commit({ onError: 'rollback' });
   const failed = results.find((r) => r.status === 'failed');
   throw failed && 'error' in failed ? failed.error : new Error(`unexpected results ${JSON.stringify(results)}`);
 });
 add('stop batch whose delete is null sends nothing', 'rule', async (h) => {
-  const results = await h.batch().rules.add({ priority: 109, from: '10.9.0.7' }).rules.delete(null as never).commit({ onError: 'stop' });
+  const results = await h
+    .batch()
+    .rules.add({ priority: 109, from: '10.9.0.7' })
+    .rules.delete(null as never)
+    .commit({ onError: 'stop' });
   const failed = results.find((r) => r.status === 'failed');
   throw failed && 'error' in failed ? failed.error : new Error(`unexpected results ${JSON.stringify(results)}`);
 });
 // reconcile
-for (const [title, scope] of [['null', null], ['undefined', undefined], ['a string', 'all'], ['an array', []]] as const) {
+for (const [title, scope] of [
+  ['null', null],
+  ['undefined', undefined],
+  ['a string', 'all'],
+  ['an array', []],
+] as const) {
   add(`rules.reconcile(${title}, [])`, 'scope', (h) => h.rules.reconcile(scope as never, []));
   add(`routes.reconcile(${title}, [])`, 'scope', (h) => h.routes.reconcile(scope as never, []));
 }
-add('rules.reconcile with a sparse desired list', 'desired[0]', (h) => h.rules.reconcile({ priority: [200, 300] }, [, { priority: 200, from: '10.9.0.8' }] as never));
+add('rules.reconcile with a sparse desired list', 'desired[0]', (h) =>
+  h.rules.reconcile({ priority: [200, 300] }, withHole({ priority: 200, from: '10.9.0.8' }) as never),
+);
 add('rules.reconcile with desired [null]', 'desired[0]', (h) => h.rules.reconcile({ priority: [200, 300] }, [null] as never));
-add('routes.reconcile with a sparse desired list', 'desired[0]', (h) => h.routes.reconcile({ table: 100 }, [, { dst: '10.60.0.0/16', type: 'blackhole', table: 100 }] as never));
+add('routes.reconcile with a sparse desired list', 'desired[0]', (h) =>
+  h.routes.reconcile({ table: 100 }, withHole({ dst: '10.60.0.0/16', type: 'blackhole', table: 100 }) as never),
+);
 add('routes.reconcile with desired not a list', 'desired', (h) => h.routes.reconcile({ table: 100 }, 'x' as never));
 // route get
 add('routes.get mark NaN', 'mark', (h) => h.routes.get('10.1.0.9', { mark: NaN }));
@@ -146,7 +219,10 @@ describeInNamespace('bad input: refused with a ValidationError naming the field,
       const h = await scratch.handle();
       const before = state(scratch);
       await assert.rejects(c.run(h, scratch), (e: unknown) => {
-        assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        assert.ok(
+          e instanceof ValidationError,
+          `expected a ValidationError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        );
         if (typeof c.field === 'string') assert.equal(e.field, c.field, e.message);
         else assert.match(e.field, c.field, e.message);
         return true;
@@ -161,8 +237,11 @@ describeInNamespace('bad input to DvrNode: refused before anything is written', 
   const external = (name: string) => ({ namespace: name, gatewayDevice: 'v0', gateway: '10.1.0.254' });
 
   for (const [title, options, field] of [
-    ['null', null, 'DvrNode options'], ['undefined', undefined, 'DvrNode options'], ['without external', { routers: [] }, 'external'],
-    ['routers not a list', 'EXT', 'routers'], ['an unknown option', 'UNKNOWN', 'bogus'],
+    ['null', null, 'DvrNode options'],
+    ['undefined', undefined, 'DvrNode options'],
+    ['without external', { routers: [] }, 'external'],
+    ['routers not a list', 'EXT', 'routers'],
+    ['an unknown option', 'UNKNOWN', 'bogus'],
   ] as const) {
     it(`DvrNode.open(${title})`, async function () {
       const scratch = ns();
@@ -184,12 +263,20 @@ describeInNamespace('bad input to DvrNode: refused before anything is written', 
         { floatingIp: '203.0.113.6', fixedIp: '10.1.0.8', routerId: 'toString' },
         null as never,
       ]);
-      assert.deepEqual(bad.map((r) => r.ok), [false, false, false, false]);
-      assert.deepEqual(bad.map((r) => (r.ok ? '' : (r.error as ValidationError).field)), ['fips[0].floatingIp', 'fips[1].fixedIp', 'routerId', 'fips[3]']);
+      assert.deepEqual(
+        bad.map((r) => r.ok),
+        [false, false, false, false],
+      );
+      assert.deepEqual(
+        bad.map((r) => (r.ok ? '' : (r.error as ValidationError).field)),
+        ['fips[0].floatingIp', 'fips[1].fixedIp', 'routerId', 'fips[3]'],
+      );
       assert.equal(state(scratch), before, 'a refused floating IP wrote something');
       await assert.rejects(node.associate('x' as never), (e: unknown) => e instanceof ValidationError && e.field === 'fips');
-      await assert.rejects(node.associate([, { floatingIp: '203.0.113.7', fixedIp: '10.1.0.9', routerId: 'r1' }] as never),
-        (e: unknown) => e instanceof ValidationError && e.field === 'fips[0]');
+      await assert.rejects(
+        node.associate(withHole({ floatingIp: '203.0.113.7', fixedIp: '10.1.0.9', routerId: 'r1' }) as never),
+        (e: unknown) => e instanceof ValidationError && e.field === 'fips[0]',
+      );
       assert.equal(state(scratch), before);
     } finally {
       await node.close();

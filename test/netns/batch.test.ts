@@ -10,10 +10,9 @@ import { ipRules } from '../helpers/witness';
 
 /** Everything the kernel holds that a batch could have changed, as ip shows it. */
 function kernelState(ns: ScratchNamespace): string {
-  return [
-    ns.ip('-4 -d route show table all'), ns.ip('-6 -d route show table all'),
-    ns.ip('-4 rule show'), ns.ip('-6 rule show'),
-  ].join('\n');
+  return [ns.ip('-4 -d route show table all'), ns.ip('-6 -d route show table all'), ns.ip('-4 rule show'), ns.ip('-6 rule show')].join(
+    '\n',
+  );
 }
 
 const statuses = (results: BatchResult[]) => results.map((r) => r.status);
@@ -22,7 +21,8 @@ const codeOf = (r: BatchResult) => ('error' in r && r.error instanceof NetlinkEr
 describeInNamespace('batch: results per operation', (ns, another) => {
   it('mixed rules and routes, successes and failures, each with its own result in order', async () => {
     const h = await ns().withTestAddresses().handle();
-    const results = await h.batch()
+    const results = await h
+      .batch()
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.3' }) // same key: EEXIST
       .rules.add({ from: '10.0.0.5', table: 16, priority: 32768 })
@@ -34,9 +34,18 @@ describeInNamespace('batch: results per operation', (ns, another) => {
     assert.deepEqual(statuses(results), ['done', 'failed', 'done', 'failed', 'failed', 'failed', 'done']);
     assert.deepEqual(results.map(codeOf), [undefined, 'EEXIST', undefined, 'ENETUNREACH', undefined, 'ENOENT', undefined]);
     assert.ok(results[4].status === 'failed' && results[4].error instanceof ValidationError && results[4].error.field === 'dst');
-    assert.ok(results[3].status === 'failed' && results[3].error instanceof NetlinkError && results[3].error.extack === 'Nexthop has invalid gateway');
+    assert.ok(
+      results[3].status === 'failed' &&
+        results[3].error instanceof NetlinkError &&
+        results[3].error.extack === 'Nexthop has invalid gateway',
+    );
     assert.deepEqual(ipRoutes(ns(), 4, 'proto boot'), []);
-    assert.deepEqual(ipRules(ns(), 4).filter((r) => r.priority === 32768).map((r) => r.from), ['10.0.0.5/32']);
+    assert.deepEqual(
+      ipRules(ns(), 4)
+        .filter((r) => r.priority === 32768)
+        .map((r) => r.from),
+      ['10.0.0.5/32'],
+    );
   });
 
   it('rule deletes sent in the cheap order still answer in the order given', async () => {
@@ -48,18 +57,28 @@ describeInNamespace('batch: results per operation', (ns, another) => {
     for (let i = 49; i >= 0; i--) del.rules.delete({ priority: 1000 + i, table: 16, from: `10.0.1.${i === 7 ? 99 : i}` });
     const results = await del.commit();
     // Given in descending priority; the one with the wrong `from` (priority 1007) is the 43rd given.
-    assert.deepEqual(results.map((r, k) => (r.ok ? null : k)).filter((k) => k !== null), [42]);
-    assert.deepEqual(ipRules(ns(), 4).filter((r) => r.priority >= 1000 && r.priority < 2000).map((r) => r.priority), [1007]);
+    assert.deepEqual(
+      results.map((r, k) => (r.ok ? null : k)).filter((k) => k !== null),
+      [42],
+    );
+    assert.deepEqual(
+      ipRules(ns(), 4)
+        .filter((r) => r.priority >= 1000 && r.priority < 2000)
+        .map((r) => r.priority),
+      [1007],
+    );
   });
 
   it('ensure and remove are idempotent, and say when nothing had to change', async () => {
     const h = await ns().withTestAddresses().handle();
-    const once = () => h.batch()
-      .routes.ensure({ dst: '198.51.100.7/32', via: '10.1.0.2', protocol: 'static' })
-      .rules.ensure({ from: '10.0.0.5', table: 16, priority: 32768 })
-      .routes.remove({ dst: '198.51.100.8/32', table: 16 })
-      .rules.remove({ from: '10.0.0.6', table: 16, priority: 32769 })
-      .commit();
+    const once = () =>
+      h
+        .batch()
+        .routes.ensure({ dst: '198.51.100.7/32', via: '10.1.0.2', protocol: 'static' })
+        .rules.ensure({ from: '10.0.0.5', table: 16, priority: 32768 })
+        .routes.remove({ dst: '198.51.100.8/32', table: 16 })
+        .rules.remove({ from: '10.0.0.6', table: 16, priority: 32769 })
+        .commit();
     assert.deepEqual(statuses(await once()), ['done', 'done', 'unchanged', 'unchanged']);
     const before = kernelState(ns());
     assert.deepEqual(statuses(await once()), ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
@@ -72,7 +91,8 @@ describeInNamespace('batch: results per operation', (ns, another) => {
 
   it('stop: nothing after the first failure is sent', async () => {
     const h = await ns().withTestAddresses().handle();
-    const results = await h.batch()
+    const results = await h
+      .batch()
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
       .routes.ensure({ dst: '10.9.0.0/16', via: '10.1.0.2' }) // already there: not a failure
       .routes.change({ dst: '10.10.0.0/16', via: '10.1.0.2' }) // ENOENT
@@ -80,15 +100,22 @@ describeInNamespace('batch: results per operation', (ns, another) => {
       .rules.add({ priority: 100, table: 100 })
       .commit({ onError: 'stop' });
     assert.deepEqual(statuses(results), ['done', 'unchanged', 'failed', 'not-attempted', 'not-attempted']);
-    assert.deepEqual(ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst), ['10.9.0.0/16']);
-    assert.equal(ipRules(ns(), 4).some((r) => r.priority === 100), false);
+    assert.deepEqual(
+      ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst),
+      ['10.9.0.0/16'],
+    );
+    assert.equal(
+      ipRules(ns(), 4).some((r) => r.priority === 100),
+      false,
+    );
   });
 
   it('stop and rollback send nothing when an operation is invalid', async () => {
     const h = await ns().withTestAddresses().handle();
     const before = kernelState(ns());
     for (const onError of ['stop', 'rollback'] as const) {
-      const results = await h.batch()
+      const results = await h
+        .batch()
         .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
         .routes.add({ dst: '10.9.0.0/16', via: 'not-an-address' })
         .commit({ onError });
@@ -108,7 +135,8 @@ describeInNamespace('batch: results per operation', (ns, another) => {
     n.ip('rule add from 10.0.0.7 lookup 16 pref 32770');
     const h = await n.handle();
     const before = kernelState(n);
-    const results = await h.batch()
+    const results = await h
+      .batch()
       .routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' })
       .routes.replace({ dst: '10.20.0.0/16', via: '10.1.0.3', metric: 5 })
       .routes.replace({ dst: '10.23.0.0/16', via: '10.1.0.3' }) // creates
@@ -121,7 +149,7 @@ describeInNamespace('batch: results per operation', (ns, another) => {
       .routes.add({ dst: '10.25.0.0/16', via: '10.77.0.1' }) // fails: ENETUNREACH
       .routes.add({ dst: '10.26.0.0/16', via: '10.1.0.2' })
       .commit({ onError: 'rollback' });
-    assert.deepEqual(statuses(results), [...new Array(9).fill('rolled-back'), 'failed', 'not-attempted']);
+    assert.deepEqual(statuses(results), [...new Array<string>(9).fill('rolled-back'), 'failed', 'not-attempted']);
     assert.equal(kernelState(n), before);
   });
 
@@ -134,7 +162,8 @@ describeInNamespace('batch: results per operation', (ns, another) => {
   it('a 100k-operation batch: every result definite, the kernel agrees', async () => {
     const h = await ns().withTestAddresses().handle();
     const adds = h.batch();
-    for (let i = 0; i < 100_000; i++) adds.routes.add({ dst: `${20 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`, via: '10.1.0.2', table: 100 });
+    for (let i = 0; i < 100_000; i++)
+      adds.routes.add({ dst: `${20 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`, via: '10.1.0.2', table: 100 });
     const added = await adds.commit();
     assert.equal(added.filter((r) => r.status === 'done').length, 100_000);
     assert.equal((await h.routes.list({ table: 100 })).length, 100_000);
@@ -152,8 +181,14 @@ describeInNamespace('batch: results per operation', (ns, another) => {
       for (let i = 0; i < 2000; i++) batch.routes.add({ dst: `172.16.${i >> 8}.${i & 255}/32`, via: '10.1.0.2', table: 16 });
       batch.routes.add({ dst: '172.17.0.0/32', via: '10.77.0.1', table: 16 }); // unreachable gateway: fails
       const results = await batch.commit({ unacknowledgedLimit: 100_000 });
-      assert.ok(results.some((r) => 'verified' in r), 'expected some ACKs to be lost and the state read back');
-      assert.deepEqual(results.slice(0, 2000).filter((r) => r.status !== 'done'), []);
+      assert.ok(
+        results.some((r) => 'verified' in r),
+        'expected some ACKs to be lost and the state read back',
+      );
+      assert.deepEqual(
+        results.slice(0, 2000).filter((r) => r.status !== 'done'),
+        [],
+      );
       assert.equal(results[2000].status, 'failed');
       assert.equal(ipRoutes(n, 4, 'table 16').length, 2000);
     } finally {
@@ -165,11 +200,13 @@ describeInNamespace('batch: results per operation', (ns, another) => {
     const spaces = [ns().withTestAddresses(), another().withTestAddresses(), another().withTestAddresses()];
     const handles: Handle[] = await Promise.all(spaces.map((s) => s.handle()));
     const routes = (k: number, j: number) => ({ dst: `10.${100 + k}.${j}.0/24`, via: '10.1.0.2' });
-    const runs = handles.flatMap((h) => [0, 1, 2].map((k) => {
-      const b = h.batch();
-      for (let j = 0; j < 200; j++) b.routes.add(routes(k, j));
-      return b.commit();
-    }));
+    const runs = handles.flatMap((h) =>
+      [0, 1, 2].map((k) => {
+        const b = h.batch();
+        for (let j = 0; j < 200; j++) b.routes.add(routes(k, j));
+        return b.commit();
+      }),
+    );
     const all = await Promise.all(runs);
     assert.ok(all.every((results) => results.every((r) => r.status === 'done')));
     for (const s of spaces) assert.equal(ipRoutes(s, 4, 'proto boot').length, 600);
@@ -177,7 +214,9 @@ describeInNamespace('batch: results per operation', (ns, another) => {
 
   it('coalesced single calls: Promise.all over many adds, each with its own answer', async () => {
     const h = await ns().withTestAddresses().handle();
-    const adds = Array.from({ length: 5000 }, (_, i) => h.routes.add({ dst: `172.16.${i >> 8}.${i & 255}/32`, via: '10.1.0.2', table: 16 }));
+    const adds = Array.from({ length: 5000 }, (_, i) =>
+      h.routes.add({ dst: `172.16.${i >> 8}.${i & 255}/32`, via: '10.1.0.2', table: 16 }),
+    );
     const duplicate = h.routes.add({ dst: '172.16.0.7/32', via: '10.1.0.2', table: 16 });
     const rule = h.rules.add({ from: '10.0.0.5', table: 16, priority: 32768 });
     await Promise.all([...adds, rule]);

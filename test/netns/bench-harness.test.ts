@@ -16,22 +16,29 @@ describe('benchmark harness (smoke profile)', function () {
 
   it('measures every workload with every method and writes its results', function () {
     const root = path.join(__dirname, '..', '..', '..');
-    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'bench', 'harness.js'), 'smoke'], { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'bench', 'harness.js'), 'smoke'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     const dir = path.join(root, 'bench-results', 'smoke');
-    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
-    const workloads = new Set(results.cells.map((c: { workload: string }) => c.workload));
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as {
+      cells: Array<{ workload: string; method: string; kind: string; samples: Array<{ ops: number; wallMs: number }> }>;
+    };
+    const workloads = new Set(results.cells.map((c) => c.workload));
     for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8']) assert.ok(workloads.has(w), `${w} missing`);
-    assert.ok([...workloads].some((w) => String(w).startsWith('W7/')));
+    assert.ok([...workloads].some((w) => w.startsWith('W7/')));
     for (const cell of results.cells) {
       assert.equal(cell.samples.length, 1, `${cell.workload} ${cell.method}`);
       assert.ok(cell.samples[0].ops > 0 && cell.samples[0].wallMs > 0, `${cell.workload} ${cell.method} did no work`);
     }
-    const kinds = new Set(results.cells.map((c: { kind: string }) => c.kind));
+    const kinds = new Set(results.cells.map((c) => c.kind));
     for (const kind of ['nlroute', 'raw', 'ip-batch', 'ip']) assert.ok(kinds.has(kind), `no ${kind} method ran`);
     assert.match(fs.readFileSync(path.join(dir, 'results.md'), 'utf8'), /## Targets/);
     assert.match(fs.readFileSync(path.join(dir, 'chart.svg'), 'utf8'), /^<svg/);
-    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /^nlr-(bench|w8)/.test(l));
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => /^nlr-(bench|w8)/.test(l));
     assert.deepEqual(left, []);
   });
 });

@@ -311,7 +311,12 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
 
   it('a batch failure names the file and line, and reports every failure with -force', () => {
     const ns = prepared({ title: '', lines: [] });
-    const lines = ['route add 10.30.0.0/16 dev v0', 'route add 10.30.0.0/16 dev v0', 'route del 10.31.0.0/16', 'route add 10.32.0.0/16 dev v0'];
+    const lines = [
+      'route add 10.30.0.0/16 dev v0',
+      'route add 10.30.0.0/16 dev v0',
+      'route del 10.31.0.0/16',
+      'route add 10.32.0.0/16 dev v0',
+    ];
     const stopped = nlroute(['-n', ns.name, '-batch', '-'], lines.join('\n'));
     assert.equal(stopped.status, 1);
     assert.match(stopped.stderr, /^nlroute: -:2: route add 10\.30\.0\.0\/16 dev v0: EEXIST: /m);
@@ -334,8 +339,8 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
       const [ipNs, nlNs] = [prepared({ title: '', lines: [] }), prepared({ title: '', lines: [] })];
       const ip = ipNs.ipTry([...force, '-batch', '-'].join(' '), lines.join('\n'));
       const nl = nlroute(['-n', nlNs.name, ...force, '-batch', '-'], lines.join('\n'));
-      assert.equal(nl.status === 0, ip.status === 0, `${force}: ip ${ip.status}, nlroute ${nl.status}`);
-      assert.equal(kernelState(nlNs), kernelState(ipNs), `${force}`);
+      assert.equal(nl.status === 0, ip.status === 0, `${force.join(' ')}: ip ${ip.status}, nlroute ${nl.status}`);
+      assert.equal(kernelState(nlNs), kernelState(ipNs), force.join(' '));
       assert.match(nl.stderr, /^nlroute: -:1500: .*EEXIST/m);
       if (force.length) assert.match(nl.stderr, /^nlroute: -:2500: .*"lots"/m);
       else assert.doesNotMatch(nl.stderr, /:2500:/);
@@ -344,17 +349,26 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
 
   it('per-line family: a batch line may begin with -4 or -6, which ip -batch cannot say', () => {
     const ns = prepared({ title: '', lines: [] });
-    const r = nlroute(['-n', ns.name, '-batch', '-'], [
-      '-6 rule add pref 60 table 60',
-      '-4 rule add pref 60 table 61',
-      'rule add pref 61 table 62',
-      '-6 route show table all type unreachable',
-    ].join('\n'));
+    const r = nlroute(
+      ['-n', ns.name, '-batch', '-'],
+      [
+        '-6 rule add pref 60 table 60',
+        '-4 rule add pref 60 table 61',
+        'rule add pref 61 table 62',
+        '-6 route show table all type unreachable',
+      ].join('\n'),
+    );
     assert.equal(r.status, 0, r.stderr);
     const v6 = ns.ipJson<Array<{ priority: number; table: string }>>('-6 rule show pref 60');
     const v4 = ns.ipJson<Array<{ priority: number; table: string }>>('-4 rule show');
-    assert.deepEqual(v6.map((x) => x.table), ['60']);
-    assert.deepEqual(v4.filter((x) => x.priority >= 60 && x.priority <= 61).map((x) => x.table), ['61', '62']);
+    assert.deepEqual(
+      v6.map((x) => x.table),
+      ['60'],
+    );
+    assert.deepEqual(
+      v4.filter((x) => x.priority >= 60 && x.priority <= 61).map((x) => x.table),
+      ['61', '62'],
+    );
   });
 
   it('a reader that goes away (| head) ends it as SIGPIPE ends ip: status 141, no stack trace', async () => {
@@ -362,7 +376,10 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
     // ~600 kB of output: far more than a pipe holds once the reader has gone.
     const adds = Array.from({ length: 20000 }, (_, i) => `route add 10.${60 + (i >> 8)}.${i & 255}.0/24 dev v0 table 60`);
     assert.equal(nlroute(['-n', ns.name, '-batch', '-'], adds.join('\n')).status, 0);
-    for (const command of [['ip', '-n', ns.name], [process.execPath, NLROUTE_BIN, '-n', ns.name]]) {
+    for (const command of [
+      ['ip', '-n', ns.name],
+      [process.execPath, NLROUTE_BIN, '-n', ns.name],
+    ]) {
       const child = spawn(command[0], [...command.slice(1), 'route', 'show', 'table', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));

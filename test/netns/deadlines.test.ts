@@ -42,11 +42,15 @@ describeInNamespace('AbortSignal: long calls stop early and leave the handle usa
     this.timeout(120_000);
     const h = await ns().handle();
     const batch = h.batch();
-    for (let i = 0; i < 100_000; i++) batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 101 });
+    for (let i = 0; i < 100_000; i++)
+      batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 101 });
     const controller = new AbortController();
     const committing = batch.commit({ signal: controller.signal });
     setTimeout(() => controller.abort(), 5);
-    const error: unknown = await committing.then(() => undefined, (e: unknown) => e);
+    const error: unknown = await committing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof AbortError, String(error));
     const results = error.results as BatchResult[];
     assert.equal(results.length, 100_000);

@@ -10,14 +10,32 @@ import { execFileSync } from 'node:child_process';
 
 import { ValidationError } from '../../lib';
 import {
-  deviceName, DvrNode, FAST_PATH_PRIORITY, FIP_TABLE, ipv4Network, linkLocalFromMac, linkLocalPair, routerTable, seededRandom, snatIndex,
+  deviceName,
+  DvrNode,
+  FAST_PATH_PRIORITY,
+  FIP_TABLE,
+  ipv4Network,
+  linkLocalFromMac,
+  linkLocalPair,
+  routerTable,
+  seededRandom,
+  snatIndex,
   type FloatingIp,
 } from '../../lib/dvr';
 import { buildTopology, extraRouteDestinations, type Topology } from '../../scripts/dvr-topology';
 import { NodeChecker } from '../../scripts/dvr-verify';
 import { skipUnlessRoot } from '../helpers/netns';
 
-const PROFILE = { name: 'test', routers: 4, fipsPerRouter: 2, subnets: 2, ipv6: true, extraRoutes: true, addressScopes: true, externals: 2 };
+const PROFILE = {
+  name: 'test',
+  routers: 4,
+  fipsPerRouter: 2,
+  subnets: 2,
+  ipv6: true,
+  extraRoutes: true,
+  addressScopes: true,
+  externals: 2,
+};
 
 describe('DVR driver on a dual-stack node with extra routes, address scopes and two external networks', function () {
   let t: Topology | undefined;
@@ -43,14 +61,25 @@ describe('DVR driver on a dual-stack node with extra routes, address scopes and 
   });
 
   const ip = (ns: string, args: string) => execFileSync('ip', ['-n', ns, ...args.split(' ')], { encoding: 'utf8' });
-  const fipsOf = (topology: Topology): FloatingIp[] => topology.routers.flatMap((r, i) =>
-    topology.fixedIps.get(r.id)!.slice(0, 2).map((fixedIp, k) => ({ floatingIp: topology.floatingIp(i * 100 + k), fixedIp, routerId: r.id })));
+  const fipsOf = (topology: Topology): FloatingIp[] =>
+    topology.routers.flatMap((r, i) =>
+      topology.fixedIps
+        .get(r.id)!
+        .slice(0, 2)
+        .map((fixedIp, k) => ({ floatingIp: topology.floatingIp(i * 100 + k), fixedIp, routerId: r.id })),
+    );
   const check = async (fips: FloatingIp[]) => assert.deepEqual(await checker!.check((f) => node!.priorityOf(f), fips), []);
   // Every rule and route of every namespace of the node, but the kernel's own IPv6
   // link-local ones (addresses that finish duplicate detection between two dumps).
-  const nodeState = () => [...t!.externals.map((e) => e.namespace), ...t!.routers.map((r) => r.namespace)].map((ns) =>
-    ['-4 rule', '-6 rule', '-4 route show table all', '-6 route show table all'].map((what) => ip(ns, `-d ${what}`)).join('')).join('\n')
-    .split('\n').filter((line) => !(line.includes('fe80:') && line.includes('proto kernel'))).join('\n');
+  const nodeState = () =>
+    [...t!.externals.map((e) => e.namespace), ...t!.routers.map((r) => r.namespace)]
+      .map((ns) =>
+        ['-4 rule', '-6 rule', '-4 route show table all', '-6 route show table all'].map((what) => ip(ns, `-d ${what}`)).join(''),
+      )
+      .join('\n')
+      .split('\n')
+      .filter((line) => !(line.includes('fe80:') && line.includes('proto kernel')))
+      .join('\n');
 
   it('writes every kind as Neutron does, and packets take the right paths in both families', async () => {
     const fips = fipsOf(t!);
@@ -61,22 +90,52 @@ describe('DVR driver on a dual-stack node with extra routes, address scopes and 
     const v6 = r0.subnets.find((s) => s.address.includes(':'))!;
     const i6 = snatIndex(v6.address);
     assert.match(ip(r0.namespace, '-6 rule'), new RegExp(`^${i6}:\\s+from ${v6.address} lookup ${i6}`, 'm'));
-    assert.match(ip(r0.namespace, `-6 route show table ${i6}`), new RegExp(`^default via ${v6.snatAddress} dev ${v6.device} proto static`, 'm'));
-    const mac = JSON.parse(ip(t!.fipOf(r0).namespace, `-j link show ${deviceName('fpr-', r0.id)}`))[0].address;
-    assert.match(ip(r0.namespace, '-6 route show default'), new RegExp(`^default via ${linkLocalFromMac(mac)} dev ${deviceName('rfp-', r0.id)} proto static`, 'm'));
+    assert.match(
+      ip(r0.namespace, `-6 route show table ${i6}`),
+      new RegExp(`^default via ${v6.snatAddress} dev ${v6.device} proto static`, 'm'),
+    );
+    const [{ address: mac }] = JSON.parse(ip(t!.fipOf(r0).namespace, `-j link show ${deviceName('fpr-', r0.id)}`)) as Array<{
+      address: string;
+    }>;
+    assert.match(
+      ip(r0.namespace, '-6 route show default'),
+      new RegExp(`^default via ${linkLocalFromMac(mac)} dev ${deviceName('rfp-', r0.id)} proto static`, 'm'),
+    );
     const table1 = routerTable(linkLocalPair(r1.linkLocalIndex).fpr);
     const fip1 = t!.fipOf(r1).namespace;
-    assert.match(ip(fip1, `-6 route show table ${table1}`), new RegExp(`^default via ${t!.externals[1].gateway6} dev fg-ext proto static`, 'm'));
-    assert.match(ip(fip1, `route show table ${table1} proto boot`), new RegExp(`^${extraRouteDestinations(1).external} via 203\\.0\\.114\\.50 dev fg-ext`, 'm'));
+    assert.match(
+      ip(fip1, `-6 route show table ${table1}`),
+      new RegExp(`^default via ${t!.externals[1].gateway6} dev fg-ext proto static`, 'm'),
+    );
+    assert.match(
+      ip(fip1, `route show table ${table1} proto boot`),
+      new RegExp(`^${extraRouteDestinations(1).external} via 203\\.0\\.114\\.50 dev fg-ext`, 'm'),
+    );
     assert.match(ip(r1.namespace, 'route show proto static'), new RegExp(`^${extraRouteDestinations(1).internal}\\s+nexthop via`, 'm'));
     const scoped = r1.subnets.find((s) => s.addressScope)!; // router 1's first subnet
-    assert.match(ip(r1.namespace, 'rule'), new RegExp(`^${FAST_PATH_PRIORITY}:\\s+from ${ipv4Network(scoped.address)} lookup ${FIP_TABLE}`, 'm'));
-    assert.doesNotMatch(ip(r1.namespace, 'rule'), new RegExp(`lookup ${snatIndex(scoped.address)}`), 'an address-scope subnet got a SNAT redirect');
-    assert.match(ip(fip1, 'route'), new RegExp(`^${ipv4Network(scoped.address).replace(/\./g, '\\.')} via ${linkLocalPair(r1.linkLocalIndex).rfp} dev ${deviceName('fpr-', r1.id)} proto static`, 'm'));
+    assert.match(
+      ip(r1.namespace, 'rule'),
+      new RegExp(`^${FAST_PATH_PRIORITY}:\\s+from ${ipv4Network(scoped.address)} lookup ${FIP_TABLE}`, 'm'),
+    );
+    assert.doesNotMatch(
+      ip(r1.namespace, 'rule'),
+      new RegExp(`lookup ${snatIndex(scoped.address)}`),
+      'an address-scope subnet got a SNAT redirect',
+    );
+    assert.match(
+      ip(fip1, 'route'),
+      new RegExp(
+        `^${ipv4Network(scoped.address).replace(/\./g, '\\.')} via ${linkLocalPair(r1.linkLocalIndex).rfp} dev ${deviceName('fpr-', r1.id)} proto static`,
+        'm',
+      ),
+    );
     // The two external networks keep apart: each fip namespace holds only its routers' objects.
     for (const [e, external] of t!.externals.entries()) {
       const mine = t!.routers.filter((r) => t!.fipOf(r).index === e).map((r) => deviceName('fpr-', r.id));
-      const iifs = ip(external.namespace, 'rule').match(/iif \S+/g)!.map((x) => x.slice(4)).sort();
+      const iifs = ip(external.namespace, 'rule')
+        .match(/iif \S+/g)!
+        .map((x) => x.slice(4))
+        .sort();
       assert.deepEqual(iifs, mine.sort());
     }
   });
@@ -135,7 +194,10 @@ describe('DVR driver on a dual-stack node with extra routes, address scopes and 
     assert.deepEqual([report.added, report.removed], [2, 2]);
     assert.doesNotMatch(ip(r0.namespace, 'rule'), new RegExp(`lookup ${snatIndex(v4.address)}`));
     assert.equal(ip(r0.namespace, `route show table ${snatIndex(v4.address)}`), '');
-    assert.match(ip(r0.namespace, 'rule'), new RegExp(`^${FAST_PATH_PRIORITY}:\\s+from ${ipv4Network(v4.address)} lookup ${FIP_TABLE}`, 'm'));
+    assert.match(
+      ip(r0.namespace, 'rule'),
+      new RegExp(`^${FAST_PATH_PRIORITY}:\\s+from ${ipv4Network(v4.address)} lookup ${FIP_TABLE}`, 'm'),
+    );
     const back = await node!.resync({ routers: t!.routers, fips });
     assert.deepEqual([back.added, back.removed, back.failures], [2, 2, []]);
     await check(fips);
@@ -155,7 +217,10 @@ describe('DVR driver on a dual-stack node with extra routes, address scopes and 
     ip(r2.namespace, `rule add from ${f2} lookup ${FIP_TABLE} pref 50000`);
     await node.close();
     node = await DvrNode.open({ ...t!.networks, routers: t!.routers, random: seededRandom(11) });
-    assert.deepEqual(node.conflicts.map((c) => [c.priority, c.namespace]), [[50000, r2.namespace]]);
+    assert.deepEqual(
+      node.conflicts.map((c) => [c.priority, c.namespace]),
+      [[50000, r2.namespace]],
+    );
   });
 
   it('tears routers down completely, IPv6, extra routes and address scopes included', async () => {
@@ -178,12 +243,21 @@ describe('DVR driver on a dual-stack node with extra routes, address scopes and 
     const v6 = r0.subnets.find((s) => s.address.includes(':'))!;
     await refused({ externals: [ext0, ext1], routers: [{ ...r0, subnets: [{ ...v6, addressScope: true }] }] }, /addressScope$/);
     await refused({ externals: [ext0, ext1], routers: [{ ...r0, subnets: [{ ...v6, snatAddress: '10.0.0.3' }] }] }, /snatAddress$/);
-    await refused({ externals: [ext0, ext1], routers: [{ ...r0, extraRoutes: [{ destination: '10.9.0.1/24', nexthop: '10.0.0.4' }] }] }, /destination$/);
-    await refused({ externals: [ext0, ext1], routers: [{ ...r0, extraRoutes: [{ destination: '10.9.0.0/24', nexthop: '2001:db8::1' }] }] }, /nexthop$/);
+    await refused(
+      { externals: [ext0, ext1], routers: [{ ...r0, extraRoutes: [{ destination: '10.9.0.1/24', nexthop: '10.0.0.4' }] }] },
+      /destination$/,
+    );
+    await refused(
+      { externals: [ext0, ext1], routers: [{ ...r0, extraRoutes: [{ destination: '10.9.0.0/24', nexthop: '2001:db8::1' }] }] },
+      /nexthop$/,
+    );
     await refused({ externals: [{ ...ext0, gateway6: '10.0.0.1' }, ext1], routers: [] }, /gateway6$/);
     const r2 = t!.routers[2]; // on network 0 too
     await refused({ externals: [ext0, ext1], routers: [r0, { ...r2, id: r0.id }] }, /^routers\[1\]\.id$/);
-    await refused({ externals: [ext0, ext1], routers: [r0, { ...r2, linkLocalIndex: r0.linkLocalIndex }] }, /^routers\[1\]\.linkLocalIndex$/);
+    await refused(
+      { externals: [ext0, ext1], routers: [r0, { ...r2, linkLocalIndex: r0.linkLocalIndex }] },
+      /^routers\[1\]\.linkLocalIndex$/,
+    );
     // The same /31 on another external network is another fip namespace's: fine.
     const r1 = t!.routers[1];
     await (await DvrNode.open({ externals: [ext0, ext1], routers: [r0, { ...r1, linkLocalIndex: r0.linkLocalIndex }] })).close();

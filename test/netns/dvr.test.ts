@@ -33,8 +33,13 @@ describe('DVR driver', function () {
     }
   });
 
-  const fipsOf = (topology: Topology, perRouter = 3): FloatingIp[] => topology.routers.flatMap((r, i) =>
-    topology.fixedIps.get(r.id)!.slice(0, perRouter).map((fixedIp, k) => ({ floatingIp: topology.floatingIp(i * 100 + k), fixedIp, routerId: r.id })));
+  const fipsOf = (topology: Topology, perRouter = 3): FloatingIp[] =>
+    topology.routers.flatMap((r, i) =>
+      topology.fixedIps
+        .get(r.id)!
+        .slice(0, perRouter)
+        .map((fixedIp, k) => ({ floatingIp: topology.floatingIp(i * 100 + k), fixedIp, routerId: r.id })),
+    );
   const check = async (fips: FloatingIp[]) => assert.deepEqual(await checker!.check((f) => node!.priorityOf(f), fips), []);
 
   it('associates and disassociates in bulk, idempotently, with lookups that take the right path', async () => {
@@ -54,10 +59,18 @@ describe('DVR driver', function () {
     const r = t!.routers.find((x) => x.id === fips[0].routerId)!;
     const f = await open({ netns: t!.external.namespace });
     try {
-      await f.routes.replace({ dst: `${fips[0].floatingIp}/32`, via: linkLocalPair(r.linkLocalIndex).rfp, dev: deviceName('fpr-', r.id), protocol: 'boot' });
+      await f.routes.replace({
+        dst: `${fips[0].floatingIp}/32`,
+        via: linkLocalPair(r.linkLocalIndex).rfp,
+        dev: deviceName('fpr-', r.id),
+        protocol: 'boot',
+      });
       const [first] = await node!.disassociate([fips[0]]);
       assert.ok(first.ok && !first.unchanged, JSON.stringify(first));
-      assert.deepEqual((await f.routes.list()).filter((x) => x.dst === `${fips[0].floatingIp}/32`), []);
+      assert.deepEqual(
+        (await f.routes.list()).filter((x) => x.dst === `${fips[0].floatingIp}/32`),
+        [],
+      );
       const [again] = await node!.disassociate([fips[0]]);
       assert.ok(again.ok && again.unchanged === true, JSON.stringify(again));
     } finally {
@@ -84,7 +97,10 @@ describe('DVR driver', function () {
       const [retried] = await node!.associate([fip]);
       assert.ok(retried.ok, JSON.stringify(retried));
       assert.equal(retried.priority, priority);
-      assert.deepEqual((await rulesOf()).map((x) => x.priority), [priority]);
+      assert.deepEqual(
+        (await rulesOf()).map((x) => x.priority),
+        [priority],
+      );
     } finally {
       await q.close();
     }
@@ -114,7 +130,8 @@ describe('DVR driver', function () {
   it('open() adopts a node where one priority sits in two qrouter namespaces, reports it, and resync repairs it', async () => {
     const fips = fipsOf(t!, 1); // one per router, two routers
     const [a, b] = fips.map((f) => ({ f, r: t!.routers.find((x) => x.id === f.routerId)! }));
-    for (const { f, r } of [a, b]) execFileSync('ip', ['-n', r.namespace, 'rule', 'add', 'from', f.fixedIp, 'lookup', String(FIP_TABLE), 'pref', '40000']);
+    for (const { f, r } of [a, b])
+      execFileSync('ip', ['-n', r.namespace, 'rule', 'add', 'from', f.fixedIp, 'lookup', String(FIP_TABLE), 'pref', '40000']);
     await node!.close();
     node = await DvrNode.open({ external: t!.external, routers: t!.routers, random: seededRandom(5) });
     assert.equal(node.conflicts.length, 1, JSON.stringify(node.conflicts));
@@ -122,7 +139,7 @@ describe('DVR driver', function () {
     const report = await node.resync({ routers: t!.routers, fips });
     assert.deepEqual(report.failures, []);
     const priorities = fips.map((f) => node!.priorityOf(f));
-    assert.equal(new Set(priorities).size, 2, `priorities ${priorities}`);
+    assert.equal(new Set(priorities).size, 2, `priorities ${priorities.join(',')}`);
     await check(fips);
   });
 
@@ -144,10 +161,17 @@ describe('DVR driver', function () {
     ip(r0.namespace, `route add 172.16.9.0/24 via ${r0.subnets[0].snatAddress} proto static`); // an extra route in main
     // Every rule and route of every namespace of the node, but the kernel's own IPv6
     // link-local ones (addresses that finish duplicate detection between two dumps).
-    const nodeState = () => [fipNs, ...t!.routers.map((r) => r.namespace)].map((ns) =>
-      ['-4 rule', '-6 rule', '-4 route show table all', '-6 route show table all'].map((what) =>
-        execFileSync('ip', ['-n', ns, '-d', ...what.split(' ')], { encoding: 'utf8' })).join('')).join('\n')
-      .split('\n').filter((line) => !(line.includes('fe80:') && line.includes('proto kernel'))).join('\n');
+    const nodeState = () =>
+      [fipNs, ...t!.routers.map((r) => r.namespace)]
+        .map((ns) =>
+          ['-4 rule', '-6 rule', '-4 route show table all', '-6 route show table all']
+            .map((what) => execFileSync('ip', ['-n', ns, '-d', ...what.split(' ')], { encoding: 'utf8' }))
+            .join(''),
+        )
+        .join('\n')
+        .split('\n')
+        .filter((line) => !(line.includes('fe80:') && line.includes('proto kernel')))
+        .join('\n');
     const before = nodeState();
     const calm = await node!.resync({ routers: t!.routers, fips });
     assert.deepEqual([calm.added, calm.removed, calm.failures.length], [0, 0, 0]);
@@ -171,9 +195,15 @@ describe('DVR driver', function () {
     const f = await open({ netns: t!.external.namespace });
     try {
       const goneTable = routerTable(linkLocalPair(gone.linkLocalIndex).fpr);
-      assert.deepEqual((await f.rules.list({ family: 4 })).filter((r) => r.iif === deviceName('fpr-', gone.id)), []);
+      assert.deepEqual(
+        (await f.rules.list({ family: 4 })).filter((r) => r.iif === deviceName('fpr-', gone.id)),
+        [],
+      );
       assert.deepEqual(await f.routes.list({ family: 4, table: goneTable }), []);
-      assert.deepEqual((await f.routes.list({ family: 4 })).filter((r) => r.dev === deviceName('fpr-', gone.id) && r.dst.endsWith('/32')), []);
+      assert.deepEqual(
+        (await f.routes.list({ family: 4 })).filter((r) => r.dev === deviceName('fpr-', gone.id) && r.dst.endsWith('/32')),
+        [],
+      );
       assert.equal((await f.routes.list({ family: 4, table: routerTable(linkLocalPair(kept.linkLocalIndex).fpr) })).length, 1);
     } finally {
       await f.close();
@@ -214,11 +244,26 @@ describe('DVR driver', function () {
       await q.rules.add({ from: t!.fixedIps.get(t!.routers[0].id)!.at(-1)!, table: FIP_TABLE, priority: 72000 }); // stale
       await f.routes.delete({ dst: `${fips[1].floatingIp}/32` }); // missing route
       const other = t!.routers[1];
-      await f.routes.replace({ dst: `${fips[2].floatingIp}/32`, via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // wrong router
-      await f.routes.add({ dst: '100.127.0.9/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'static' }); // stale
+      await f.routes.replace({
+        dst: `${fips[2].floatingIp}/32`,
+        via: linkLocalPair(other.linkLocalIndex).rfp,
+        dev: deviceName('fpr-', other.id),
+        protocol: 'static',
+      }); // wrong router
+      await f.routes.add({
+        dst: '100.127.0.9/32',
+        via: linkLocalPair(other.linkLocalIndex).rfp,
+        dev: deviceName('fpr-', other.id),
+        protocol: 'static',
+      }); // stale
       // An older agent's floating-IP route (proto boot): a /32 through the node's rfp-/fpr-
       // pair is the node's whatever its protocol, and it is not desired, so it goes.
-      await f.routes.add({ dst: '100.127.0.10/32', via: linkLocalPair(other.linkLocalIndex).rfp, dev: deviceName('fpr-', other.id), protocol: 'boot' });
+      await f.routes.add({
+        dst: '100.127.0.10/32',
+        via: linkLocalPair(other.linkLocalIndex).rfp,
+        dev: deviceName('fpr-', other.id),
+        protocol: 'boot',
+      });
     } finally {
       await q.close();
     }

@@ -25,22 +25,31 @@ describeInNamespace('faults', (ns) => {
     this.timeout(120_000);
     const h = await ns().handle();
     const batch = h.batch();
-    for (let i = 0; i < 50_000; i++) batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 100 });
+    for (let i = 0; i < 50_000; i++)
+      batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 100 });
     const committing = batch.commit();
     ns().ipTry('netns del ' + ns().name);
     const results = await committing;
     assert.equal(results.length, 50_000);
-    assert.ok(results.every((r) => r.ok), 'the namespace lives on while the socket holds it');
+    assert.ok(
+      results.every((r) => r.ok),
+      'the namespace lives on while the socket holds it',
+    );
     assert.equal((await h.routes.list({ table: 100 })).length, 50_000);
   });
 
   it('close() with 5000 single calls pending: each settles, close resolves, later calls fail', async function () {
     const h = await open({ netns: ns().name });
-    const adds = Array.from({ length: 5000 }, (_, i) => h.routes.add({ dst: `10.81.${i >> 8}.${i & 255}/32`, type: 'blackhole', table: 100 }));
+    const adds = Array.from({ length: 5000 }, (_, i) =>
+      h.routes.add({ dst: `10.81.${i >> 8}.${i & 255}/32`, type: 'blackhole', table: 100 }),
+    );
     const closing = h.close();
     const settled = await Promise.allSettled(adds);
     await closing;
-    assert.ok(settled.every((s) => s.status === 'fulfilled'), 'calls made before close() finish');
+    assert.ok(
+      settled.every((s) => s.status === 'fulfilled'),
+      'calls made before close() finish',
+    );
     await assert.rejects(h.routes.list(), HandleClosedError);
     assert.equal(ns().ip('route show table 100').trim().split('\n').length, 5000);
   });

@@ -64,7 +64,10 @@ describeInNamespace('handles and namespaces', (ns, another) => {
     try {
       assert.equal(h.info.netnsInode, fs.statSync('/proc/self/ns/net').ino);
       const rules = await h.rules.list({ family: 4 });
-      assert.ok(rules.some((r) => r.priority === 0 && r.table === 255), 'the local rule is listed');
+      assert.ok(
+        rules.some((r) => r.priority === 0 && r.table === 255),
+        'the local rule is listed',
+      );
     } finally {
       await h.close();
     }
@@ -72,7 +75,11 @@ describeInNamespace('handles and namespaces', (ns, another) => {
 
   it('rejects bad namespace names before opening any file', async function () {
     for (const netns of ['', 'a/b', '..', '.', '../etc']) {
-      await assert.rejects(open({ netns }), (e: unknown) => e instanceof ValidationError && e.field === 'netns', `netns ${JSON.stringify(netns)}`);
+      await assert.rejects(
+        open({ netns }),
+        (e: unknown) => e instanceof ValidationError && e.field === 'netns',
+        `netns ${JSON.stringify(netns)}`,
+      );
     }
     await assert.rejects(open({ netns: ns().name, pid: 1 }), ValidationError);
     await assert.rejects(open({ pid: -1 }), ValidationError);
@@ -122,9 +129,19 @@ describeInNamespace('handles and namespaces', (ns, another) => {
       await h.close();
     }
     assert.ok(threads() <= before + 1, `threads grew from ${before} to ${threads()}`);
-    const prefs = (n: typeof a) => n.ipJson<Array<{ priority: number }>>('rule show').filter((r) => r.priority >= 500 && r.priority < 540).map((r) => r.priority);
-    assert.deepEqual(prefs(a), Array.from({ length: 20 }, (_, k) => 501 + 2 * k));
-    assert.deepEqual(prefs(b), Array.from({ length: 20 }, (_, k) => 500 + 2 * k));
+    const prefs = (n: typeof a) =>
+      n
+        .ipJson<Array<{ priority: number }>>('rule show')
+        .filter((r) => r.priority >= 500 && r.priority < 540)
+        .map((r) => r.priority);
+    assert.deepEqual(
+      prefs(a),
+      Array.from({ length: 20 }, (_, k) => 501 + 2 * k),
+    );
+    assert.deepEqual(
+      prefs(b),
+      Array.from({ length: 20 }, (_, k) => 500 + 2 * k),
+    );
     assert.deepEqual([...threadNamespaces()], [fs.readlinkSync('/proc/self/ns/net')]);
   });
 
@@ -140,13 +157,16 @@ describeInNamespace('handles and namespaces', (ns, another) => {
   it('a process without CAP_SYS_ADMIN is told that entering a namespace needs it', function () {
     if (spawnSync('setpriv', ['--version']).status !== 0) this.skip(); // util-linux's setpriv drops root for the child
     const lib = path.join(__dirname, '..', '..', 'lib');
-    const script = `require(${JSON.stringify(lib)}).open({ netns: ${JSON.stringify(ns().name)} })` +
+    const script =
+      `require(${JSON.stringify(lib)}).open({ netns: ${JSON.stringify(ns().name)} })` +
       '.then((h) => h.close().then(() => console.log("opened")), (e) => console.log(e.code, e.message))';
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8' });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {
+      encoding: 'utf8',
+    });
     assert.match(r.stdout, /^EPERM .*setns.*CAP_SYS_ADMIN/, r.stdout + r.stderr);
   });
 
-  it('looks devices up inside the handle\'s namespace', async function () {
+  it("looks devices up inside the handle's namespace", async function () {
     const h = await ns().handle();
     const [v0] = ns().ipJson<Array<{ ifindex: number; ifname: string; address: string }>>('link show v0');
     // The hardware address too (a DVR router's IPv6 gateway is derived from its fpr- MAC).
@@ -158,7 +178,10 @@ describeInNamespace('handles and namespaces', (ns, another) => {
     assert.equal((await h.link('v0'))?.address, '02:00:00:00:00:5a');
     assert.equal(await h.link('nosuchdev'), undefined);
     // The host's devices are not visible from here (the namespace has lo, v0, v1 only).
-    const links = ns().ipJson<Array<{ ifname: string }>>('link show').map((l) => l.ifname).sort();
+    const links = ns()
+      .ipJson<Array<{ ifname: string }>>('link show')
+      .map((l) => l.ifname)
+      .sort();
     assert.deepEqual(links, ['lo', 'v0', 'v1']);
   });
 });

@@ -33,7 +33,13 @@ describeInNamespace('a batch reads every spec once, up front', (ns) => {
     const batch = h.batch();
     for (let i = 0; i < 300; i++) {
       const spec: RouteSpec = { dst: `10.72.${i >> 8}.${i & 255}/32`, type: 'blackhole', table: 100 };
-      if (i === 150) Object.defineProperty(spec, 'metric', { enumerable: true, get: () => { throw new Error('boom'); } });
+      if (i === 150)
+        Object.defineProperty(spec, 'metric', {
+          enumerable: true,
+          get: () => {
+            throw new Error('boom');
+          },
+        });
       batch.routes.add(spec);
     }
     const results = await batch.commit();
@@ -73,7 +79,8 @@ describeInNamespace('a batch reads every spec once, up front', (ns) => {
     this.timeout(120_000);
     const h = await ns().handle();
     const batch = h.batch();
-    for (let i = 0; i < 100_000; i++) batch.routes.add({ dst: `10.${80 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 100 });
+    for (let i = 0; i < 100_000; i++)
+      batch.routes.add({ dst: `10.${80 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 100 });
     batch.routes.add({ dst: '10.99.0.0/16', type: 'toString' as never }); // stop mode then sends nothing at all
     let turns = 0;
     let going = true;
@@ -98,7 +105,10 @@ describeInNamespace('reconcile deletes only what its scope names', (ns) => {
     const h = await ns().handle();
     await h.rules.reconcile({ family: 4 }, []);
     const left = ns().ipJson<Array<{ priority: number }>>('-4 rule show');
-    assert.deepEqual(left.map((r) => r.priority), [0]);
+    assert.deepEqual(
+      left.map((r) => r.priority),
+      [0],
+    );
     await h.rules.reconcile({ family: 4, priority: 0 }, []);
     assert.deepEqual(ns().ipJson('-4 rule show'), []);
   });
@@ -122,7 +132,10 @@ for seq in range(1, 400):
     assert.equal(r.status, 0, r.stderr);
     await assert.rejects(h.rules.delete({ priority: 999, from: '10.9.9.9' }), (e: unknown) => (e as { code?: string }).code === 'ENOENT');
     const rules = await h.rules.list({ family: 4 });
-    assert.deepEqual(rules.map((x) => x.priority), [0, 32766, 32767]);
+    assert.deepEqual(
+      rules.map((x) => x.priority),
+      [0, 32766, 32767],
+    );
   });
 });
 
@@ -146,11 +159,15 @@ describeInNamespace('a device deleted and made again under its name is found aga
     const h = await ns().handle();
     await h.routes.add({ dst: '10.76.0.0/16', dev: 'v0' });
     remake();
-    const results = await h.batch()
+    const results = await h
+      .batch()
       .routes.add({ dst: '10.78.0.0/16', dev: 'v0' })
       .routes.add({ dst: '10.79.0.0/16', type: 'blackhole' })
       .commit();
-    assert.deepEqual(results.map((r) => r.status), ['done', 'done']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['done', 'done'],
+    );
     assert.match(ns().ip('route show 10.78.0.0/16'), /dev v0/);
   });
 });

@@ -27,10 +27,19 @@ describeInNamespace('reconcile', (ns) => {
     const owns = (route: { dst: string }) => route.dst.endsWith('/32');
     const result = await h.routes.reconcile({ protocol: 'static', dev: 'fpr-x' }, [fip(2)], { owns });
     assert.deepEqual([result.added.length, result.removed.length, result.unchanged.length], [1, 1, 0]);
-    const left = n.ipJson<Array<{ dst: string }>>('route show dev fpr-x proto static').map((r) => r.dst).sort();
+    const left = n
+      .ipJson<Array<{ dst: string }>>('route show dev fpr-x proto static')
+      .map((r) => r.dst)
+      .sort();
     assert.deepEqual(left, ['198.51.0.0/16', '198.51.100.2']);
-    await assert.rejects(h.routes.reconcile({ table: 7 }, [], { owns: 'x' } as never), (e: unknown) => e instanceof ValidationError && e.field === 'owns');
-    await assert.rejects(h.rules.reconcile({ priority: [100, 200] }, [], { bogus: 1 } as never), (e: unknown) => e instanceof ValidationError && e.field === 'bogus');
+    await assert.rejects(
+      h.routes.reconcile({ table: 7 }, [], { owns: 'x' } as never),
+      (e: unknown) => e instanceof ValidationError && e.field === 'owns',
+    );
+    await assert.rejects(
+      h.rules.reconcile({ priority: [100, 200] }, [], { bogus: 1 } as never),
+      (e: unknown) => e instanceof ValidationError && e.field === 'bogus',
+    );
   });
 
   it('routes: adds the missing, removes the stale, leaves the rest and everything outside the scope', async () => {
@@ -45,11 +54,18 @@ describeInNamespace('reconcile', (ns) => {
     const scope = { protocol: 'static', dev: 'fpr-x' } as const;
     const result = await h.routes.reconcile(scope, [fip(2), fip(3), fip(4), fip(5), fip(4)]);
     assert.deepEqual(result.added.map((r) => r.dst).sort(), ['198.51.100.4/32', '198.51.100.5/32']);
-    assert.deepEqual(result.removed.map((r) => r.dst), ['198.51.100.1/32']);
+    assert.deepEqual(
+      result.removed.map((r) => r.dst),
+      ['198.51.100.1/32'],
+    );
     assert.deepEqual(result.unchanged.map((r) => r.dst).sort(), ['198.51.100.2/32', '198.51.100.3/32']);
     assert.deepEqual(result.failures, []);
-    assert.deepEqual(ipRoutes(n, 4, 'proto static dev fpr-x').map((r) => r.dst).sort(),
-      ['198.51.100.2/32', '198.51.100.3/32', '198.51.100.4/32', '198.51.100.5/32']);
+    assert.deepEqual(
+      ipRoutes(n, 4, 'proto static dev fpr-x')
+        .map((r) => r.dst)
+        .sort(),
+      ['198.51.100.2/32', '198.51.100.3/32', '198.51.100.4/32', '198.51.100.5/32'],
+    );
     assert.equal(outside(), before);
     // A changed gateway is a different route: the old one goes, the new one comes.
     const moved = await h.routes.reconcile(scope, [fip(2), fip(3), fip(4), { ...fip(5), via: '169.254.106.116', onlink: true }]);
@@ -63,8 +79,10 @@ describeInNamespace('reconcile', (ns) => {
     const n = fipNamespace(ns());
     const h = await n.handle();
     const before = n.ip('route show table all');
-    await assert.rejects(h.routes.reconcile({ protocol: 'static', dev: 'fpr-x' }, [fip(1), { ...fip(2), protocol: 'boot' }]),
-      (e: unknown) => e instanceof ValidationError && e.field === 'desired[1].protocol');
+    await assert.rejects(
+      h.routes.reconcile({ protocol: 'static', dev: 'fpr-x' }, [fip(1), { ...fip(2), protocol: 'boot' }]),
+      (e: unknown) => e instanceof ValidationError && e.field === 'desired[1].protocol',
+    );
     await assert.rejects(h.routes.reconcile({ table: 'all' }, []), ValidationError);
     assert.equal(n.ip('route show table all'), before);
   });
@@ -73,7 +91,10 @@ describeInNamespace('reconcile', (ns) => {
     const n = fipNamespace(ns());
     n.ip('-6 addr add 2001:db8::5/64 dev v0 nodad');
     const h = await n.handle();
-    const desired: RouteSpec[] = [{ dst: '2001:db8:70::/48', via: '2001:db8::1' }, { dst: '2001:db8:71::/48', via: '2001:db8::1', metric: 7 }];
+    const desired: RouteSpec[] = [
+      { dst: '2001:db8:70::/48', via: '2001:db8::1' },
+      { dst: '2001:db8:71::/48', via: '2001:db8::1', metric: 7 },
+    ];
     const first = await h.routes.reconcile({ family: 6, protocol: 'boot' }, desired);
     assert.equal(first.added.length, 2);
     const second = await h.routes.reconcile({ family: 6, protocol: 'boot' }, desired);
@@ -89,11 +110,16 @@ describeInNamespace('reconcile', (ns) => {
     const first = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, desired);
     assert.equal(first.added.length, 1);
     const [listed] = ipRoutes(n, 4, 'proto static') as Array<{ nexthops?: Array<{ dev: string }> }>;
-    assert.deepEqual(listed.nexthops?.map((hop) => hop.dev), ['v0', 'v0']);
+    assert.deepEqual(
+      listed.nexthops?.map((hop) => hop.dev),
+      ['v0', 'v0'],
+    );
     const second = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, desired);
     assert.deepEqual([second.added, second.removed, second.unchanged.length], [[], [], 1]);
     // One path fewer is another route: replaced.
-    const third = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, [{ ...desired[0], nexthops: [{ via: '10.1.0.4' }] }]);
+    const third = await h.routes.reconcile({ family: 4, table: 'main', protocol: 'static' }, [
+      { ...desired[0], nexthops: [{ via: '10.1.0.4' }] },
+    ]);
     assert.deepEqual([third.added.length, third.removed.length], [1, 1]);
   });
 
@@ -110,9 +136,18 @@ describeInNamespace('reconcile', (ns) => {
       { from: '10.0.0.9', table: 16, priority: 32771 },
     ];
     const result = await h.rules.reconcile(scope, desired);
-    assert.deepEqual(result.removed.map((r) => r.priority), [32768]);
-    assert.deepEqual(result.added.map((r) => r.priority), [32771]);
-    assert.deepEqual(result.unchanged.map((r) => r.priority), [32769]);
+    assert.deepEqual(
+      result.removed.map((r) => r.priority),
+      [32768],
+    );
+    assert.deepEqual(
+      result.added.map((r) => r.priority),
+      [32771],
+    );
+    assert.deepEqual(
+      result.unchanged.map((r) => r.priority),
+      [32769],
+    );
     const prefs = ipRules(n, 4).map((r) => r.priority);
     assert.deepEqual(prefs, [0, 100, 32766, 32767, 32769, 32770, 32771]);
     const again = await h.rules.reconcile(scope, desired);

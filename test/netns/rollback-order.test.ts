@@ -63,8 +63,8 @@ describeInNamespace('rollback restores the exact order of aliases and of rules s
       }
       batch.routes.delete({ dst: '10.99.0.0/16', table: 100 }); // ESRCH: the batch rolls back
       const results = await batch.commit({ onError: 'rollback' });
-      assert.ok(!results.some((r) => r.status === 'rollback-failed'), `batch ${n} (steps ${picked}): ${JSON.stringify(results)}`);
-      assert.equal(dumps(scratch), before, `batch ${n} (steps ${picked}) did not restore the kernel exactly`);
+      assert.ok(!results.some((r) => r.status === 'rollback-failed'), `batch ${n} (steps ${picked.join(',')}): ${JSON.stringify(results)}`);
+      assert.equal(dumps(scratch), before, `batch ${n} (steps ${picked.join(',')}) did not restore the kernel exactly`);
     }
   });
 });

@@ -92,10 +92,13 @@ describeInNamespace('routes: get', (ns) => {
     const h = await n.handle();
     await rejectsWith(h.routes.get('8.8.8.8', { from: '10.0.0.5', iif: 'qr-x' }), 'EHOSTUNREACH', (e) => {
       assert.match(e.message, /forwarding/);
-      assert.match(e.hint ?? '', /forwarding enabled on qr-x/);
+      assert.match(e.hint ?? '', /arriving on qr-x needs forwarding/);
     });
     await assert.rejects(h.routes.get('8.8.8.8', { iif: 'qr-x' }), (e: unknown) => e instanceof ValidationError && e.field === 'from');
-    await assert.rejects(h.routes.get('8.8.8.8', { iif: 'nope', from: '10.0.0.5' }), (e: unknown) => e instanceof ValidationError && e.field === 'iif');
+    await assert.rejects(
+      h.routes.get('8.8.8.8', { iif: 'nope', from: '10.0.0.5' }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'iif',
+    );
   });
 
   it('takes the whole TOS byte in a lookup (ECN bits, IPv6 traffic class), as rules on tos match it', async () => {
@@ -114,7 +117,10 @@ describeInNamespace('routes: get', (ns) => {
     assert.deepEqual(picked(v6), picked(ipRouteGet(n, 6, '2001:db8:60::1 tos 0x11')));
     await rejectsWith(h.routes.get('2001:db8:60::1'), 'ENETUNREACH');
     // A route's own TOS stays restricted, and the refusal says the kernel would refuse it too.
-    for (const spec of [{ dst: '10.51.0.0/16', dev: 'v0', tos: 0x13 }, { dst: '2001:db8:61::/48', dev: 'v0', tos: 0x10 }]) {
+    for (const spec of [
+      { dst: '10.51.0.0/16', dev: 'v0', tos: 0x13 },
+      { dst: '2001:db8:61::/48', dev: 'v0', tos: 0x10 },
+    ]) {
       await assert.rejects(h.routes.add(spec), (e: unknown) => e instanceof ValidationError && e.field === 'tos' && e.kernelRefuses);
     }
   });
@@ -144,6 +150,9 @@ describeInNamespace('routes: get', (ns) => {
     assert.deepEqual([inTable.dst, inTable.via], ['10.9.1.0/24', '10.1.0.4']);
     assert.equal((await h.routes.get('10.9.200.1', { table: 40 })).via, '10.1.0.3');
     await rejectsWith(h.routes.get('10.10.0.1', { table: 40 }), 'ENETUNREACH');
-    await assert.rejects(h.routes.get('10.9.1.1', { table: 40, mark: 7 }), (e: unknown) => e instanceof ValidationError && e.field === 'mark');
+    await assert.rejects(
+      h.routes.get('10.9.1.1', { table: 40, mark: 7 }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'mark',
+    );
   });
 });

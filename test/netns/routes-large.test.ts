@@ -27,7 +27,10 @@ describeInNamespace('routes: a 100k-route table', (ns) => {
       assert.equal(routes[i].table, 100);
     }
     // The main table is unaffected and listed on its own.
-    assert.deepEqual((await h.routes.list({ family: 4 })).map((x) => x.dst), ['10.255.0.0/24']);
+    assert.deepEqual(
+      (await h.routes.list({ family: 4 })).map((x) => x.dst),
+      ['10.255.0.0/24'],
+    );
     assert.equal(await h.routes.flush({ table: 100 }), COUNT);
     assert.equal(n.ip('route show table 100').trim(), '');
   });

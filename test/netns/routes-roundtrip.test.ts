@@ -11,21 +11,83 @@ import { comparable, ipAllRoutes } from '../helpers/route-witness';
 // One spec per kind of route, with the fields nlroute must report back for it.
 const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
   ['gateway', { dst: '10.9.0.0/16', via: '10.1.0.2' }, { via: '10.1.0.2', dev: 'v0', protocol: 3, scope: 0 }],
-  ['device, metric, table > 255, protocol name', { dst: '10.160.0.0/16', dev: 'v0', metric: 100, protocol: 'static', table: 1000 },
-    { dev: 'v0', metric: 100, protocol: 4, table: 1000, scope: 253 }],
+  [
+    'device, metric, table > 255, protocol name',
+    { dst: '10.160.0.0/16', dev: 'v0', metric: 100, protocol: 'static', table: 1000 },
+    { dev: 'v0', metric: 100, protocol: 4, table: 1000, scope: 253 },
+  ],
   ['preferred source (the seed)', { dst: '10.3.0.0/16', via: '10.1.0.2', src: '10.1.0.1' }, { src: '10.1.0.1' }],
-  ['tos and onlink', { dst: '10.4.0.0/24', via: '10.77.0.1', dev: 'v0', onlink: true, tos: 0x10 }, { tos: 0x10, onlink: true, via: '10.77.0.1' }],
+  [
+    'tos and onlink',
+    { dst: '10.4.0.0/24', via: '10.77.0.1', dev: 'v0', onlink: true, tos: 0x10 },
+    { tos: 0x10, onlink: true, via: '10.77.0.1' },
+  ],
   ['realms', { dst: '10.5.0.0/16', via: '10.1.0.2', realms: '3/4' }, { realms: 0x30004 }],
   ['via inet6', { dst: '10.6.0.0/16', via: '2001:db8::1', dev: 'v0' }, { via: '2001:db8::1' }],
   ['scope name', { dst: '10.7.0.0/16', dev: 'v0', scope: 'host' }, { scope: 254 }],
-  ['multipath with weights', { dst: '10.8.0.0/16', nexthops: [{ via: '10.1.0.2', dev: 'v0' }, { via: '10.2.0.2', dev: 'v1', weight: 3 }] },
-    { nexthops: [{ weight: 1, via: '10.1.0.2', dev: 'v0' }, { weight: 3, via: '10.2.0.2', dev: 'v1' }] }],
-  ['metrics', {
-    dst: '10.10.0.0/16', via: '10.1.0.2',
-    metrics: { mtu: 1400, advmss: 1360, window: 9, rtt: 80, rttvar: 40, ssthresh: 6, cwnd: 7, initcwnd: 3, initrwnd: 4,
-      reordering: 3, hoplimit: 5, features: 'ecn', quickack: true, congctl: 'cubic', rtoMin: 30, fastopenNoCookie: true, lock: ['mtu'] },
-  }, { metrics: { mtu: 1400, advmss: 1360, window: 9, rtt: 80, rttvar: 40, ssthresh: 6, cwnd: 7, initcwnd: 3, initrwnd: 4,
-    reordering: 3, hoplimit: 5, features: 'ecn', quickack: true, congctl: 'cubic', rtoMin: 30, fastopenNoCookie: true, lock: ['mtu', 'rtoMin'] } }],
+  [
+    'multipath with weights',
+    {
+      dst: '10.8.0.0/16',
+      nexthops: [
+        { via: '10.1.0.2', dev: 'v0' },
+        { via: '10.2.0.2', dev: 'v1', weight: 3 },
+      ],
+    },
+    {
+      nexthops: [
+        { weight: 1, via: '10.1.0.2', dev: 'v0' },
+        { weight: 3, via: '10.2.0.2', dev: 'v1' },
+      ],
+    },
+  ],
+  [
+    'metrics',
+    {
+      dst: '10.10.0.0/16',
+      via: '10.1.0.2',
+      metrics: {
+        mtu: 1400,
+        advmss: 1360,
+        window: 9,
+        rtt: 80,
+        rttvar: 40,
+        ssthresh: 6,
+        cwnd: 7,
+        initcwnd: 3,
+        initrwnd: 4,
+        reordering: 3,
+        hoplimit: 5,
+        features: 'ecn',
+        quickack: true,
+        congctl: 'cubic',
+        rtoMin: 30,
+        fastopenNoCookie: true,
+        lock: ['mtu'],
+      },
+    },
+    {
+      metrics: {
+        mtu: 1400,
+        advmss: 1360,
+        window: 9,
+        rtt: 80,
+        rttvar: 40,
+        ssthresh: 6,
+        cwnd: 7,
+        initcwnd: 3,
+        initrwnd: 4,
+        reordering: 3,
+        hoplimit: 5,
+        features: 'ecn',
+        quickack: true,
+        congctl: 'cubic',
+        rtoMin: 30,
+        fastopenNoCookie: true,
+        lock: ['mtu', 'rtoMin'],
+      },
+    },
+  ],
   ['default route in a table', { dst: 'default', via: '10.1.0.2', table: 16 }, { dst: 'default', table: 16 }],
   ['unreachable', { type: 'unreachable', dst: '10.11.0.0/16', table: 5 }, { type: 'unreachable', table: 5 }],
   ['prohibit', { type: 'prohibit', dst: '10.12.0.0/16' }, { type: 'prohibit' }],
@@ -35,11 +97,33 @@ const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
   ['broadcast', { type: 'broadcast', dst: '10.15.0.255', dev: 'v0' }, { type: 'broadcast', table: 255, scope: 253 }],
   ['anycast', { type: 'anycast', dst: '10.16.0.0/16', dev: 'v0' }, { type: 'anycast', table: 255, scope: 253 }],
   ['multicast', { type: 'multicast', dst: '224.1.0.0/16', dev: 'v0' }, { type: 'multicast', scope: 253 }],
-  ['IPv6 gateway and metric', { dst: '2001:db8:70::/48', via: '2001:db8::1', metric: 512 }, { via: '2001:db8::1', metric: 512, pref: 'medium' }],
-  ['IPv6 source prefix', { dst: '2001:db8:a::/48', from: '2001:db8:b::/48', via: '2001:db8::1' }, { from: '2001:db8:b::/48', metric: 1024 }],
+  [
+    'IPv6 gateway and metric',
+    { dst: '2001:db8:70::/48', via: '2001:db8::1', metric: 512 },
+    { via: '2001:db8::1', metric: 512, pref: 'medium' },
+  ],
+  [
+    'IPv6 source prefix',
+    { dst: '2001:db8:a::/48', from: '2001:db8:b::/48', via: '2001:db8::1' },
+    { from: '2001:db8:b::/48', metric: 1024 },
+  ],
   ['IPv6 pref and expires', { dst: '2001:db8:9::/48', dev: 'v0', pref: 'high', expires: 300 }, { pref: 'high' }],
-  ['IPv6 multipath', { dst: '2001:db8:71::/48', nexthops: [{ via: '2001:db8::1', dev: 'v0' }, { via: '2001:db8::2', dev: 'v0' }] },
-    { nexthops: [{ weight: 1, via: '2001:db8::1', dev: 'v0' }, { weight: 1, via: '2001:db8::2', dev: 'v0' }] }],
+  [
+    'IPv6 multipath',
+    {
+      dst: '2001:db8:71::/48',
+      nexthops: [
+        { via: '2001:db8::1', dev: 'v0' },
+        { via: '2001:db8::2', dev: 'v0' },
+      ],
+    },
+    {
+      nexthops: [
+        { weight: 1, via: '2001:db8::1', dev: 'v0' },
+        { weight: 1, via: '2001:db8::2', dev: 'v0' },
+      ],
+    },
+  ],
   ['IPv6 blackhole', { type: 'blackhole', dst: '2001:db8:72::/48' }, { type: 'blackhole' }],
   ['IPv6 default in a table', { dst: 'default', family: 6, via: '2001:db8::1', table: 300 }, { dst: 'default', table: 300 }],
 ];
@@ -48,7 +132,7 @@ describeInNamespace('routes: every type and attribute, both ways', (ns) => {
   it('what nlroute adds, nlroute and `ip -j route show table all` read back identically', async () => {
     const h = await ns().withTestAddresses().handle();
     for (const [what, spec] of SPECS) {
-      await h.routes.add(spec).catch((e) => assert.fail(`${what}: ${e.message}`));
+      await h.routes.add(spec).catch((e: Error) => assert.fail(`${what}: ${e.message}`));
     }
     const ours = await h.routes.list({ table: 'all' });
     assert.deepEqual(comparable(ours), comparable(ipAllRoutes(ns())));
@@ -100,7 +184,10 @@ describeInNamespace('routes: every type and attribute, both ways', (ns) => {
       const left = comparable(await ours());
       assert.deepEqual(left, comparable(mine.slice(i + 1)), `after deleting ${JSON.stringify(route)}`);
     }
-    assert.deepEqual(ipAllRoutes(ns()).filter((r) => r.protocol !== KERNEL), []);
+    assert.deepEqual(
+      ipAllRoutes(ns()).filter((r) => r.protocol !== KERNEL),
+      [],
+    );
   });
 });
 

@@ -50,7 +50,10 @@ describeInNamespace('routes: IPv4 add, replace, change, append, prepend, test', 
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2' });
     assert.equal(await h.routes.test({ dst: '10.9.0.0/16', via: '10.1.0.3' }), true);
     assert.equal(await h.routes.test({ dst: '10.10.0.0/16', via: '10.1.0.3' }), false);
-    assert.deepEqual(ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst), ['10.9.0.0/16']);
+    assert.deepEqual(
+      ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst),
+      ['10.9.0.0/16'],
+    );
     await assert.rejects(h.routes.test({ dst: '2001:db8:1::/48', via: '2001:db8::1' }), ValidationError);
   });
 });
@@ -61,8 +64,14 @@ describeInNamespace('routes: IPv6 append, replace and multipath siblings', (ns) 
     await h.routes.add({ dst: '2001:db8:70::/48', via: '2001:db8::1' });
     await h.routes.append({ dst: '2001:db8:70::/48', via: '2001:db8::2' });
     const [route] = await h.routes.list({ dst: '2001:db8:70::/48' });
-    assert.deepEqual(route.nexthops?.map((n) => n.via), ['2001:db8::1', '2001:db8::2']);
-    assert.deepEqual(ipRoutes(ns(), 6, '2001:db8:70::/48')[0].nexthops?.map((n) => n.via), ['2001:db8::1', '2001:db8::2']);
+    assert.deepEqual(
+      route.nexthops?.map((n) => n.via),
+      ['2001:db8::1', '2001:db8::2'],
+    );
+    assert.deepEqual(
+      ipRoutes(ns(), 6, '2001:db8:70::/48')[0].nexthops?.map((n) => n.via),
+      ['2001:db8::1', '2001:db8::2'],
+    );
     await rejectsWith(h.routes.add({ dst: '2001:db8:70::/48', via: '2001:db8::3' }), 'EEXIST');
     await h.routes.replace({ dst: '2001:db8:70::/48', via: '2001:db8::3' });
     assert.deepEqual(vias(await h.routes.list({ dst: '2001:db8:70::/48' })), ['2001:db8::3']);
@@ -72,7 +81,10 @@ describeInNamespace('routes: IPv6 append, replace and multipath siblings', (ns) 
     const h = await ns().withTestAddresses().handle();
     await h.routes.add({ dst: '2001:db8:70::/48', nexthops: [1, 2, 3].map((i) => ({ via: `2001:db8::${i}`, dev: 'v0' })) });
     await h.routes.delete({ dst: '2001:db8:70::/48', via: '2001:db8::2' });
-    assert.deepEqual((await h.routes.list({ dst: '2001:db8:70::/48' }))[0].nexthops?.map((n) => n.via), ['2001:db8::1', '2001:db8::3']);
+    assert.deepEqual(
+      (await h.routes.list({ dst: '2001:db8:70::/48' }))[0].nexthops?.map((n) => n.via),
+      ['2001:db8::1', '2001:db8::3'],
+    );
     await h.routes.delete({ dst: '2001:db8:70::/48' });
     assert.deepEqual(await h.routes.list({ dst: '2001:db8:70::/48' }), []);
     // IPv6 ignores the type when deleting, as ip does.
@@ -88,7 +100,10 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
     await h.routes.add({ dst: '10.9.0.0/16', dev: 'v0', metric: 3 }); // scope link
     await h.routes.add({ dst: '10.9.0.0/16', via: '10.1.0.2', metric: 5 });
     await h.routes.delete({ dst: '10.9.0.0/16' });
-    assert.deepEqual((await h.routes.list({ dst: '10.9.0.0/16' })).map((r) => r.metric), [5]);
+    assert.deepEqual(
+      (await h.routes.list({ dst: '10.9.0.0/16' })).map((r) => r.metric),
+      [5],
+    );
     await rejectsWith(h.routes.delete({ dst: '10.9.0.0/16', via: '10.1.0.3' }), 'ESRCH');
     await rejectsWith(h.routes.delete({ dst: '10.9.0.0/16', metric: 5, protocol: 'static' }), 'ESRCH');
     await h.routes.delete({ dst: '10.9.0.0/16', via: '10.1.0.2', metric: 5, protocol: 'boot' });
@@ -111,7 +126,10 @@ describeInNamespace('routes: delete matching and flush', (ns) => {
     assert.equal(await h.routes.flush({ table: 100 }), 50);
     assert.deepEqual(ipRoutes(ns(), 4, 'table 100'), []);
     assert.equal(await h.routes.flush({ protocol: 'static' }), 20);
-    assert.deepEqual(ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst), ['10.102.0.0/24']);
+    assert.deepEqual(
+      ipRoutes(ns(), 4, 'proto boot').map((r) => r.dst),
+      ['10.102.0.0/24'],
+    );
     assert.equal(await h.routes.flush({ table: 100 }), 0);
     await assert.rejects((h.routes.flush as (f?: object) => Promise<number>)(), ValidationError);
   });
@@ -150,7 +168,9 @@ describeInNamespace('routes: list filters', (ns) => {
     assert.ok(all.some((r) => r.table === 255) && all.some((r) => r.table === 40));
     assert.deepEqual(await h.routes.list({ table: 4242 }), []); // never created: no routes
     // ...unless asked to tell "never created" from "empty", as `ip route show table N` does
-    await rejectsWith(h.routes.list({ family: 4, table: 4242, missingTable: 'error' }), 'ENOENT', (e) => assert.match(e.extack ?? '', /does not exist/));
+    await rejectsWith(h.routes.list({ family: 4, table: 4242, missingTable: 'error' }), 'ENOENT', (e) =>
+      assert.match(e.extack ?? '', /does not exist/),
+    );
     await rejectsWith(h.routes.list({ family: 6, table: 4242, missingTable: 'error' }), 'ENOENT');
     assert.deepEqual(dsts(await h.routes.list({ table: 40, missingTable: 'error' })), ['10.40.0.0/16']);
   });

@@ -37,17 +37,30 @@ const CASES: Case[] = [
   { ip: 'pref 119 table main suppress_ifgroup 5', spec: { priority: 119, table: 'main', suppressIfgroup: 5 } },
   { ip: 'pref 120 uidrange 1000-2000 table 5', spec: { priority: 120, uidrange: '1000-2000', table: 5 } },
   { ip: 'pref 121 ipproto tcp table 5', spec: { priority: 121, ipproto: 'tcp', table: 5 } },
-  { ip: 'pref 122 ipproto 17 sport 1000-2000 dport 53 table 5', spec: { priority: 122, ipproto: 17, sport: [1000, 2000], dport: 53, table: 5 } },
+  {
+    ip: 'pref 122 ipproto 17 sport 1000-2000 dport 53 table 5',
+    spec: { priority: 122, ipproto: 17, sport: [1000, 2000], dport: 53, table: 5 },
+  },
   { ip: 'pref 123 l3mdev', spec: { priority: 123, l3mdev: true } },
   { ip: 'pref 124 protocol static table 5', spec: { priority: 124, protocol: 'static', table: 5 } },
   { ip: 'pref 125 realms 3/4 table 5', spec: { priority: 125, realms: '3/4', table: 5 } },
   { ip: 'pref 126 tun_id 99 table 5', spec: { priority: 126, tunId: 99n, table: 5 } },
   { ip: 'pref 127 from 10.0.0.1/24 table 5', spec: { priority: 127, from: '10.0.0.1/24', table: 5 } },
-  { ip: 'pref 128 from 10.3.0.0/16 to 10.4.0.0/16 fwmark 0x1/0x3 iif v0 oif v1 table 77', spec: { priority: 128, from: '10.3.0.0/16', to: '10.4.0.0/16', fwmark: 1, fwmask: 3, iif: 'v0', oif: 'v1', table: 77 } },
-  { ip: 'pref 129 from 193.233.7.83 nat 192.203.80.144 table 1', spec: { priority: 129, from: '193.233.7.83', nat: '192.203.80.144', table: 1 } },
+  {
+    ip: 'pref 128 from 10.3.0.0/16 to 10.4.0.0/16 fwmark 0x1/0x3 iif v0 oif v1 table 77',
+    spec: { priority: 128, from: '10.3.0.0/16', to: '10.4.0.0/16', fwmark: 1, fwmask: 3, iif: 'v0', oif: 'v1', table: 77 },
+  },
+  {
+    ip: 'pref 129 from 193.233.7.83 nat 192.203.80.144 table 1',
+    spec: { priority: 129, from: '193.233.7.83', nat: '192.203.80.144', table: 1 },
+  },
   { ip: 'pref 130 from 10.0.0.5 lookup 16', spec: { priority: 130, from: '10.0.0.5', table: 16 } },
   { ip: '-6 pref 200 from 2001:db8::/32 table 100', spec: { priority: 200, from: '2001:db8::/32', table: 100 }, family: 6 },
-  { ip: '-6 pref 201 to 2001:db8:1::/48 fwmark 7 table 100', spec: { priority: 201, to: '2001:db8:1::/48', fwmark: 7, table: 100 }, family: 6 },
+  {
+    ip: '-6 pref 201 to 2001:db8:1::/48 fwmark 7 table 100',
+    spec: { priority: 201, to: '2001:db8:1::/48', fwmark: 7, table: 100 },
+    family: 6,
+  },
   { ip: '-6 pref 202 iif v0 table main', spec: { family: 6, priority: 202, iif: 'v0', table: 'main' }, family: 6 },
   { ip: '-6 pref 203 blackhole', spec: { family: 6, priority: 203, action: 'blackhole' }, family: 6 },
 ];
@@ -59,7 +72,7 @@ describeInNamespace('rules round-trip with iproute2 as the witness', (ns) => {
       const priority = Number(c.spec.priority ?? c.spec.pref);
       const h = await ns().handle();
       process.removeAllListeners('warning'); // `nat` warns; the warning is not under test here
-      const atPriority = async () => (await h.rules.list({ family, priority }));
+      const atPriority = async () => await h.rules.list({ family, priority });
 
       await h.rules.add(c.spec);
       const listed = await atPriority();

@@ -15,12 +15,22 @@ describe('FIP storm', function () {
 
   for (const profile of ['smoke', 'dual-stack']) {
     it(`runs every phase of the ${profile} profile, checked, and cleans up`, function () {
-      const namespaces = () => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith('storm-'));
+      const namespaces = () =>
+        spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter((l) => l.startsWith('storm-'));
       const before = namespaces();
       const script = path.join(__dirname, '..', '..', 'scripts', 'dvr-storm.js');
       const r = spawnSync(process.execPath, [script, profile, '--seed', '7'], { encoding: 'utf8', timeout: 300_000 });
       assert.equal(r.status, 0, r.stderr);
-      for (const phase of ['associate burst', 'disassociate burst', 'churn', 'resync, 10% drift', 'resync after field faults', 'router teardown']) {
+      for (const phase of [
+        'associate burst',
+        'disassociate burst',
+        'churn',
+        'resync, 10% drift',
+        'resync after field faults',
+        'router teardown',
+      ]) {
         assert.match(r.stdout, new RegExp(`\\| ${phase}`));
       }
       assert.match(r.stdout, /a second resync changed nothing/);

@@ -61,9 +61,18 @@ describe('cli: help', () => {
   it('-h lists every option the parser takes', async () => {
     const help = (await run(['-h'])).stderr;
     const options: Array<[string, string[]]> = [
-      ['-4', ['-4']], ['-6', ['-6']], ['-f[amily]', ['-f', 'inet6']], ['-n[etns]', ['-n', 'x']], ['-j[son]', ['-j']],
-      ['-p[retty]', ['-p']], ['-d[etails]', ['-d']], ['-N[umeric]', ['-N']], ['-b[atch]', ['-b', 'f']],
-      ['-force', ['-force']], ['-h[elp]', ['-h']], ['-V[ersion]', ['-V']],
+      ['-4', ['-4']],
+      ['-6', ['-6']],
+      ['-f[amily]', ['-f', 'inet6']],
+      ['-n[etns]', ['-n', 'x']],
+      ['-j[son]', ['-j']],
+      ['-p[retty]', ['-p']],
+      ['-d[etails]', ['-d']],
+      ['-N[umeric]', ['-N']],
+      ['-b[atch]', ['-b', 'f']],
+      ['-force', ['-force']],
+      ['-h[elp]', ['-h']],
+      ['-V[ersion]', ['-V']],
     ];
     for (const [listed, argv] of options) {
       assert.ok(help.includes(listed), `-h lists ${listed}`);

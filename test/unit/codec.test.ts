@@ -12,26 +12,48 @@ const CREATE_EXCL = 0x400 | 0x200;
 describe('wire codec: rules', () => {
   it('encodes `ip rule add from 10.1.0.0/24 table 100` byte for byte', () => {
     const bytes = codec.encodeRule('add', REQUEST_ACK | CREATE_EXCL, 0, {
-      family: 2, src: '10.1.0.0', srcLen: 24, table: 100, action: 1,
+      family: 2,
+      src: '10.1.0.0',
+      srcLen: 24,
+      table: 100,
+      action: 1,
     });
     assert.deepEqual(bytes, hex('24000000 2000 0506 00000000 00000000 02 00 18 00 64 00 00 01 00000000 0800 0200 0a010000'));
   });
 
   it('encodes the many-selector example, table 1000 going into FRA_TABLE', () => {
     const bytes = codec.encodeRule('add', REQUEST_ACK | CREATE_EXCL, 0, {
-      family: 2, priority: 200, invert: true, src: '10.1.0.0', srcLen: 24, dst: '192.168.0.0', dstLen: 16,
-      tos: 0x10, fwmark: 0x10, fwmask: 0xff, iifname: 'v0', table: 1000, action: 1,
+      family: 2,
+      priority: 200,
+      invert: true,
+      src: '10.1.0.0',
+      srcLen: 24,
+      dst: '192.168.0.0',
+      dstLen: 16,
+      tos: 0x10,
+      fwmark: 0x10,
+      fwmask: 0xff,
+      iifname: 'v0',
+      table: 1000,
+      action: 1,
     });
-    assert.deepEqual(bytes, hex(`54000000 2000 0506 00000000 00000000 02 10 18 10 00 00 00 01 02000000
+    assert.deepEqual(
+      bytes,
+      hex(`54000000 2000 0506 00000000 00000000 02 10 18 10 00 00 00 01 02000000
       0800 0600 c8000000 0800 0200 0a010000 0800 0100 c0a80000 0800 0a00 10000000 0800 1000 ff000000
-      0700 0300 76300000 0800 0f00 e8030000`));
+      0700 0300 76300000 0800 0f00 e8030000`),
+    );
   });
 
   it('encodes deletes with only the fields given (action 0 is the wildcard)', () => {
-    assert.deepEqual(codec.encodeRule('delete', REQUEST_ACK, 0, { family: 2, priority: 200 }),
-      hex('24000000 2100 0500 00000000 00000000 02 00 00 00 00 00 00 00 00000000 0800 0600 c8000000'));
-    assert.deepEqual(codec.encodeRule('delete', REQUEST_ACK, 0, { family: 2, src: '10.1.0.0', srcLen: 24, table: 100 }),
-      hex('24000000 2100 0500 00000000 00000000 02 00 18 00 64 00 00 00 00000000 0800 0200 0a010000'));
+    assert.deepEqual(
+      codec.encodeRule('delete', REQUEST_ACK, 0, { family: 2, priority: 200 }),
+      hex('24000000 2100 0500 00000000 00000000 02 00 00 00 00 00 00 00 00000000 0800 0600 c8000000'),
+    );
+    assert.deepEqual(
+      codec.encodeRule('delete', REQUEST_ACK, 0, { family: 2, src: '10.1.0.0', srcLen: 24, table: 100 }),
+      hex('24000000 2100 0500 00000000 00000000 02 00 18 00 64 00 00 00 00000000 0800 0200 0a010000'),
+    );
   });
 
   it('encodes the dump request `ip -6 rule show` sends', () => {
@@ -40,11 +62,31 @@ describe('wire codec: rules', () => {
 
   it('decodes what it encodes, for every field', () => {
     const record = {
-      family: 10, src: '2001:db8::', srcLen: 32, dst: '2001:db8:1::', dstLen: 48, tos: 0, action: 1,
-      priority: 7, table: 70000, fwmark: 1, fwmask: 3, iifname: 'eth0', oifname: 'eth1', flow: 0x30004,
-      suppressPrefixlen: 0, suppressIfgroup: 5, tunId: 2n ** 63n + 5n, protocol: 4, ipProto: 6,
-      sport: [1, 2] as [number, number], dport: [80, 80] as [number, number], uidRange: [1000, 2000] as [number, number],
-      dscp: 46, flowlabel: 0xabcde, flowlabelMask: 0xfffff,
+      family: 10,
+      src: '2001:db8::',
+      srcLen: 32,
+      dst: '2001:db8:1::',
+      dstLen: 48,
+      tos: 0,
+      action: 1,
+      priority: 7,
+      table: 70000,
+      fwmark: 1,
+      fwmask: 3,
+      iifname: 'eth0',
+      oifname: 'eth1',
+      flow: 0x30004,
+      suppressPrefixlen: 0,
+      suppressIfgroup: 5,
+      tunId: 2n ** 63n + 5n,
+      protocol: 4,
+      ipProto: 6,
+      sport: [1, 2] as [number, number],
+      dport: [80, 80] as [number, number],
+      uidRange: [1000, 2000] as [number, number],
+      dscp: 46,
+      flowlabel: 0xabcde,
+      flowlabelMask: 0xfffff,
     };
     const [decoded] = codec.decodeRules(codec.encodeRule('add', 0, 1, record));
     assert.ok(decoded);
@@ -119,7 +161,11 @@ describe('wire codec: kernel answers', () => {
 
   it('reads an error field that is not 0 or a negative errno as EPROTO, INT32_MIN included', () => {
     for (const wire of [-0x80000000, 5, 0x7fffffff, -4096]) {
-      const msg = Buffer.concat([hex('24000000 0200 0001 05000000 00000000'), Buffer.alloc(4), hex('24000000 2000 0506 05000000 00000000')]);
+      const msg = Buffer.concat([
+        hex('24000000 0200 0001 05000000 00000000'),
+        Buffer.alloc(4),
+        hex('24000000 2000 0506 05000000 00000000'),
+      ]);
       msg.writeInt32LE(wire, 16);
       const status = codec.parseStatus(msg);
       assert.equal(status?.error, 71, `error field ${wire}`); // EPROTO

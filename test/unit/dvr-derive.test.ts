@@ -2,8 +2,17 @@
 import assert from 'node:assert/strict';
 
 import {
-  deviceName, FIP_PRIORITY_END, FIP_PRIORITY_START, ipv4Network, linkLocalFromMac, linkLocalPair, PriorityAllocator,
-  PriorityPoolExhaustedError, routerTable, seededRandom, snatIndex,
+  deviceName,
+  FIP_PRIORITY_END,
+  FIP_PRIORITY_START,
+  ipv4Network,
+  linkLocalFromMac,
+  linkLocalPair,
+  PriorityAllocator,
+  PriorityPoolExhaustedError,
+  routerTable,
+  seededRandom,
+  snatIndex,
 } from '../../lib/dvr';
 import { ValidationError } from '../../lib';
 
@@ -16,7 +25,7 @@ describe('DVR numbers', () => {
     assert.throws(() => linkLocalPair(8192), ValidationError);
   });
 
-  it('derives IPv6 SNAT indexes with Neutron\'s crc32 fold, never below 32768', () => {
+  it("derives IPv6 SNAT indexes with Neutron's crc32 fold, never below 32768", () => {
     // Neutron's own example (dvr_local_router._get_snat_idx).
     assert.equal(snatIndex('2001:db8:1::1/64'), 1043523879);
     // The text hashed is the canonical form, however the caller spelled it.
@@ -46,7 +55,7 @@ describe('DVR numbers', () => {
 });
 
 describe('floating-IP priority allocator', () => {
-  it('hands out random free priorities in range, keeps a key\'s priority, adopts what it finds', () => {
+  it("hands out random free priorities in range, keeps a key's priority, adopts what it finds", () => {
     const a = new PriorityAllocator(seededRandom(7));
     a.adopt('r1/10.0.0.5', 40000);
     assert.equal(a.allocate('r1/10.0.0.5'), 40000);
@@ -67,7 +76,10 @@ describe('floating-IP priority allocator', () => {
     const a = new PriorityAllocator(seededRandom(1));
     const size = FIP_PRIORITY_END - FIP_PRIORITY_START;
     for (let i = 0; i < size; i++) a.allocate(`k${i}`);
-    assert.throws(() => a.allocate('one-more'), (e: unknown) => e instanceof PriorityPoolExhaustedError && /40000/.test(e.message));
+    assert.throws(
+      () => a.allocate('one-more'),
+      (e: unknown) => e instanceof PriorityPoolExhaustedError && /40000/.test(e.message),
+    );
     a.release('k123');
     assert.ok(a.allocate('one-more') >= FIP_PRIORITY_START);
   });

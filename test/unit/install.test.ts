@@ -11,8 +11,19 @@ import * as path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..', '..');
 // What `npm pack` reads, copied so that packing (which builds and compiles) never touches
 // the working tree the other tests run from.
-const PACKED_FROM = ['package.json', 'package-lock.json', 'binding.gyp', 'CMakeLists.txt', 'tsconfig.json', 'README.md',
-  'LICENSE', 'CHANGELOG.md', 'native', 'lib', 'bin'];
+const PACKED_FROM = [
+  'package.json',
+  'package-lock.json',
+  'binding.gyp',
+  'CMakeLists.txt',
+  'tsconfig.json',
+  'README.md',
+  'LICENSE',
+  'CHANGELOG.md',
+  'native',
+  'lib',
+  'bin',
+];
 
 function npmCli(): string {
   const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
@@ -38,8 +49,11 @@ describe('install without a compiler', function () {
 
       const packed = npm(source, ['pack', '--json', '--pack-destination', work]);
       assert.equal(packed.status, 0, packed.stderr);
-      const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
-      const shipped = (files as Array<{ path: string }>).map((f) => f.path);
+      const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{
+        filename: string;
+        files: Array<{ path: string }>;
+      }>;
+      const shipped = files.map((f) => f.path);
       assert.ok(shipped.includes('prebuilds/linux-x64/nlroute.glibc.node'), `no prebuilt binary in ${shipped.join(' ')}`);
 
       // A PATH with node and sh (npm runs scripts through sh) and nothing else: no cc, c++,
@@ -53,15 +67,26 @@ describe('install without a compiler', function () {
       const project = path.join(work, 'project');
       fs.mkdirSync(project);
       fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'agent', version: '1.0.0', private: true }));
-      const installed = npm(project, ['install', path.join(work, filename), '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], bare);
+      const installed = npm(
+        project,
+        ['install', path.join(work, filename), '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'],
+        bare,
+      );
       assert.equal(installed.status, 0, installed.stdout + installed.stderr);
       assert.doesNotMatch(installed.stdout + installed.stderr, /gyp info|make: /, 'the install built from source');
       assert.ok(!fs.existsSync(path.join(project, 'node_modules', 'nlroute', 'build')), 'a build/ was made');
 
       const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: project, env: bare, encoding: 'utf8', timeout: 30_000 });
-      const cjs = node(['-e', "const n = require('nlroute'); const d = require('nlroute/dvr'); console.log(typeof n.open, typeof d.DvrNode)"]);
+      const cjs = node([
+        '-e',
+        "const n = require('nlroute'); const d = require('nlroute/dvr'); console.log(typeof n.open, typeof d.DvrNode)",
+      ]);
       assert.equal(cjs.stdout.trim(), 'function function', cjs.stderr);
-      const esm = node(['--input-type=module', '-e', "import { open } from 'nlroute'; import { DvrNode } from 'nlroute/dvr'; console.log(typeof open, typeof DvrNode)"]);
+      const esm = node([
+        '--input-type=module',
+        '-e',
+        "import { open } from 'nlroute'; import { DvrNode } from 'nlroute/dvr'; console.log(typeof open, typeof DvrNode)",
+      ]);
       assert.equal(esm.stdout.trim(), 'function function', esm.stderr);
       const cli = node([path.join(project, 'node_modules', '.bin', 'nlroute'), '-V']);
       assert.match(cli.stdout, /^nlroute 0\.\d+\.\d+/, cli.stderr);

@@ -12,7 +12,13 @@ import { ERRNO_NAMES } from '../../lib/errno-names';
 import { errnoName } from '../../lib/errors';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+interface PackageJson {
+  version: string;
+  license: string;
+  files: string[];
+  engines: { node: string };
+}
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 /** The lowest Node version a range like `^20.17.0 || >=22.9.0` admits, per major line. */
 function lowestPerMajor(range: string): Map<number, number[]> {
@@ -33,21 +39,28 @@ describe('package conventions', () => {
   });
 
   it('asks for no older Node than node-gyp (the build from source) needs', () => {
-    const gyp = lowestPerMajor(JSON.parse(fs.readFileSync(require.resolve('node-gyp/package.json'), 'utf8')).engines.node);
+    const gyp = lowestPerMajor((JSON.parse(fs.readFileSync(require.resolve('node-gyp/package.json'), 'utf8')) as PackageJson).engines.node);
     const atLeast = (a: number[], b: number[]) => a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2]);
     for (const [major, lowest] of lowestPerMajor(pkg.engines.node)) {
       // A major line node-gyp names must start no lower; one it does not name must be above all it names.
       const needed = gyp.get(major);
       if (needed) assert.ok(atLeast(lowest, needed), `engines admits Node ${lowest.join('.')}, node-gyp needs ${needed.join('.')}`);
-      else assert.ok([...gyp.keys()].every((m) => m < major), `engines admits Node ${major}, which node-gyp does not`);
+      else
+        assert.ok(
+          [...gyp.keys()].every((m) => m < major),
+          `engines admits Node ${major}, which node-gyp does not`,
+        );
     }
   });
 
   it('ships the sources its source maps point to', () => {
-    const map = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'lib', 'dvr', 'node.js.map'), 'utf8'));
-    for (const source of map.sources as string[]) {
+    const map = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'lib', 'dvr', 'node.js.map'), 'utf8')) as { sources: string[] };
+    for (const source of map.sources) {
       const shipped = path.relative(ROOT, path.resolve(ROOT, 'dist', 'lib', 'dvr', source));
-      assert.ok(pkg.files.some((f: string) => shipped === f || shipped.startsWith(`${f}/`)), `${shipped} is not in "files"`);
+      assert.ok(
+        pkg.files.some((f) => shipped === f || shipped.startsWith(`${f}/`)),
+        `${shipped} is not in "files"`,
+      );
     }
   });
 
@@ -66,20 +79,28 @@ describe('package conventions', () => {
         fs.mkdirSync(path.join(project, 'node_modules'));
         fs.symlinkSync(ROOT, path.join(project, 'node_modules', 'nlroute'));
         const file = path.join(project, 'user.ts');
-        fs.writeFileSync(file, [
-          "import { open, type NetlinkError, type NetlinkErrorDetails, type Rules, type Routes, type RuleSpec } from 'nlroute';",
-          "import { DvrNode, type DvrNodeOptions, type ExtraRoute } from 'nlroute/dvr';",
-          'export const used: [typeof open, typeof DvrNode] = [open, DvrNode];',
-          'export type Used = [NetlinkErrorDetails, Rules, Routes, RuleSpec, DvrNodeOptions, ExtraRoute];',
-          // NetlinkError.code is the union of errno names: a misspelt one does not compile.
-          "export const known: NetlinkError['code'] = 'EEXIST';",
-          '// @ts-expect-error',
-          "export const misspelt: NetlinkError['code'] = 'EEXISTS';",
-        ].join('\n'));
+        fs.writeFileSync(
+          file,
+          [
+            "import { open, type NetlinkError, type NetlinkErrorDetails, type Rules, type Routes, type RuleSpec } from 'nlroute';",
+            "import { DvrNode, type DvrNodeOptions, type ExtraRoute } from 'nlroute/dvr';",
+            'export const used: [typeof open, typeof DvrNode] = [open, DvrNode];',
+            'export type Used = [NetlinkErrorDetails, Rules, Routes, RuleSpec, DvrNodeOptions, ExtraRoute];',
+            // NetlinkError.code is the union of errno names: a misspelt one does not compile.
+            "export const known: NetlinkError['code'] = 'EEXIST';",
+            '// @ts-expect-error',
+            "export const misspelt: NetlinkError['code'] = 'EEXISTS';",
+          ].join('\n'),
+        );
         const options: ts.CompilerOptions = {
-          strict: true, noEmit: true, skipLibCheck: true, types: [],
-          ...(resolution === 'node10' ? { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }
-            : resolution === 'node16' ? { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+          ...(resolution === 'node10'
+            ? { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }
+            : resolution === 'node16'
+              ? { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 }
               : { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }),
         };
         const program = ts.createProgram([file], options);

@@ -28,9 +28,14 @@ describe('README examples', () => {
         return file;
       });
       const program = ts.createProgram(files, {
-        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        types: ['node'],
+        typeRoots: [path.join(ROOT, 'node_modules', '@types')],
       });
       const problems = ts.getPreEmitDiagnostics(program).map((d) => {
         const block = blocks[files.indexOf(d.file?.fileName ?? '')];

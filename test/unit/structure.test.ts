@@ -57,12 +57,16 @@ describe('structure of lib/', () => {
   });
 
   it('has no import cycle, type-only imports included', () => {
-    assert.deepEqual(cycles(graph).map((c) => c.join(' -> ')), []);
+    assert.deepEqual(
+      cycles(graph).map((c) => c.join(' -> ')),
+      [],
+    );
   });
 
   it('rules/ and routes/ never import batch/', () => {
     const reaching = [...graph].flatMap(([from, targets]) =>
-      /^(rules|routes)\//.test(from) ? targets.filter((t) => t.startsWith('batch/')).map((t) => `${from} -> ${t}`) : []);
+      /^(rules|routes)\//.test(from) ? targets.filter((t) => t.startsWith('batch/')).map((t) => `${from} -> ${t}`) : [],
+    );
     assert.deepEqual(reaching, []);
   });
 });

@@ -10,7 +10,11 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 // What `npm test -- ARGS` runs: the suites package.json names, then the arguments.
 const SUITES = ['dist/test/unit/**/*.test.js', 'dist/test/netns/**/*.test.js'];
 const mocha = (...args: string[]) =>
-  spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...SUITES, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...SUITES, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 describe('the test command', () => {
   it('selects tests with --grep and ends with the summary line', function () {
@@ -27,7 +31,7 @@ describe('the test command', () => {
   });
 
   it('is the command package.json runs', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     assert.equal(pkg.scripts.test, `mocha ${SUITES.map((s) => `'${s}'`).join(' ')}`);
   });
 

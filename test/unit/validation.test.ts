@@ -18,13 +18,22 @@ const names = new NameRegistry();
 describe('rule specs to records', () => {
   it('adds get iproute2 defaults: IPv4, action lookup, table main', () => {
     assert.deepEqual(ruleToRecord({ from: '10.0.0.5' }, 'add', names), {
-      family: 2, src: '10.0.0.5', srcLen: 32, action: 1, table: 254,
+      family: 2,
+      src: '10.0.0.5',
+      srcLen: 32,
+      action: 1,
+      table: 254,
     });
   });
 
   it('DVR: from <fixed ip> lookup 16 pref 32768', () => {
     assert.deepEqual(ruleToRecord({ from: '10.0.0.5', lookup: 16, pref: 32768 }, 'add', names), {
-      family: 2, src: '10.0.0.5', srcLen: 32, priority: 32768, table: 16, action: 1,
+      family: 2,
+      src: '10.0.0.5',
+      srcLen: 32,
+      priority: 32768,
+      table: 16,
+      action: 1,
     });
   });
 
@@ -84,12 +93,23 @@ describe('prefixes and names', () => {
   it('refuses IPv4 forms ip reads differently (leading zeros are octal there, hex parts), saying why', () => {
     // ip reads 010.1/16 as 8.1.0.0/16 and 10.0.0.010 as 10.0.0.8; the library never guesses.
     for (const ambiguous of ['010.1/16', '10.0.0.010', '10.00.0.0/16', '00.0.0.0/0']) {
-      assert.throws(() => parsePrefix('dst', ambiguous), (e: unknown) => e instanceof ValidationError && e.field === 'dst' && /leading zero.*octal/.test(e.reason), ambiguous);
+      assert.throws(
+        () => parsePrefix('dst', ambiguous),
+        (e: unknown) => e instanceof ValidationError && e.field === 'dst' && /leading zero.*octal/.test(e.reason),
+        ambiguous,
+      );
     }
     for (const hex of ['0x0a.1/16', '0x0a000001', '10.0.0.0xa']) {
-      assert.throws(() => parsePrefix('dst', hex), (e: unknown) => e instanceof ValidationError && /hex and octal parts are not taken/.test(e.reason), hex);
+      assert.throws(
+        () => parsePrefix('dst', hex),
+        (e: unknown) => e instanceof ValidationError && /hex and octal parts are not taken/.test(e.reason),
+        hex,
+      );
     }
-    assert.throws(() => parseAddress('via', '10.1.0.010'), (e: unknown) => e instanceof ValidationError && e.field === 'via');
+    assert.throws(
+      () => parseAddress('via', '10.1.0.010'),
+      (e: unknown) => e instanceof ValidationError && e.field === 'via',
+    );
     // Zero itself, and the documented short forms of a prefix, are fine.
     assert.deepEqual(parsePrefix('dst', '0.0.0.0/0'), { family: 4, address: '0.0.0.0', length: 0 });
     assert.deepEqual(parsePrefix('dst', '10.1/16'), { family: 4, address: '10.1.0.0', length: 16 });
@@ -103,7 +123,11 @@ describe('prefixes and names', () => {
 
   it('reads id/name files like iproute2 (hex, comments, stop at a bad line)', () => {
     const text = '# comment\n255\tlocal\n0x10 sixteen # trailing\n\n  7 seven\nbroken line\n9 nine\n';
-    assert.deepEqual(parseIdNameText(text, 0x7fffffff), [[255, 'local'], [16, 'sixteen'], [7, 'seven']]);
+    assert.deepEqual(parseIdNameText(text, 0x7fffffff), [
+      [255, 'local'],
+      [16, 'sixteen'],
+      [7, 'seven'],
+    ]);
   });
 
   it('resolves table names from rt_tables and rt_tables.d, names before numbers', () => {
