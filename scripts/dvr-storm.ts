@@ -19,9 +19,10 @@ import { addressScopeRoutes, routerState } from '../lib/dvr/router-state';
 import { NodeChecker } from './dvr-verify';
 import { buildTopology, PROFILES, type Topology } from './dvr-topology';
 import { ipBatch, ipIn } from './ip-commands';
+import { Progress, progressWanted } from './progress';
 import { pushTo } from './push-to';
 
-const USAGE = `usage: npm run storm -- [PROFILE] [--seed N]
+const USAGE = `usage: npm run storm -- [PROFILE] [--seed N] [--progress | --no-progress]
 
 Builds a DVR compute node in scratch namespaces, runs a floating-IP storm on it phase by
 phase (each checked by its own dumps and route lookups, each timed beside ip and ip -batch),
@@ -38,11 +39,14 @@ ${Object.values(PROFILES)
   .join('\n')}
 
 Options:
-  --seed N      the seed of every random choice (default 42): the same seed replays the same storm
-  -h, --help    this text
+  --seed N         the seed of every random choice (default 42): the same seed replays the same storm
+  --progress       a status line (phase, count, elapsed) on stderr; the default on a terminal,
+                   one plain line per step in a pipe
+  --no-progress    no status line, also on a terminal
+  -h, --help       this text
 `;
 
-/** The command line: one profile name, --seed N, --help; anything else is an error. */
+/** The command line: one profile name, --seed N, --progress, --help; anything else is an error. */
 function readArguments(args: string[]): { profileName: string; seed: number; help: boolean } {
   let profileName: string | undefined;
   let seed = 42;
@@ -50,6 +54,8 @@ function readArguments(args: string[]): { profileName: string; seed: number; hel
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '-h' || a === '--help') help = true;
+    else if (a === '--progress' || a === '--no-progress')
+      continue; // read by progressWanted()
     else if (a === '--seed') {
       seed = Number(args[++i]);
       if (!Number.isInteger(seed)) throw new Error(`--seed takes an integer (got ${args[i]})\n\n${USAGE}`);
@@ -70,6 +76,7 @@ const { profileName, seed, help } = (() => {
 })();
 // Own names only: a profile called `toString` is no profile.
 const profile = PROFILES[profileName];
+const progress = new Progress(progressWanted(process.argv.slice(2)));
 const IP_SAMPLE = 20; // floating IPs done by one `ip` process per change
 
 interface PhaseRow {
@@ -143,6 +150,7 @@ async function storm(t: Topology): Promise<void> {
   const node = await DvrNode.open({ ...t.networks, routers: t.routers, random });
   const checker = new NodeChecker(t);
   try {
+    progress.update('router setup');
     let start = now();
     await node.setupRouters(t.routers);
     // Objects written: every scope's desired objects, the address-scope routes and the router rule.
@@ -164,6 +172,7 @@ async function storm(t: Topology): Promise<void> {
       }
     }
 
+    progress.update(`associate burst (${fips.length} floating IPs)`);
     start = now();
     failuresOf(await node.associate(fips), 'associate burst');
     const associateMs = since(start);
@@ -179,6 +188,7 @@ async function storm(t: Topology): Promise<void> {
       await checked(checker, node, fips, 'a refused associate');
     }
 
+    progress.update('disassociate burst');
     start = now();
     failuresOf(await node.disassociate(fips), 'disassociate burst');
     const disassociateMs = since(start);
@@ -186,6 +196,7 @@ async function storm(t: Topology): Promise<void> {
 
     // The same two bursts by ip -batch (one process per namespace), then by one ip
     // process per change on a sample; priorities as nlroute allocated them.
+    progress.update('the same bursts by ip -batch and by one ip per change');
     failuresOf(await node.associate(fips), 're-associate');
     const given = new Map(fips.map((f) => [f, node.priorityOf(f)!]));
     const assocCommands = ipCommands(t, given, fips, true);
@@ -227,6 +238,7 @@ async function storm(t: Topology): Promise<void> {
 
     // Resync after injected drift, made behind the node's back by ip -batch.
     for (const drift of [0, 0.01, 0.1]) {
+      progress.update(`resync, ${drift * 100}% drift`);
       const repaired = injectDrift(t, node, current, drift, random);
       start = now();
       const report = await node.resync({ routers: t.routers, fips: current });
@@ -243,8 +255,10 @@ async function storm(t: Topology): Promise<void> {
       });
     }
 
+    progress.update('resync after field faults');
     await fieldFaults(t, node, current, checker);
 
+    progress.update('router teardown');
     failuresOf(await node.disassociate(current), 'final disassociate');
     start = now();
     await node.teardownRouters(t.routers);
@@ -252,6 +266,7 @@ async function storm(t: Topology): Promise<void> {
     const left = await checker.leftovers();
     if (left.length) throw new Error(`after teardown:\n  ${left.slice(0, 10).join('\n  ')}`);
   } finally {
+    progress.end();
     await checker.close();
     await node.close();
   }
@@ -268,6 +283,7 @@ async function churn(t: Topology, node: DvrNode, fips: FloatingIp[], random: () 
   let refused = 0;
   let next = fips.length;
   for (let i = 0; i < churnOps; i++) {
+    progress.update('churn', i, churnOps);
     const roll = random();
     if (roll < 0.4 || current.length === 0) {
       const r = t.routers[Math.floor(random() * t.routers.length)];
@@ -311,6 +327,7 @@ async function churn(t: Topology, node: DvrNode, fips: FloatingIp[], random: () 
       churnWrites += 4;
     }
   }
+  progress.update('churn', churnOps, churnOps);
   return { current, churnOps, churnWrites, refused };
 }
 
@@ -475,6 +492,7 @@ async function main() {
   if (process.getuid?.() !== 0) throw new Error('the storm needs root to build its scratch namespaces');
   process.stderr.write(`building ${profile.routers} routers in scratch namespaces...\n`);
   const t = buildTopology(profile, 'storm');
+  progress.update('topology built');
   try {
     await storm(t);
   } finally {

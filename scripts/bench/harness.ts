@@ -1,6 +1,6 @@
 // The benchmark harness: nlroute against the raw C client, `ip -batch` and `ip` per
 // operation, side by side in one run, every workload in fresh throwaway namespaces.
-//   npm run bench [-- quick|full|smoke]      (or -- --report DIR: render DIR/results.json again)
+//   npm run bench [-- quick|full|smoke] [--progress|--no-progress]   (or -- --report DIR: render again)
 // Writes bench-results/<profile>/{results.md,results.json,chart.svg} and prints the
 // Markdown. The last full results are kept in the repository.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import type { Sample } from './common';
 import { RawClient } from './common';
 import { markdown, svg, type Cell, type Results } from './report';
 import { pyroute2Python, workloads, type Sizes } from './workloads';
+import { Progress, progressWanted } from '../progress';
 
 const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
   // The smallest sizes, one run: what CI runs to check the harness itself.
@@ -89,7 +90,11 @@ function rerender(dir: string): void {
 
 async function main() {
   if (process.argv[2] === '--report') return rerender(process.argv[3]);
-  const name = process.argv[2] ?? 'quick';
+  const args = process.argv.slice(2);
+  const name = args.find((a) => !a.startsWith('--')) ?? 'quick';
+  const unknown = args.find((a) => a.startsWith('--') && a !== '--progress' && a !== '--no-progress');
+  if (unknown) throw new Error(`unknown option ${unknown}; the options are --progress and --no-progress`);
+  const progress = new Progress(progressWanted(args));
   const profile = PROFILES[name];
   if (!profile) throw new Error(`unknown profile ${name}; one of ${Object.keys(PROFILES).join(', ')}`);
   if (process.getuid?.() !== 0) throw new Error('the benchmarks need root to build their scratch namespaces');
@@ -113,12 +118,18 @@ async function main() {
     ],
   };
   try {
-    for (const w of workloads(profile.sizes, raw)) {
+    const all = workloads(profile.sizes, raw);
+    const cells = all.reduce((n, w) => n + w.methods.length, 0);
+    let cell = 0;
+    for (const w of all) {
       for (const m of w.methods) {
-        process.stderr.write(`  ${w.id} ${m.name}\n`);
+        cell++;
         const samples: Sample[] = [];
         if (m.kind === 'nlroute' && profile.runs > 1) await m.run(); // warm-up: JIT
-        for (let i = 0; i < profile.runs; i++) samples.push(await m.run());
+        for (let i = 0; i < profile.runs; i++) {
+          progress.update(`${w.id} ${m.name}, run ${i + 1} of ${profile.runs}; cell`, cell, cells);
+          samples.push(await m.run());
+        }
         results.cells.push({ workload: w.id, title: w.title, method: m.name, kind: m.kind, note: m.note, samples } satisfies Cell);
       }
       results.targets.push(...w.targets.map((t) => ({ workload: w.id, ...t })));
@@ -126,6 +137,7 @@ async function main() {
       results.notes.push(...w.notes.map((n) => `${w.id}: ${n}`));
     }
   } finally {
+    progress.end();
     raw?.remove();
   }
   const dir = path.join(__dirname, '..', '..', '..', 'bench-results', name);

@@ -16,7 +16,15 @@ describe('the storm command', () => {
       assert.equal(r.status, 0, r.stderr);
       for (const name of Object.keys(PROFILES)) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
       assert.match(r.stdout, /--seed N/);
+      assert.match(r.stdout, /--progress/);
       assert.doesNotMatch(r.stderr, /building/);
+    }
+  });
+
+  it('takes --progress and --no-progress', () => {
+    for (const flag of ['--progress', '--no-progress']) {
+      const r = storm(flag, '--help');
+      assert.equal(r.status, 0, r.stderr);
     }
   });
 
