@@ -23,7 +23,28 @@ const PACKED_FROM = [
   'native',
   'lib',
   'bin',
+  'scripts/prebuild.js',
 ];
+
+// ELF e_machine values (elf.h), at byte 18 of the header, little-endian.
+const EM_X86_64 = 62;
+const EM_AARCH64 = 183;
+
+function elfMachine(file: string): number {
+  const header = Buffer.alloc(20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, header, 0, 20, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  assert.equal(header.toString('latin1', 0, 4), '\x7fELF', `${file} is not an ELF file`);
+  return header.readUInt16LE(18);
+}
+
+function hasCommand(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
 
 function npmCli(): string {
   const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
@@ -42,7 +63,10 @@ describe('install without a compiler', function () {
     try {
       const source = path.join(work, 'source');
       fs.mkdirSync(source);
-      for (const entry of PACKED_FROM) fs.cpSync(path.join(ROOT, entry), path.join(source, entry), { recursive: true });
+      for (const entry of PACKED_FROM) {
+        fs.mkdirSync(path.dirname(path.join(source, entry)), { recursive: true });
+        fs.cpSync(path.join(ROOT, entry), path.join(source, entry), { recursive: true });
+      }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'node_modules'));
       const npm = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
         spawnSync(process.execPath, [npmCli(), ...args], { cwd, env, encoding: 'utf8', timeout: 540_000 });
@@ -55,6 +79,14 @@ describe('install without a compiler', function () {
       }>;
       const shipped = files.map((f) => f.path);
       assert.ok(shipped.includes('prebuilds/linux-x64/nlroute.glibc.node'), `no prebuilt binary in ${shipped.join(' ')}`);
+      assert.equal(elfMachine(path.join(source, 'prebuilds/linux-x64/nlroute.glibc.node')), EM_X86_64);
+      if (hasCommand('aarch64-linux-gnu-g++')) {
+        // The cross-built binary ships beside it, and is an AArch64 shared object.
+        assert.ok(shipped.includes('prebuilds/linux-arm64/nlroute.glibc.node'), `no linux-arm64 binary in ${shipped.join(' ')}`);
+        assert.equal(elfMachine(path.join(source, 'prebuilds/linux-arm64/nlroute.glibc.node')), EM_AARCH64);
+      } else {
+        console.log('      (no aarch64-linux-gnu-g++ here: the linux-arm64 binary was not built or checked; CI installs it)');
+      }
 
       // A PATH with node and sh (npm runs scripts through sh) and nothing else: no cc, c++,
       // make or python to build with.
