@@ -47,12 +47,18 @@ function newestSource() {
   return newest;
 }
 
-if (!fs.existsSync(path.join(root, 'node_modules', 'node-addon-api'))) {
-  const install = fs.existsSync(path.join(root, 'package-lock.json')) ? 'npm ci' : 'npm install';
-  run(`${install} --no-audit --no-fund`, `first run: installing dependencies and building the addon (${install}, about a minute)`);
+function main() {
+  if (!fs.existsSync(path.join(root, 'node_modules', 'node-addon-api'))) {
+    const install = fs.existsSync(path.join(root, 'package-lock.json')) ? 'npm ci' : 'npm install';
+    run(`${install} --no-audit --no-fund`, `first run: installing dependencies and building the addon (${install}, about a minute)`);
+  }
+  const addon = path.join(root, 'build', 'Release', 'nlroute.node');
+  if (!fs.existsSync(addon) || fs.statSync(addon).mtimeMs < newestSource()) {
+    run('npx node-gyp rebuild', 'building the addon from native/ (node-gyp)');
+  }
+  run('npx tsc -p tsconfig.json');
 }
-const addon = path.join(root, 'build', 'Release', 'nlroute.node');
-if (!fs.existsSync(addon) || fs.statSync(addon).mtimeMs < newestSource()) {
-  run('npx node-gyp rebuild', 'building the addon from native/ (node-gyp)');
-}
-run('npx tsc -p tsconfig.json');
+
+// `node scripts/ensure-built.js` sets up; test/unit/ensure-built loads it to try run().
+if (require.main === module) main();
+else module.exports = { run };
