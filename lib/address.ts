@@ -2,7 +2,7 @@
 // native layer: IPv6 with ip-num, IPv4 by a character loop (it runs for every
 // address of every request). IPv4 accepts iproute2's short forms (`10/8`,
 // `192.203.80/24`: missing octets are zero), so the seed's examples work verbatim.
-import { IPv6, Validator } from 'ip-num';
+import { ipNum } from './ip-num';
 
 import { ValidationError } from './errors';
 
@@ -60,7 +60,7 @@ export function parseAddress(field: string, value: unknown): { family: Family; a
 
 function parseAddressText(field: string, whole: string, text: string): { family: Family; address: string; octets: number } {
   if (text.includes(':')) {
-    if (text.includes('%') || !Validator.isValidIPv6String(text)[0]) {
+    if (text.includes('%') || !ipNum().Validator.isValidIPv6String(text)[0]) {
       throw new ValidationError(field, whole, 'not a valid IPv6 address');
     }
     return { family: 6, address: text, octets: 0 };
@@ -121,7 +121,8 @@ function readIPv4(text: string): { text: string; octets: number } | typeof LEADI
 export function canonicalIpv6(field: string, value: unknown): string {
   const { family, address } = parseAddress(field, value);
   if (family !== 6) throw new ValidationError(field, value, 'expected an IPv6 address');
-  const groups = IPv6.fromString(address)
+  const groups = ipNum()
+    .IPv6.fromString(address)
     .toString()
     .split(':')
     .map((g) => Number.parseInt(g, 16).toString(16));

@@ -1,7 +1,7 @@
 // Numbers and addresses as iproute2 reads them: strtoul with base 0 (decimal,
 // 0x-hex, 0-octal), TOS bytes in hex, and IPv4 addresses whose parts are each
 // strtoul(…, 0) and may be fewer than four (`192.203.80/24`, `010.1` is 8.1.0.0).
-import { Validator } from 'ip-num';
+import { ipNum } from '../ip-num';
 
 import type { Family } from '../address';
 import { invalidArgument, UsageError } from './words';
@@ -124,7 +124,7 @@ function ipv4Slowly(text: string): string | undefined {
 
 // An IPv6 address as the library checks one (no zone: a route has no use for it).
 function ipv6(text: string): string | undefined {
-  return !text.includes('%') && Validator.isValidIPv6String(text)[0] ? text : undefined;
+  return !text.includes('%') && ipNum().Validator.isValidIPv6String(text)[0] ? text : undefined;
 }
 
 function notA(what: 'prefix' | 'address', keyword: string, text: string, family?: Family): UsageError {

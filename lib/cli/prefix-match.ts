@@ -1,13 +1,13 @@
 // Prefix arithmetic for show filters, with iproute2's meanings: `root P` keeps what
 // lies inside P, `match P` what contains P, `exact P` what is P.
-import { IPv4, IPv6 } from 'ip-num';
+import { ipNum } from '../ip-num';
 
 import { splitPrefix } from './print-style';
 import type { ParsedPrefix } from './numbers';
 
 /** The address as a number of its family's width. */
 function bits(address: string): bigint {
-  return address.includes(':') ? IPv6.fromString(address).getValue() : IPv4.fromString(address).getValue();
+  return address.includes(':') ? ipNum().IPv6.fromString(address).getValue() : ipNum().IPv4.fromString(address).getValue();
 }
 
 /** Do the first `length` bits of the two addresses agree? */
