@@ -7,6 +7,7 @@ import type { Family } from '../address';
 import type { Handle } from '../handle';
 import { isChange, parseCommand, type Command } from './command';
 import { execute, type OutputMode } from './execute';
+import { HelpRequest, helpText } from './help';
 import { describeFailure } from './report';
 import type { RouteModifyVerb } from './route-grammar';
 
@@ -146,7 +147,9 @@ export async function runBatch(handle: Handle, lines: BatchLine[], options: Batc
     } catch (error) {
       // The lines before it run; if one of them stops the batch, iproute2 never reads this one.
       if (!(await changes.settle())) return 1;
-      fail(line, error);
+      // `help` in a batch line prints the grammar and ends the batch, as it does for `ip -batch`.
+      if (error instanceof HelpRequest) io.stderr(helpText(error.topic));
+      else fail(line, error);
       return 255;
     }
     if (isChange(command)) {

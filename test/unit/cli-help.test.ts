@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
+import type { Handle } from '../../lib';
+import { readBatchLines, runBatch } from '../../lib/cli/batch-file';
 import { parseCommand } from '../../lib/cli/command';
 import { main, type MainIo } from '../../lib/cli/main';
 import { parseOptions } from '../../lib/cli/options';
@@ -125,6 +127,24 @@ describe('cli: help', () => {
     for (const [keyword, line] of ruleProbes) {
       assert.match(rule, new RegExp(`\\b${keyword}\\b`), `rule help names ${keyword}`);
       assert.doesNotThrow(() => parses(line), line);
+    }
+  });
+
+  it('a batch line asking for help prints the grammar and ends the batch, as ip -batch does', async () => {
+    let stderr = '';
+    // The line is read before anything is sent: a handle with the name files is all it needs.
+    const handle = { names } as unknown as Handle;
+    const options = { source: '-', force: false, json: false, pretty: false };
+    const status = await runBatch(handle, readBatchLines('rule help\nrule add pref 5 table 5\n'), options, {
+      stdout: () => undefined,
+      stderr: (text) => void (stderr += text),
+    });
+    assert.equal(status, 255);
+    assert.match(stderr, /^Usage: nlroute rule \{ add \| del \} SELECTOR ACTION\n/);
+    const theirs = spawnSync('ip', ['-batch', '-'], { input: 'rule help\n', encoding: 'utf8' });
+    if (!theirs.error) {
+      assert.equal(theirs.status, status);
+      assert.match(theirs.stderr, /^Usage: ip rule/);
     }
   });
 
