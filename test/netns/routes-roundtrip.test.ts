@@ -9,6 +9,26 @@ import { comparable, ipAllRoutes } from '../helpers/route-witness';
 
 /** Addresses that make gateways reachable: v0 is 10.1.0.1/24 and 2001:db8::5/64. */
 // One spec per kind of route, with the fields nlroute must report back for it.
+
+/** Every route metric nlroute speaks, each with a value the kernel keeps. */
+const EVERY_METRIC = {
+  mtu: 1400,
+  advmss: 1360,
+  window: 9,
+  rtt: 80,
+  rttvar: 40,
+  ssthresh: 6,
+  cwnd: 7,
+  initcwnd: 3,
+  initrwnd: 4,
+  reordering: 3,
+  hoplimit: 5,
+  features: 'ecn',
+  quickack: true,
+  congctl: 'cubic',
+  rtoMin: 30,
+  fastopenNoCookie: true,
+} as const;
 const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
   ['gateway', { dst: '10.9.0.0/16', via: '10.1.0.2' }, { via: '10.1.0.2', dev: 'v0', protocol: 3, scope: 0 }],
   [
@@ -46,46 +66,10 @@ const SPECS: Array<[string, RouteSpec, Partial<Route>]> = [
     {
       dst: '10.10.0.0/16',
       via: '10.1.0.2',
-      metrics: {
-        mtu: 1400,
-        advmss: 1360,
-        window: 9,
-        rtt: 80,
-        rttvar: 40,
-        ssthresh: 6,
-        cwnd: 7,
-        initcwnd: 3,
-        initrwnd: 4,
-        reordering: 3,
-        hoplimit: 5,
-        features: 'ecn',
-        quickack: true,
-        congctl: 'cubic',
-        rtoMin: 30,
-        fastopenNoCookie: true,
-        lock: ['mtu'],
-      },
+      metrics: { ...EVERY_METRIC, lock: ['mtu'] },
     },
     {
-      metrics: {
-        mtu: 1400,
-        advmss: 1360,
-        window: 9,
-        rtt: 80,
-        rttvar: 40,
-        ssthresh: 6,
-        cwnd: 7,
-        initcwnd: 3,
-        initrwnd: 4,
-        reordering: 3,
-        hoplimit: 5,
-        features: 'ecn',
-        quickack: true,
-        congctl: 'cubic',
-        rtoMin: 30,
-        fastopenNoCookie: true,
-        lock: ['mtu', 'rtoMin'],
-      },
+      metrics: { ...EVERY_METRIC, lock: ['mtu', 'rtoMin'] },
     },
   ],
   ['default route in a table', { dst: 'default', via: '10.1.0.2', table: 16 }, { dst: 'default', table: 16 }],
