@@ -3,11 +3,11 @@
 // set up by a DvrNode, and a checker; all of it is closed and its namespaces deleted
 // after the test, also when it fails. Skips the suite with a message when not root.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
 import { DvrNode, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology, type Profile, type Topology } from '../../scripts/dvr-topology';
 import { NodeChecker } from '../../scripts/dvr-verify';
+import { ipIn } from '../../scripts/ip-commands';
 import { skipUnlessRoot } from './netns';
 
 export interface DvrNodeContext {
@@ -27,11 +27,6 @@ export interface DvrNodeContext {
    * two dumps): for "nothing changed" and "repaired to exactly what it was".
    */
   nodeState: () => string;
-}
-
-/** `ip -n NS ARGS` (words split on spaces), its output. */
-export function ipIn(namespace: string, args: string): string {
-  return execFileSync('ip', ['-n', namespace, ...args.split(' ')], { encoding: 'utf8' });
 }
 
 export function describeDvrNode(

@@ -20,7 +20,8 @@ import {
   snatIndex,
 } from '../../lib/dvr';
 import { extraRouteDestinations } from '../../scripts/dvr-topology';
-import { describeDvrNode, ipIn as ip } from '../helpers/dvr-node';
+import { ipIn as ip } from '../../scripts/ip-commands';
+import { describeDvrNode } from '../helpers/dvr-node';
 
 const PROFILE = {
   name: 'test',

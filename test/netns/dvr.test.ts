@@ -2,11 +2,11 @@
 // topology): router setup, associate, disassociate, move, idempotence, restart, and
 // a resync that repairs drift in both directions.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
 import { open } from '../../lib';
 import { deviceName, FIP_TABLE, linkLocalPair, routerTable } from '../../lib/dvr';
-import { describeDvrNode, ipIn as ip } from '../helpers/dvr-node';
+import { ipIn as ip } from '../../scripts/ip-commands';
+import { describeDvrNode } from '../helpers/dvr-node';
 
 describeDvrNode(
   'DVR driver',
@@ -98,8 +98,7 @@ describeDvrNode(
     it('open() adopts a node where one priority sits in two qrouter namespaces, reports it, and resync repairs it', async () => {
       const fips = fipsOf(1); // one per router, two routers
       const [a, b] = fips.map((f) => ({ f, r: topology().routers.find((x) => x.id === f.routerId)! }));
-      for (const { f, r } of [a, b])
-        execFileSync('ip', ['-n', r.namespace, 'rule', 'add', 'from', f.fixedIp, 'lookup', String(FIP_TABLE), 'pref', '40000']);
+      for (const { f, r } of [a, b]) ip(r.namespace, `rule add from ${f.fixedIp} lookup ${FIP_TABLE} pref 40000`);
       const reopened = await reopen(5);
       assert.equal(reopened.conflicts.length, 1, JSON.stringify(reopened.conflicts));
       assert.equal(reopened.conflicts[0].priority, 40000);
