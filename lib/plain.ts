@@ -41,10 +41,19 @@ export function plainCopy(field: string, value: unknown, depth = 0): unknown {
 
 /** A spec (rule, route, filter) read once: an object, or a ValidationError. */
 export function plainSpec<T>(what: string, value: unknown): T {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null || typeof value !== 'object' || isArray(what, value)) {
     throw new ValidationError(what, value, 'expected an object');
   }
   return plainCopy('', value) as T;
+}
+
+/** Array.isArray, which throws for a revoked proxy: that is a spec that cannot be read. */
+function isArray(what: string, value: object): boolean {
+  try {
+    return Array.isArray(value);
+  } catch (error) {
+    throw new ValidationError(what, undefined, `could not be read: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 /** A dense array, read once: not an array, or a hole in it (`[ , x]`), is a ValidationError. */

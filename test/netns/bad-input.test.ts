@@ -34,6 +34,13 @@ const hostileProxy = new Proxy(
   },
 );
 
+/** A revoked Proxy: even Array.isArray throws on it. */
+const revokedProxy = (() => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+})();
+
 /** A two-element array whose first element is a hole (`[, x]`): a sparse list. */
 function withHole(second: unknown): unknown[] {
   const list: unknown[] = [];
@@ -99,13 +106,15 @@ add('route with 100000 nexthops', 'nexthops', (h) =>
 add('route with a sparse nexthops list', /nexthops\[0\]/, (h) =>
   h.routes.add({ dst: '10.57.0.0/16', nexthops: withHole({ via: '10.1.0.2' }) as never }),
 );
-for (const spec of [null, 42, 'rule', [], hostileProxy, throwingGetter('priority', { from: '10.9.0.4' })]) {
+for (const spec of [null, 42, 'rule', [], hostileProxy, revokedProxy, throwingGetter('priority', { from: '10.9.0.4' })]) {
   const title =
     spec === hostileProxy
       ? 'a Proxy whose ownKeys throws'
-      : typeof spec === 'object' && spec && !Array.isArray(spec)
-        ? 'a throwing getter'
-        : JSON.stringify(spec);
+      : spec === revokedProxy
+        ? 'a revoked Proxy'
+        : typeof spec === 'object' && spec && !Array.isArray(spec)
+          ? 'a throwing getter'
+          : JSON.stringify(spec);
   add(`rules.add(${title})`, /rule|priority|spec/, (h) => h.rules.add(spec as never));
   add(`routes.add(${title})`, /route|priority|spec/, (h) => h.routes.add(spec as never));
 }
@@ -180,6 +189,11 @@ add('stop batch whose delete is null sends nothing', 'rule', async (h) => {
     .rules.add({ priority: 109, from: '10.9.0.7' })
     .rules.delete(null as never)
     .commit({ onError: 'stop' });
+  const failed = results.find((r) => r.status === 'failed');
+  throw failed && 'error' in failed ? failed.error : new Error(`unexpected results ${JSON.stringify(results)}`);
+});
+add('stop batch with a revoked Proxy as a route sends nothing', 'route', async (h) => {
+  const results = await h.batch().rules.add({ priority: 110, from: '10.9.0.9' }).routes.add(revokedProxy).commit({ onError: 'stop' });
   const failed = results.find((r) => r.status === 'failed');
   throw failed && 'error' in failed ? failed.error : new Error(`unexpected results ${JSON.stringify(results)}`);
 });
