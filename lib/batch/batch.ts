@@ -4,17 +4,18 @@ import type { HandleCore } from '../core';
 import { abortable, type Abortable } from '../abort';
 import { AbortError, NetlinkError, NlrouteError, ValidationError } from '../errors';
 import type { NativeOutcome, RouteRecord, RuleRecord } from '../native';
+import { PackWriter, type Packed, type RequestHead } from '../requests/pack-writer';
 import type { Request } from '../requests/queue';
-import { DEVICE_GONE_CODES, deviceNamesOf, usesUnknownDevice } from '../routes/to-record';
+import { DEVICE_GONE_CODES, deviceNamesOf } from '../routes/to-record';
 import type { Route, RouteSpec } from '../routes/types';
 import type { Rule, RuleSpec } from '../rules/types';
 import { routeCovers } from '../routes/identity';
 import { ruleCovers } from '../rules/identity';
 import { KernelView } from './kernel-view';
+import { OperationTape } from './operation-tape';
 import { describeOperation, requestOf, verbOf } from './verbs';
 import { readPriors, undoOf, type Prior } from './rollback';
 import type { BatchResult, CommitOptions, OnError, Operation, RouteVerb, RuleVerb } from './types';
-import { plainSpec } from '../plain';
 import type { Turn } from '../sequencer';
 import { TimeSlice } from '../time-slice';
 import { integer, plainOptions } from '../validate';
@@ -25,7 +26,7 @@ type Listers = {
 };
 
 export class Batch {
-  private readonly operations: Operation[] = [];
+  private readonly operations = new OperationTape();
   private committed = false;
 
   /** Rule operations; each returns the batch, for chaining. */
@@ -38,8 +39,8 @@ export class Batch {
     private readonly core: HandleCore,
     private readonly list: Listers,
   ) {
-    const rule = (verb: RuleVerb) => (spec: RuleSpec) => this.push({ object: 'rule', verb, ...readSpec<RuleSpec>('rule', spec) });
-    const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push({ object: 'route', verb, ...readSpec<RouteSpec>('route', spec) });
+    const rule = (verb: RuleVerb) => (spec: RuleSpec) => this.push(() => this.operations.push('rule', verb, spec));
+    const route = (verb: RouteVerb) => (spec: RouteSpec) => this.push(() => this.operations.push('route', verb, spec));
     this.rules = { add: rule('add'), delete: rule('delete'), ensure: rule('ensure'), remove: rule('remove') };
     this.routes = {
       add: route('add'),
@@ -54,7 +55,7 @@ export class Batch {
   }
 
   get size(): number {
-    return this.operations.length;
+    return this.operations.size;
   }
 
   /**
@@ -80,32 +81,25 @@ export class Batch {
     const onError = options.onError;
     return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
-      const results = new Array<BatchResult | undefined>(ops.length);
-      await this.learnDevices(ops);
+      const results = new Array<BatchResult | undefined>(ops.size);
+      await this.learnDevices();
       // Calls made after commit() wait until every list of it has been sent.
       const ready = turn.ready();
       if (ready) await ready;
       if (onError === 'continue') {
-        await this.sendInChunks(ops, results, options, turn, abort);
-        return finish(results, NOT_ATTEMPTED);
+        await this.sendInChunks(results, options, turn, abort);
+        return finish(results);
       }
       // stop and rollback: everything is validated before anything is sent.
-      const requests = new Array<Request | undefined>(ops.length);
-      const slice = new TimeSlice();
-      for (let i = 0; i < ops.length; i++) {
-        requests[i] = this.requestOrFailure(ops[i], i, results, onError === 'rollback');
-        const pause = slice.pause();
-        if (pause) await pause;
+      const rollback = onError === 'rollback';
+      const lists = await this.packAll(results, rollback);
+      if (!lists) return finish(results);
+      const priors = rollback ? await readPriors(ops, this.requestsOf(lists), this.view()) : [];
+      await this.sendUntilFailure(lists, results, options, turn, abort);
+      if (rollback && results.some((r) => r?.status === 'failed')) {
+        await this.rollBack(this.requestsOf(lists), priors, results);
       }
-      if (results.some((r) => r !== undefined)) return finish(results, NOT_ATTEMPTED);
-      const priors = onError === 'rollback' ? await readPriors(ops, requests as Request[], this.view()) : [];
-      const indices = ops.map((_, i) => i);
-      const outcomes = await this.sendUntilFailure(requests as Request[], options, turn, abort);
-      await this.settle(ops, indices, (k) => requests[k]!, outcomes, results);
-      if (onError === 'rollback' && results.some((r) => r?.status === 'failed')) {
-        await this.rollBack(ops, requests, priors, results);
-      }
-      return finish(results, NOT_ATTEMPTED);
+      return finish(results);
     });
   }
 
@@ -114,13 +108,8 @@ export class Batch {
    * kernel in between, so that validating the next chunk overlaps with the kernel
    * applying the previous one. The handle's I/O thread keeps the chunks in order.
    */
-  private async sendInChunks(
-    ops: Operation[],
-    results: (BatchResult | undefined)[],
-    options: ReadCommitOptions,
-    turn: Turn,
-    abort: Abortable,
-  ) {
+  private async sendInChunks(results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn, abort: Abortable) {
+    const ops = this.operations;
     const running: Promise<void>[] = [];
     const slice = new TimeSlice();
     let indices: number[] = [];
@@ -133,25 +122,27 @@ export class Batch {
       // become garbage young, which keeps the collector's pauses short in a big batch.
       // A lost ACK (rare) rebuilds its request from the operation.
       const heads = sent.map((r) => r.head);
-      running.push(
-        reply.then((outcomes) => this.settle(ops, sentIndices, (k) => ({ head: heads[k], record: undefined as never }), outcomes, results)),
-      );
+      running.push(reply.then((outcomes) => this.settle(sentIndices, heads, undefined, outcomes, results)));
     };
-    for (const i of cheapOrder(ops)) {
-      if (abort.aborted) break; // what is not sent is not-attempted
-      const op = ops[i];
-      const request = this.requestOrFailure(op, i, results, false);
-      if (!request) continue;
-      indices.push(i);
-      chunk.push(request);
-      if (chunk.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
-      const pause = slice.pause();
-      if (pause) await pause;
+    for (let start = 0; start < ops.size && !abort.aborted;) {
+      const end = deleteRunEnd(ops, start);
+      const order = end - start > 1 ? byPriority(ops, start, end) : undefined;
+      for (let k = start; k < end && !abort.aborted; k++) {
+        const i = order ? order[k - start] : k; // what is not sent when aborted is not-attempted
+        const request = this.requestOrFailure(ops.at(i), i, results, false);
+        if (!request) continue;
+        indices.push(i);
+        chunk.push(request);
+        if (chunk.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
+        const pause = slice.pause();
+        if (pause) await pause;
+      }
+      start = end;
     }
     if (chunk.length && !abort.aborted) send();
     turn.finish();
     await Promise.all(running);
-    await this.retryMovedDevices(ops, results, options, abort);
+    await this.retryMovedDevices(results, options, abort);
   }
 
   /**
@@ -160,76 +151,120 @@ export class Batch {
    * and made again under its name, e.g. a re-plugged DVR veth). They then go after
    * the rest of the batch.
    */
-  private async retryMovedDevices(ops: Operation[], results: (BatchResult | undefined)[], options: ReadCommitOptions, abort: Abortable) {
+  private async retryMovedDevices(results: (BatchResult | undefined)[], options: ReadCommitOptions, abort: Abortable) {
+    const ops = this.operations;
     const gone: number[] = [];
     results.forEach((r, i) => {
-      if (r && r.status === 'failed' && ops[i].object === 'route' && r.error instanceof NetlinkError && DEVICE_GONE_CODES.has(r.error.code))
+      if (
+        r &&
+        r.status === 'failed' &&
+        r.error instanceof NetlinkError &&
+        DEVICE_GONE_CODES.has(r.error.code) &&
+        ops.at(i).object === 'route'
+      )
         gone.push(i);
     });
     if (gone.length === 0 || abort.aborted) return;
-    const names = [...new Set(gone.flatMap((i) => deviceNamesOf(ops[i].spec as RouteSpec)))];
+    const names = [...new Set(gone.flatMap((i) => deviceNamesOf(ops.at(i).spec as RouteSpec)))];
     if (!(await this.core.links.moved(names))) return;
     const requests: Request[] = [];
     const indices: number[] = [];
     for (const i of gone) {
       try {
-        requests.push(requestOf(ops[i], this.core));
+        requests.push(requestOf(ops.at(i), this.core));
         indices.push(i);
       } catch {
         // the device is gone for good: the first failure stands
       }
     }
     const outcomes = await this.core.requests.many(requests, { maxInFlight: options.unacknowledgedLimit }, abort.token);
-    await this.settle(ops, indices, (k) => requests[k], outcomes, results);
+    await this.settle(
+      indices,
+      requests.map((r) => r.head),
+      requests,
+      outcomes,
+      results,
+    );
   }
 
   /**
-   * `stop` and `rollback` modes: one request per sendmsg, none after the first failure.
-   * Sent in lists of CHUNKS' largest size, each packed and encoded on this thread, so
-   * that no single list holds the loop; a list after one with a failure is not sent.
+   * `stop` and `rollback` modes: every operation validated, in slices, and packed a
+   * list at a time (CHUNKS' largest size), so that what waits to be sent is words,
+   * not 100k records. Undefined, with each failure in `results`, when any is invalid.
+   * Rollback also keeps the requests: undoing needs their records.
    */
+  private async packAll(results: (BatchResult | undefined)[], keepRequests: boolean): Promise<PackedList[] | undefined> {
+    const ops = this.operations;
+    const size = CHUNKS[CHUNKS.length - 1];
+    const lists: PackedList[] = [];
+    const slice = new TimeSlice();
+    let failed = false;
+    for (let start = 0; start < ops.size; start += size) {
+      const writer = new PackWriter();
+      const list: PackedList = { start, heads: [], packed: undefined as unknown as Packed, requests: keepRequests ? [] : undefined };
+      for (let i = start; i < Math.min(start + size, ops.size); i++) {
+        const request = this.requestOrFailure(ops.at(i), i, results, keepRequests);
+        if (!request) failed = true;
+        else if (!failed) {
+          writer.add(request.head, request.record);
+          list.heads.push(request.head);
+          list.requests?.push(request);
+        }
+        const pause = slice.pause();
+        if (pause) await pause;
+      }
+      list.packed = writer.finish();
+      lists.push(list);
+    }
+    return failed ? undefined : lists;
+  }
+
+  private requestsOf(lists: PackedList[]): Request[] {
+    return lists.flatMap((list) => list.requests!);
+  }
+
+  /** `stop` and `rollback` modes: one request per sendmsg, no list after one with a failure. */
   private async sendUntilFailure(
-    requests: Request[],
+    lists: PackedList[],
+    results: (BatchResult | undefined)[],
     options: ReadCommitOptions,
     turn: Turn,
     abort: Abortable,
-  ): Promise<(NativeOutcome | null)[]> {
-    const size = CHUNKS[CHUNKS.length - 1];
-    const outcomes: (NativeOutcome | null)[] = [];
-    for (let start = 0; start < requests.length && !abort.aborted; start += size) {
-      const part = requests.slice(start, start + size);
-      const sent = this.core.requests.many(part, { stopAtFirstError: true, maxInFlight: options.unacknowledgedLimit }, abort.token);
-      if (start + size >= requests.length) turn.finish();
-      const got = await sent;
-      for (const o of got) outcomes.push(o);
-      const failed = got.some((o, k) => o !== null && (o.state !== 'done' || (o.errno !== 0 && o.errno !== part[k].head.tolerate)));
-      if (failed) {
-        break;
-      }
+  ) {
+    for (const [n, list] of lists.entries()) {
+      if (abort.aborted) break;
+      const sent = this.core.requests.packed(
+        list.packed,
+        { stopAtFirstError: true, maxInFlight: options.unacknowledgedLimit },
+        abort.token,
+      );
+      if (n === lists.length - 1) turn.finish();
+      const outcomes = await sent;
+      const indices = list.heads.map((_, k) => list.start + k);
+      await this.settle(indices, list.heads, list.requests, outcomes, results);
+      const failed = outcomes.some((o, k) => o !== null && (o.state !== 'done' || (o.errno !== 0 && o.errno !== list.heads[k].tolerate)));
+      if (failed) break;
     }
-    while (outcomes.length < requests.length) outcomes.push(SKIPPED_OUTCOME);
     turn.finish();
-    return outcomes;
   }
 
-  /** Results for requests that were sent: indices[k] is the operation of requests[k]. */
-  /** Makes sure the device names the route operations use are cached (one link dump at most), in slices. */
-  private async learnDevices(ops: Operation[]): Promise<void> {
-    const slice = new TimeSlice();
+  /** Makes sure the device names the route operations use are cached (one link dump at most). */
+  private async learnDevices(): Promise<void> {
     const links = this.core.links;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      if (op.object === 'route' && !op.unreadable && usesUnknownDevice(op.spec, links)) return links.refresh();
-      const pause = slice.pause();
-      if (pause) await pause;
+    for (const name of this.operations.deviceNames) {
+      if (name !== '' && links.cachedIndex(name) === undefined) return links.refresh();
     }
   }
 
-  /** `requestAt(k)`: the request of indices[k] (its head at least; the record is rebuilt when missing). */
+  /**
+   * Results for requests that were sent: indices[k] is the operation of heads[k]
+   * (and of requests[k], when the records were kept; else a lost ACK rebuilds its
+   * request from the operation).
+   */
   private async settle(
-    ops: Operation[],
     indices: number[],
-    requestAt: (k: number) => Request,
+    heads: RequestHead[],
+    requests: Request[] | undefined,
     outcomes: (NativeOutcome | null)[],
     results: (BatchResult | undefined)[],
   ) {
@@ -237,12 +272,11 @@ export class Batch {
     for (const [k, i] of indices.entries()) {
       const outcome = outcomes[k];
       if (outcome?.state !== 'unknown') {
-        results[i] = this.resultOf(ops[i], requestAt(k), outcome);
+        results[i] = this.resultOf(i, heads[k], outcome);
         continue;
       }
-      const request = requestAt(k);
-      const whole = request.record === undefined ? requestOf(ops[i], this.core) : request;
-      results[i] = await this.readBack(ops[i], whole, outcome, (view ??= this.view()));
+      const op = this.operations.at(i);
+      results[i] = await this.readBack(op, requests?.[k] ?? requestOf(op, this.core), outcome, (view ??= this.view()));
     }
   }
 
@@ -250,9 +284,9 @@ export class Batch {
     return new KernelView(this.core, this.list.routes, this.list.rules);
   }
 
-  private push(op: Operation): Batch {
+  private push(add: () => void): Batch {
     if (this.committed) throw new NlrouteError('batch: cannot add to a committed batch');
-    this.operations.push(op);
+    add();
     return this;
   }
 
@@ -276,11 +310,12 @@ export class Batch {
     }
   }
 
-  private resultOf(op: Operation, request: Request, outcome: NativeOutcome | null): BatchResult {
+  /** Operation i's result; the operation is read back only to describe a failure. */
+  private resultOf(i: number, head: RequestHead, outcome: NativeOutcome | null): BatchResult {
     if (outcome === null) return DONE;
     if (outcome.state === 'skipped') return NOT_ATTEMPTED;
-    if (outcome.state === 'done' && outcome.errno === request.head.tolerate) return UNCHANGED;
-    const { operation, request: described, fields } = describeOperation(op);
+    if (outcome.state === 'done' && outcome.errno === head.tolerate) return UNCHANGED;
+    const { operation, request: described, fields } = describeOperation(this.operations.at(i));
     const error = this.core.toError(outcome, operation, described, fields);
     return error ? { ok: false, status: 'failed', error } : DONE;
   }
@@ -314,13 +349,13 @@ export class Batch {
    * Undoes the applied operations, last first, and marks what happened to each. An
    * undo may take several requests (see rollback.ts); it succeeded when all did.
    */
-  private async rollBack(ops: Operation[], requests: (Request | undefined)[], priors: Prior[], results: (BatchResult | undefined)[]) {
+  private async rollBack(requests: Request[], priors: Prior[], results: (BatchResult | undefined)[]) {
     const applied = results.flatMap((r, i) => (r?.status === 'done' ? [i] : [])).reverse();
-    const undos = applied.map((i) => undoOf(ops[i], requests[i]!, priors[i]));
+    const undos = applied.map((i) => undoOf(this.operations.at(i), requests[i], priors[i]));
     const outcomes = await this.core.requests.many(undos.flat());
     let at = 0;
     for (const [k, i] of applied.entries()) {
-      const { operation, request, fields } = describeOperation(ops[i]);
+      const { operation, request, fields } = describeOperation(this.operations.at(i));
       let error;
       for (let n = 0; n < undos[k].length; n++, at++) {
         error ??= this.core.toError(outcomes[at], `undo of ${operation}`, request, fields);
@@ -330,18 +365,25 @@ export class Batch {
   }
 }
 
+/** One list of a `stop` or `rollback` batch: operations start.. in order, packed. */
+interface PackedList {
+  start: number;
+  heads: RequestHead[];
+  packed: Packed;
+  requests?: Request[];
+}
+
 // Operations per request list in `continue` mode: the first lists are small so that
 // the kernel starts early, the later ones big enough to keep it busy while the next
 // is validated.
 // The largest is 1024: packing and encoding a list runs on the JavaScript thread in
 // one piece, and 2048 operations took long enough to show as event-loop delay.
-const CHUNKS = [64, 256, 1024];
+const CHUNKS = [64, 256, 512];
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
 const UNCHANGED: BatchResult = Object.freeze({ ok: true, status: 'unchanged' });
 const NOT_ATTEMPTED: BatchResult = Object.freeze({ ok: false, status: 'not-attempted' });
-const SKIPPED_OUTCOME: NativeOutcome = Object.freeze({ errno: 0, state: 'skipped' as const });
 
 /**
  * The order to send a `continue` batch in. The kernel keeps rules in a list sorted
@@ -350,45 +392,35 @@ const SKIPPED_OUTCOME: NativeOutcome = Object.freeze({ errno: 0, state: 'skipped
  * delete at 10k rules). Consecutive rule deletes of distinct, explicit priorities
  * cannot affect each other, so each such run goes in ascending priority; everything
  * else keeps the order given. Results are still reported in the order given.
+ *
+ * deleteRunEnd() says where the run that starts at `start` ends (start + 1 for
+ * anything else, the common case, which allocates nothing); a run is at most
+ * MAX_RUN long so that sorting one never holds the event loop.
  */
-function cheapOrder(ops: Operation[]): number[] {
-  const order = ops.map((_, i) => i);
-  const priorityOf = (op: Operation): number | undefined => {
-    if (op.object !== 'rule' || (op.verb !== 'delete' && op.verb !== 'remove')) return undefined;
-    const p = op.spec.priority ?? op.spec.pref;
-    return typeof p === 'number' && Number.isInteger(p) ? p : undefined;
-  };
-  for (let start = 0; start < ops.length;) {
-    if (priorityOf(ops[start]) === undefined) {
-      start++; // the common case (routes, adds): nothing to reorder, and nothing to allocate
-      continue;
-    }
-    let end = start;
-    const seen = new Set<number>();
-    while (end < ops.length) {
-      const p = priorityOf(ops[end]);
-      if (p === undefined || seen.has(p)) break;
-      seen.add(p);
-      end++;
-    }
-    if (end - start > 1) {
-      const run = order.slice(start, end).sort((a, b) => priorityOf(ops[a])! - priorityOf(ops[b])!);
-      for (let k = 0; k < run.length; k++) order[start + k] = run[k];
-    }
-    start = end > start ? end : start + 1;
+function deleteRunEnd(ops: OperationTape, start: number): number {
+  if (ops.deletePriority(start) === undefined) return start + 1;
+  const seen = new Set<number>();
+  let end = start;
+  while (end < ops.size && end - start < MAX_RUN) {
+    const p = ops.deletePriority(end);
+    if (p === undefined || seen.has(p)) break;
+    seen.add(p);
+    end++;
   }
-  return order;
+  return end;
 }
 
-/** The spec read once into plain data, or the reason it could not be: that operation's failure. */
-function readSpec<S>(what: string, spec: unknown): { spec: S; unreadable?: NlrouteError } {
-  try {
-    return { spec: plainSpec<S>(what, spec) };
-  } catch (error) {
-    if (!(error instanceof NlrouteError)) throw error;
-    return { spec: {} as S, unreadable: error };
-  }
+/** The indices start..end-1 in ascending priority; deleteRunEnd() made them distinct. */
+function byPriority(ops: OperationTape, start: number, end: number): number[] {
+  // priority * 2^16 + offset is exact in a double (2^48 at most), and a typed array
+  // sorts numbers natively, without a comparator call per pair.
+  const keys = new Float64Array(end - start);
+  for (let k = start; k < end; k++) keys[k - start] = ops.deletePriority(k)! * MAX_RUN + (k - start);
+  keys.sort();
+  return Array.from(keys, (key) => start + (key % MAX_RUN));
 }
+
+const MAX_RUN = 1 << 16;
 
 type ReadCommitOptions = { onError: OnError; unacknowledgedLimit?: number; signal?: unknown };
 
@@ -405,6 +437,16 @@ function readCommitOptions(given: unknown): ReadCommitOptions {
   return { onError: onError as OnError, unacknowledgedLimit: limit, signal: o.signal };
 }
 
-function finish(results: (BatchResult | undefined)[], fill: BatchResult): BatchResult[] {
-  return Array.from(results, (r) => r ?? fill);
+/**
+ * The results, with `not-attempted` for every operation that has none, in place and
+ * in slices: a 100k-operation batch's results are not filled in one piece.
+ */
+async function finish(results: (BatchResult | undefined)[]): Promise<BatchResult[]> {
+  const slice = new TimeSlice();
+  for (let i = 0; i < results.length; i++) {
+    results[i] ??= NOT_ATTEMPTED;
+    const pause = slice.pause();
+    if (pause) await pause;
+  }
+  return results as BatchResult[];
 }

@@ -21,7 +21,9 @@ import { ruleCovers } from '../rules/identity';
 import type { Rule } from '../rules/types';
 import type { KernelView, Seen } from './kernel-view';
 import { describeOperation, requestFor } from './verbs';
+import type { OperationTape } from './operation-tape';
 import type { Operation } from './types';
+import { TimeSlice } from '../time-slice';
 
 /** What undoing one applied operation takes. */
 export interface Prior {
@@ -34,7 +36,7 @@ export interface Prior {
 type RouteList = Seen<Route, RouteRecord>[];
 
 /** Replays the operations against the kernel's lists; one Prior per operation that takes something away. */
-export async function readPriors(ops: Operation[], requests: Request[], view: KernelView): Promise<Prior[]> {
+export async function readPriors(ops: OperationTape, requests: Request[], view: KernelView): Promise<Prior[]> {
   const routeLists = new Map<RouteList, RouteList>(); // the view's list -> our working copy
   const ruleLists = new Map<number, Seen<Rule, RuleRecord>[]>();
   const routesAt = async (record: RouteRecord) => {
@@ -50,7 +52,11 @@ export async function readPriors(ops: Operation[], requests: Request[], view: Ke
     return copy;
   };
   const priors: Prior[] = [];
-  for (const [i, op] of ops.entries()) {
+  const slice = new TimeSlice();
+  for (let i = 0; i < ops.size; i++) {
+    const pause = slice.pause();
+    if (pause) await pause;
+    const op = ops.at(i);
     const request = requests[i];
     if (op.object === 'route') {
       const record = request.record as RouteRecord;

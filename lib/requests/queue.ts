@@ -49,22 +49,31 @@ export class RequestQueue {
 
   /** Many requests as one list, after anything queued before; one outcome each, in order. */
   many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
-    if (this.waiting.length) this.flush(); // keeps the order the calls were made in
+    if (this.waiting.length) this.flush(); // keeps the order the calls were made in (and frees the writer)
     const writer = this.writer;
-    const count = requests.length;
-    let reply: Promise<RequestsReply>;
     try {
       for (const r of requests) writer.add(r.head, r.record);
-      reply = send(this.native, writer.finish(), options, token);
+      // Not an async function on purpose: a suspended one keeps its arguments, and the
+      // records of a list in flight would then live (and be copied by the collector)
+      // until its answers come. Packed, they are garbage at once.
+      return this.packed(writer.finish(), options, token);
     } catch (error) {
       return Promise.reject(asError(error));
     } finally {
       writer.reset();
     }
-    // Not an async function on purpose: a suspended one keeps its arguments, and the
-    // records of a list in flight would then live (and be copied by the collector)
-    // until its answers come. Packed, they are garbage at once.
-    return reply.then((r) => outcomes(r, count));
+  }
+
+  /** A list packed beforehand (by a PackWriter), after anything queued before; one outcome each, in order. */
+  packed(packed: Packed, options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
+    if (this.waiting.length) this.flush();
+    let reply: Promise<RequestsReply>;
+    try {
+      reply = send(this.native, packed, options, token);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+    return reply.then((r) => outcomes(r, packed.count));
   }
 
   /** Sends the single calls waiting to be coalesced now, ahead of whatever comes next. */
