@@ -37,11 +37,12 @@ const enum Tag {
 }
 
 export class OperationTape {
-  private bytes = new Uint8Array(1 << 16);
+  // Small at first (the DVR driver commits many batches of a few operations), doubled as needed.
+  private bytes = new Uint8Array(512);
   private end = 0;
-  private starts = new Uint32Array(1 << 10);
-  private heads = new Uint8Array(1 << 10); // object (bit 7) and verb code
-  private priorities = new Float64Array(1 << 10); // of rule deletes and removes, else NaN
+  private starts = new Uint32Array(16);
+  private heads = new Uint8Array(16); // object (bit 7) and verb code
+  private priorities = new Float64Array(16); // of rule deletes and removes, else NaN
   private count = 0;
   private readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
