@@ -14,7 +14,13 @@ export class TimeSlice {
 
   /** Undefined while within budget; else resolves on the loop's next turn. */
   pause(): Promise<void> | undefined {
-    if (++this.count % CHECK_EVERY !== 0 || performance.now() - this.since < BUDGET_MS) return undefined;
+    if (++this.count % CHECK_EVERY !== 0) return undefined;
+    return this.pauseIfSpent();
+  }
+
+  /** As pause(), looking at the clock now: after one step that may take milliseconds by itself. */
+  pauseIfSpent(): Promise<void> | undefined {
+    if (performance.now() - this.since < BUDGET_MS) return undefined;
     return new Promise((resolve) =>
       setImmediate(() => {
         this.since = performance.now();

@@ -81,25 +81,29 @@ export class Batch {
     const onError = options.onError;
     return this.core.run('batch commit', async (turn) => {
       const ops = this.operations;
+      const slice = new TimeSlice();
+      // One array of 100k takes milliseconds to allocate here: it gets a slice of its own.
       const results = new Array<BatchResult | undefined>(ops.size);
+      const pause = slice.pauseIfSpent();
+      if (pause) await pause;
       await this.learnDevices();
       // Calls made after commit() wait until every list of it has been sent.
       const ready = turn.ready();
       if (ready) await ready;
       if (onError === 'continue') {
-        await this.sendInChunks(results, options, turn, abort);
-        return finish(results);
+        await this.sendInChunks(results, options, turn, abort, slice);
+        return finish(results, slice);
       }
       // stop and rollback: everything is validated before anything is sent.
       const rollback = onError === 'rollback';
-      const lists = await this.packAll(results, rollback);
-      if (!lists) return finish(results);
+      const lists = await this.packAll(results, rollback, slice);
+      if (!lists) return finish(results, slice);
       const priors = rollback ? await readPriors(ops, this.requestsOf(lists), this.view()) : [];
       await this.sendUntilFailure(lists, results, options, turn, abort);
       if (rollback && results.some((r) => r?.status === 'failed')) {
         await this.rollBack(this.requestsOf(lists), priors, results);
       }
-      return finish(results);
+      return finish(results, slice);
     });
   }
 
@@ -108,10 +112,15 @@ export class Batch {
    * kernel in between, so that validating the next chunk overlaps with the kernel
    * applying the previous one. The handle's I/O thread keeps the chunks in order.
    */
-  private async sendInChunks(results: (BatchResult | undefined)[], options: ReadCommitOptions, turn: Turn, abort: Abortable) {
+  private async sendInChunks(
+    results: (BatchResult | undefined)[],
+    options: ReadCommitOptions,
+    turn: Turn,
+    abort: Abortable,
+    slice: TimeSlice,
+  ) {
     const ops = this.operations;
     const running: Promise<void>[] = [];
-    const slice = new TimeSlice();
     let indices: number[] = [];
     let chunk: Request[] = [];
     const send = () => {
@@ -193,11 +202,10 @@ export class Batch {
    * not 100k records. Undefined, with each failure in `results`, when any is invalid.
    * Rollback also keeps the requests: undoing needs their records.
    */
-  private async packAll(results: (BatchResult | undefined)[], keepRequests: boolean): Promise<PackedList[] | undefined> {
+  private async packAll(results: (BatchResult | undefined)[], keepRequests: boolean, slice: TimeSlice): Promise<PackedList[] | undefined> {
     const ops = this.operations;
     const size = CHUNKS[CHUNKS.length - 1];
     const lists: PackedList[] = [];
-    const slice = new TimeSlice();
     let failed = false;
     for (let start = 0; start < ops.size; start += size) {
       const writer = new PackWriter();
@@ -441,8 +449,7 @@ function readCommitOptions(given: unknown): ReadCommitOptions {
  * The results, with `not-attempted` for every operation that has none, in place and
  * in slices: a 100k-operation batch's results are not filled in one piece.
  */
-async function finish(results: (BatchResult | undefined)[]): Promise<BatchResult[]> {
-  const slice = new TimeSlice();
+async function finish(results: (BatchResult | undefined)[], slice: TimeSlice): Promise<BatchResult[]> {
   for (let i = 0; i < results.length; i++) {
     results[i] ??= NOT_ATTEMPTED;
     const pause = slice.pause();

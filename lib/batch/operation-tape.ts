@@ -14,7 +14,7 @@
 // holds anything else (a symbol, a function), or whose spec could not be read, is kept
 // as an object: validation refuses it anyway.
 import { NlrouteError } from '../errors';
-import { plainSpec } from '../plain';
+import { plainSpec, setField } from '../plain';
 import { deviceNamesOf } from '../routes/to-record';
 import type { Operation, RouteVerb, RuleVerb } from './types';
 
@@ -36,13 +36,28 @@ const enum Tag {
   Object, // u32 count, then per field: u32 key id, value
 }
 
+// Bytes live in chunks that are never copied once full, so a big batch touches each
+// page once (growing one buffer by doubling would copy, and fault in, everything
+// twice). The first chunks are small: the DVR driver commits many batches of a few
+// operations. An operation always lies in one chunk; one bigger than CHUNK gets a
+// chunk of its own.
+const FIRST_CHUNK = 256;
+const CHUNK = 1 << 16;
+// Where an operation starts: chunk index * 2^32 + offset, exact in a double.
+const CHUNK_STRIDE = 2 ** 32;
+
+// An operation's first byte: bit 7 route (else rule), bit 6 a priority (u32) follows,
+// the rest its verb's code. Then the spec's value, unless the operation is kept.
+const ROUTE_BIT = 0x80;
+const PRIORITY_BIT = 0x40;
+const VERB_MASK = 0x3f;
+
 export class OperationTape {
-  // Small at first (the DVR driver commits many batches of a few operations), doubled as needed.
-  private bytes = new Uint8Array(512);
-  private end = 0;
-  private starts = new Uint32Array(16);
-  private heads = new Uint8Array(16); // object (bit 7) and verb code
-  private priorities = new Float64Array(16); // of rule deletes and removes, else NaN
+  private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
+  private bytes = this.chunks[0]; // the chunk being written
+  private end = 0; // where the next byte goes in it
+  private opStart = 0; // where the operation being written starts in it
+  private starts = new Float64Array(16);
   private count = 0;
   private readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
@@ -59,65 +74,82 @@ export class OperationTape {
   push(object: 'rule', verb: RuleVerb, spec: unknown): void;
   push(object: 'route', verb: RouteVerb, spec: unknown): void;
   push(object: 'rule' | 'route', verb: RuleVerb | RouteVerb, given: unknown): void {
-    const index = this.count;
-    this.grow();
-    this.count++;
-    this.heads[index] = (object === 'route' ? 0x80 : 0) | VERB_CODE.get(verb)!;
-    this.starts[index] = this.end;
-    this.priorities[index] = NaN;
-    let spec: Record<string, unknown>;
+    const index = this.count++;
+    if (index === this.starts.length) {
+      const starts = new Float64Array(index * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    let head = (object === 'route' ? ROUTE_BIT : 0) | VERB_CODE.get(verb)!;
+    let spec: Record<string, unknown> | undefined;
+    let unreadable: NlrouteError | undefined;
     try {
       spec = plainSpec<Record<string, unknown>>(object, given);
     } catch (error) {
       if (!(error instanceof NlrouteError)) throw error;
-      this.kept.set(index, { object, verb, spec: {}, unreadable: error } as Operation);
+      unreadable = error;
+    }
+    const priority = spec && object === 'rule' && (verb === 'delete' || verb === 'remove') ? priorityOf(spec) : undefined;
+    if (priority !== undefined) head |= PRIORITY_BIT;
+    this.opStart = this.end;
+    this.room(5);
+    this.starts[index] = (this.chunks.length - 1) * CHUNK_STRIDE + this.end;
+    this.bytes[this.end++] = head;
+    if (priority !== undefined) this.u32(priority);
+    if (!spec) {
+      this.kept.set(index, { object, verb, spec: {}, unreadable } as Operation);
       return;
     }
     if (object === 'route') for (const name of deviceNamesOf(spec)) this.deviceNames.add(name);
-    else if (verb === 'delete' || verb === 'remove') this.priorities[index] = priorityOf(spec);
+    const headLength = this.end - this.opStart; // room() may move the operation while it is written
     if (!this.value(spec)) {
-      this.end = this.starts[index];
+      this.end = this.opStart + headLength;
       this.kept.set(index, { object, verb, spec } as Operation);
     }
   }
 
   /** Operation i, read back as a fresh object. */
   at(i: number): Operation {
+    const head = this.seek(i);
     const kept = this.kept.get(i);
     if (kept) return kept;
-    const head = this.heads[i];
-    this.at_ = this.starts[i];
+    if (head & PRIORITY_BIT) this.at_ += 4;
     const spec = this.read();
-    return { object: head & 0x80 ? 'route' : 'rule', verb: VERBS[head & 0x7f], spec } as Operation;
+    return { object: head & ROUTE_BIT ? 'route' : 'rule', verb: VERBS[head & VERB_MASK], spec } as Operation;
   }
 
   /** The priority of operation i when it is a rule delete or remove with a valid explicit one. */
   deletePriority(i: number): number | undefined {
-    const p = this.priorities[i];
-    return Number.isNaN(p) ? undefined : p;
+    return this.seek(i) & PRIORITY_BIT ? this.readU32() : undefined;
   }
 
-  private grow(): void {
-    if (this.count < this.starts.length) return;
-    const size = this.starts.length * 2;
-    const starts = new Uint32Array(size);
-    starts.set(this.starts);
-    this.starts = starts;
-    const heads = new Uint8Array(size);
-    heads.set(this.heads);
-    this.heads = heads;
-    const priorities = new Float64Array(size);
-    priorities.set(this.priorities);
-    this.priorities = priorities;
+  /** Points the reader just past operation i's first byte, and returns that byte. */
+  private seek(i: number): number {
+    const start = this.starts[i];
+    const chunk = Math.floor(start / CHUNK_STRIDE);
+    this.reading = this.chunks[chunk];
+    this.at_ = start - chunk * CHUNK_STRIDE + 1;
+    return this.reading[this.at_ - 1];
   }
 
+  /** Makes room for n more bytes of the operation being written, in one chunk. */
   private room(n: number): void {
     if (this.end + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.end + n) size *= 2;
-    const bytes = new Uint8Array(size);
-    bytes.set(this.bytes.subarray(0, this.end));
-    this.bytes = bytes;
+    const partial = this.end - this.opStart;
+    let size = Math.min(this.bytes.length * 2, CHUNK);
+    while (size < partial + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes.subarray(this.opStart, this.end));
+    const index = this.count - 1;
+    if (this.opStart === 0) {
+      this.chunks[this.chunks.length - 1] = next; // it held only this operation's start
+    } else {
+      this.chunks.push(next);
+    }
+    this.starts[index] = (this.chunks.length - 1) * CHUNK_STRIDE;
+    this.bytes = next;
+    this.opStart = 0;
+    this.end = partial;
   }
 
   // Writing: each writer makes room for what it writes, then writes byte by byte
@@ -141,7 +173,6 @@ export class OperationTape {
 
   /** Writes s as u32 length and one byte per code unit; false (nothing written) if one is above 0xff. */
   private latin1(s: string): boolean {
-    const start = this.end;
     this.u32(s.length);
     this.room(s.length);
     const b = this.bytes;
@@ -149,7 +180,7 @@ export class OperationTape {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c > 0xff) {
-        this.end = start;
+        this.end = e - i - 4; // room() may have moved the operation: rewind from where we are
         return false;
       }
       b[e++] = c;
@@ -224,11 +255,12 @@ export class OperationTape {
     return true;
   }
 
-  // Reading: at_ is where the next byte is read.
+  // Reading: the next byte read is reading[at_].
+  private reading = this.chunks[0];
   private at_ = 0;
 
   private readU32(): number {
-    const b = this.bytes;
+    const b = this.reading;
     const a = this.at_;
     this.at_ = a + 4;
     return (b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24)) >>> 0;
@@ -238,11 +270,15 @@ export class OperationTape {
     const length = this.readU32();
     const a = this.at_;
     this.at_ = a + length;
-    return String.fromCharCode.apply(null, this.bytes.subarray(a, a + length) as unknown as number[]);
+    const codes = this.reading.subarray(a, a + length);
+    // apply() passes each byte as an argument: fine for the short strings specs hold,
+    // a stack overflow for a long one.
+    if (length <= 256) return String.fromCharCode.apply(null, codes as unknown as number[]);
+    return Buffer.from(codes.buffer, codes.byteOffset, length).toString('latin1');
   }
 
   private read(): unknown {
-    const tag = this.bytes[this.at_++] as Tag;
+    const tag = this.reading[this.at_++] as Tag;
     switch (tag) {
       case Tag.Undefined:
         return undefined;
@@ -255,7 +291,7 @@ export class OperationTape {
       case Tag.Uint32:
         return this.readU32();
       case Tag.Double:
-        DOUBLE_BYTES.set(this.bytes.subarray(this.at_, this.at_ + 8));
+        DOUBLE_BYTES.set(this.reading.subarray(this.at_, this.at_ + 8));
         this.at_ += 8;
         return DOUBLE[0];
       case Tag.Latin1:
@@ -273,9 +309,7 @@ export class OperationTape {
         const out: Record<string, unknown> = {};
         for (let n = this.readU32(); n > 0; n--) {
           const key = this.keys[this.readU32()];
-          // As plainCopy does: defined, not assigned, so that an own "__proto__" stays a
-          // field and no setter on Object.prototype runs.
-          Object.defineProperty(out, key, { value: this.read(), enumerable: true, writable: true, configurable: true });
+          setField(out, key, this.read());
         }
         return out;
       }
@@ -287,8 +321,8 @@ export class OperationTape {
 const DOUBLE = new Float64Array(1);
 const DOUBLE_BYTES = new Uint8Array(DOUBLE.buffer);
 
-/** A rule spec's explicit priority when it is one the kernel takes, else NaN. */
-function priorityOf(spec: Record<string, unknown>): number {
+/** A rule spec's explicit priority when it is one the kernel takes. */
+function priorityOf(spec: Record<string, unknown>): number | undefined {
   const p = spec.priority ?? spec.pref;
-  return typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffffffff ? p : NaN;
+  return typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffffffff ? p : undefined;
 }

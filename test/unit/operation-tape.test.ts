@@ -129,6 +129,29 @@ describe('batch operations kept as bytes (operation tape)', () => {
     assert.deepEqual([...tape.deviceNames].sort(), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
   });
 
+  it('keeps operations whole across chunks: one bigger than a chunk, and one rewound after it moved', () => {
+    const tape = new OperationTape();
+    const big = 'x'.repeat(200_000);
+    const specs: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 3000; i++) {
+      specs.push(i === 1500 ? { dst: big, table: i } : { dst: `10.0.${i >> 8}.${i & 255}/32`, table: i, dev: 'v€' });
+    }
+    const symbol = Symbol('kept');
+    specs.forEach((spec, i) => {
+      tape.push('route', 'add', spec);
+      // A long value then one with no byte form: written, moved to a new chunk, rewound.
+      if (i % 700 === 0) tape.push('route', 'delete', { dst: 'y'.repeat(40_000), bad: symbol });
+    });
+    const read = Array.from({ length: tape.size }, (_, i) => tape.at(i).spec as Record<string, unknown>);
+    const expected: Array<Record<string, unknown>> = [];
+    specs.forEach((spec, i) => {
+      expected.push(spec);
+      if (i % 700 === 0) expected.push({ dst: 'y'.repeat(40_000), bad: symbol });
+    });
+    assert.equal(read.length, expected.length);
+    read.forEach((got, i) => assert.deepEqual(got, expected[i], `operation ${i}`));
+  });
+
   it('knows the explicit priority of rule deletes, and only of those', () => {
     const tape = new OperationTape();
     tape.push('rule', 'delete', { priority: 7 });
