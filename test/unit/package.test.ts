@@ -30,6 +30,14 @@ function lowestPerMajor(range: string): Map<number, number[]> {
   return out;
 }
 
+/** The TypeScript, JavaScript and shell sources under dir (node_modules and build output left out). */
+function sourcesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|js|sh)$/.test(f) && !f.includes('node_modules'))
+    .map((f) => path.join(dir, f));
+}
+
 describe('package conventions', () => {
   it('has a LICENSE that matches "license" and a changelog', () => {
     assert.equal(pkg.license, 'MIT');
@@ -62,6 +70,26 @@ describe('package conventions', () => {
         `${shipped} is not in "files"`,
       );
     }
+  });
+
+  it('has every `npm run` script that README, the scripts, the tests and CI name', () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const files = [
+      'README.md',
+      'CHANGELOG.md',
+      '.ci/run',
+      ...['scripts', 'lib', 'test'].flatMap((dir) => sourcesUnder(path.join(ROOT, dir))),
+    ];
+    const named = new Set<string>();
+    for (const file of files) {
+      for (const m of fs
+        .readFileSync(path.isAbsolute(file) ? file : path.join(ROOT, file), 'utf8')
+        .matchAll(/npm run ([a-z][a-z:-]*[a-z])/g))
+        named.add(m[1]);
+    }
+    assert.ok(named.has('storm') && named.has('soak'), `found only ${[...named].join(', ')}`);
+    const missing = [...named].filter((name) => !Object.hasOwn(scripts, name));
+    assert.deepEqual(missing, [], 'named but not in package.json scripts');
   });
 
   it('names every errno Node knows in the ErrnoCode union, and names unknown ones by number', () => {
