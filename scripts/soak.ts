@@ -4,11 +4,12 @@
 //     delete, one at a time; default 1 000 000), sampled as it goes;
 //  2. the event loop's largest delay while a 100k-operation batch is committed, in
 //     continue and stop modes, alone and while another process hammers rtnetlink (ip
-//     -batch adding and deleting routes in another namespace).
+//     -batch adding and deleting routes in another namespace), with what else held the
+//     loop's thread: the collector's longest pause, and the time it waited for a CPU.
 // It asserts nothing: it prints figures. Every namespace it makes is deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 import { open, type Handle } from '../lib';
 import { createNamespace, deleteNamespace } from './scratch-namespace';
@@ -44,20 +45,59 @@ function hammer(namespace: string): ChildProcess {
   return spawn('sh', ['-c', `while :; do ip -n ${namespace} -batch /tmp/nlroute-soak-${process.pid}.batch; done`], { stdio: 'ignore' });
 }
 
+/** V8's collector pauses from now until stop(): how many, and the longest (ms). */
+function collectorPauses(): { stop: () => { count: number; longest: number } } {
+  let count = 0;
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      count++;
+      longest = Math.max(longest, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      for (const entry of observer.takeRecords()) {
+        count++;
+        longest = Math.max(longest, entry.duration);
+      }
+      observer.disconnect();
+      return { count, longest };
+    },
+  };
+}
+
+/**
+ * The event loop's thread's time on a CPU and waiting for one (/proc schedstat, ns),
+ * since `before` when given: a loop delay with the thread waiting is the machine's
+ * CPUs being busy, not JavaScript holding the loop.
+ */
+function mainThreadScheduling(before?: { ranMs: number; waitedMs: number }): { ranMs: number; waitedMs: number } {
+  const [ran, waited] = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+  const now = { ranMs: ran / 1e6, waitedMs: waited / 1e6 };
+  return before ? { ranMs: now.ranMs - before.ranMs, waitedMs: now.waitedMs - before.waitedMs } : now;
+}
+
 async function loopDelay(h: Handle, contended: boolean): Promise<void> {
   for (const onError of ['continue', 'stop'] as const) {
     const batch = h.batch();
     for (let i = 0; i < 100_000; i++)
       batch.routes.add({ dst: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 101 });
     const delay = monitorEventLoopDelay({ resolution: 1 });
+    const pauses = collectorPauses();
+    const cpuBefore = mainThreadScheduling();
     delay.enable();
     const started = process.hrtime.bigint();
     const results = await batch.commit({ onError });
     delay.disable();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = mainThreadScheduling(cpuBefore);
+    const gc = pauses.stop();
     const ok = results.filter((r) => r.ok).length;
     console.log(
-      `  ${onError.padEnd(8)} ${contended ? 'with' : 'without'} contention: ${ok} applied in ${ms.toFixed(0)} ms; loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`,
+      `  ${onError.padEnd(8)} ${contended ? 'with' : 'without'} contention: ${ok} applied in ${ms.toFixed(0)} ms; loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms` +
+        `; collector pauses ${gc.count}, longest ${gc.longest.toFixed(1)} ms; the loop's thread ran ${cpu.ranMs.toFixed(0)} ms and waited for a CPU ${cpu.waitedMs.toFixed(0)} ms`,
     );
     await h.routes.flush({ table: 101 });
   }
