@@ -44,7 +44,8 @@ export function plainCopy(field: string, value: unknown, depth = 0): unknown {
  * and costs a third as much.
  */
 export function setField(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (Object.hasOwn(Object.prototype, key)) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (Object.hasOwn(Object.prototype, key))
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }
 

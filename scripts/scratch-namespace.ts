@@ -18,12 +18,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Creates `PREFIX-PID-N` with lo up and returns its name. */
-export function createNamespace(prefix: string): string {
+/**
+ * Creates `PREFIX-PID-N` with lo up (unless `bare`: then as the kernel makes it, with
+ * no table yet) and returns its name.
+ */
+export function createNamespace(prefix: string, bare = false): string {
   const name = `${prefix}-${process.pid}-${++counter}`;
   execFileSync('ip', ['netns', 'add', name]);
   live.add(name);
-  execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  if (!bare) execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
   return name;
 }
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 
 import { NetlinkError } from '../errors';
 import type { Handle } from '../handle';
+import { RT_TABLE } from '../routes/codes';
 import type { Route } from '../routes/types';
 import type { Rule } from '../rules/types';
 import type { Command } from './command';
@@ -52,7 +53,11 @@ export async function execute(handle: Handle, command: Command, mode: ExecuteOpt
     case 'list': {
       const out = new Output(mode);
       const hidden = hiddenFields(command.filter);
-      for (const route of await shownRoutes(handle, command.filter, missingTable)) printRoute(out, route, style, hidden);
+      // `ip route show` of the main table lists nothing when it was never created (a
+      // namespace without addresses); of any other table, and `flush` of any, it fails.
+      const table = command.filter.table ?? RT_TABLE.MAIN;
+      const missing = table === RT_TABLE.MAIN ? 'empty' : missingTable;
+      for (const route of await shownRoutes(handle, command.filter, missing)) printRoute(out, route, style, hidden);
       return out.finish();
     }
     case 'flush':

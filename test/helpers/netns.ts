@@ -33,7 +33,11 @@ export class ScratchNamespace {
    * its duplicate detection ends, at a moment of the kernel's choosing, and change a
    * table between two dumps of a test that compares them.
    */
-  constructor(readonly name = createNamespace('nlrt')) {
+  constructor(
+    readonly name = createNamespace('nlrt'),
+    bare = false,
+  ) {
+    if (bare) return; // as the kernel makes it: lo down, no device, no table
     try {
       this.ip('link add v0 type veth peer name v1');
       this.ip('link set v0 addrgenmode none');
@@ -115,7 +119,10 @@ export class ScratchNamespace {
  * and may ask for more (`another()`); all are deleted after the test whatever
  * happens. Skips the suite with a message when not root.
  */
-export function describeInNamespace(title: string, body: (ns: () => ScratchNamespace, another: () => ScratchNamespace) => void): void {
+export function describeInNamespace(
+  title: string,
+  body: (ns: () => ScratchNamespace, another: (options?: { bare?: boolean }) => ScratchNamespace) => void,
+): void {
   describe(title, function () {
     let current: ScratchNamespace | undefined;
     let extra: ScratchNamespace[] = [];
@@ -141,9 +148,9 @@ export function describeInNamespace(title: string, body: (ns: () => ScratchNames
       if (!current) throw new Error('scratch namespaces exist only inside a test');
       return current;
     };
-    body(inTest, () => {
+    body(inTest, (options) => {
       inTest();
-      const ns = new ScratchNamespace();
+      const ns = options?.bare ? new ScratchNamespace(createNamespace('nlrt', true), true) : new ScratchNamespace();
       extra.push(ns);
       return ns;
     });

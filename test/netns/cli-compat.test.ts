@@ -309,6 +309,27 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
     }
   }
 
+  it('a table never created: showing main lists nothing, as ip does; another table, and any flush, fail as in ip', () => {
+    // lo down, no device: the kernel has made no table yet.
+    const [ipNs, nlNs] = [another({ bare: true }), another({ bare: true })];
+    assert.notEqual(ipNs.ipTry('route flush table main').status, 0, 'the main table should not exist yet');
+    for (const line of [
+      'route show',
+      'route show table main',
+      'route show table 254',
+      'route list table 16',
+      '-6 route show table 16',
+      'route flush table main',
+      'route flush table 16',
+    ]) {
+      const ip = ipNs.ipTry(line);
+      const nl = nlroute(['-n', nlNs.name, ...words(line)]);
+      const why = `"${line}": ip exit ${ip.status} ${ip.stderr.trim()} | nlroute exit ${nl.status} ${nl.stderr.trim()}`;
+      assert.equal(nl.status, ip.status, why);
+      assert.equal(nl.stdout, ip.stdout, why);
+    }
+  });
+
   it('a batch failure names the file and line, and reports every failure with -force', () => {
     const ns = prepared({ title: '', lines: [] });
     const lines = [
