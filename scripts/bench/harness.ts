@@ -27,6 +27,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       growth: [300],
       storm: { routers: 2, fipsPerRouter: 5 },
       ipSample: 10,
+      commands: 5,
     },
   },
   quick: {
@@ -40,6 +41,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       growth: [1000, 3000],
       storm: { routers: 10, fipsPerRouter: 10 },
       ipSample: 30,
+      commands: 20,
     },
   },
   full: {
@@ -53,6 +55,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       growth: [1000, 3000, 10000, 30000],
       storm: { routers: 100, fipsPerRouter: 10 },
       ipSample: 100,
+      commands: 50,
     },
   },
 };

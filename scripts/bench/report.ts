@@ -27,6 +27,8 @@ export interface Results {
 }
 
 export const perOpMicros = (c: Cell) => (c.samples.length ? median(c.samples.map((s) => s.wallMs / s.ops)) * 1000 : NaN);
+/** Median CPU (user + sys) per operation, in ms. */
+const cpuPerOpMs = (c: Cell) => median(c.samples.map((s) => ((s.userMs ?? NaN) + (s.sysMs ?? NaN)) / s.ops));
 const wall = (c: Cell) => median(c.samples.map((s) => s.wallMs));
 
 function range(c: Cell): string {
@@ -77,7 +79,14 @@ export function markdown(r: Results): string {
     const c = r.cells.find((x) => x.workload === t.workload && x.method === t.method && x.samples.length);
     let measured: string | undefined;
     let met = false;
-    if (c && t.maxMicros !== undefined) {
+    const reference = t.reference
+      ? r.cells.find((x) => x.workload === t.workload && x.method === t.reference && x.samples.length)
+      : undefined;
+    if (c && reference && t.maxCpuAboveMs !== undefined) {
+      const above = cpuPerOpMs(c) - cpuPerOpMs(reference);
+      measured = `${above.toFixed(0)} ms above (${cpuPerOpMs(c).toFixed(0)} against ${cpuPerOpMs(reference).toFixed(0)} ms)`;
+      met = above <= t.maxCpuAboveMs;
+    } else if (c && t.maxMicros !== undefined) {
       measured = `${perOpMicros(c).toFixed(0)} µs`;
       met = perOpMicros(c) <= t.maxMicros;
     } else if (c && t.ratio !== undefined) {
@@ -102,6 +111,7 @@ const COLORS: Record<string, string> = {
   'ip-batch': '#ff7f0e',
   ip: '#d62728',
   peer: '#9467bd',
+  floor: '#7f7f7f',
 };
 
 /** Horizontal bars of µs per operation, log scale, grouped by workload. */

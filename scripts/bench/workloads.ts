@@ -19,12 +19,14 @@ export interface Sizes {
   opens: number; // W6
   growth: number[]; // W7
   storm: { routers: number; fipsPerRouter: number }; // W8
+  commands: number; // W9: processes started per run
   ipSample: number; // operations done by one `ip` process each
 }
 
 export interface Method {
   name: string;
-  kind: 'nlroute' | 'cli' | 'raw' | 'ip-batch' | 'ip' | 'peer';
+  /** `floor`: what any method of the workload pays at least (W9: node's own start). */
+  kind: 'nlroute' | 'cli' | 'raw' | 'ip-batch' | 'ip' | 'peer' | 'floor';
   run: () => Promise<Sample>;
   note?: string;
 }
@@ -38,6 +40,8 @@ export interface Target {
   reference?: string;
   ratio?: number;
   maxMicros?: number;
+  /** At most this many ms of CPU per operation above `reference`'s (W9: above node's own start). */
+  maxCpuAboveMs?: number;
   text: string;
 }
 
@@ -442,6 +446,49 @@ function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method
 }
 
 /** The Python that has Debian's python3-pyroute2, if any (the harness never installs it). */
+/**
+ * W9: one `route show` in a fresh process each time, as a script or an operator runs
+ * `ip`: start-up included. `node -e 0` beside it is the floor any node program pays.
+ * NODE_EXTRA_CA_CERTS, which makes every node process read a certificate file first, is
+ * left out of both node commands' environment.
+ */
+function commandMethods(n: number): Method[] {
+  const bin = path.join(__dirname, '..', '..', '..', 'bin', 'nlroute.js');
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const processes = (command: string, args: string[]) => () => {
+    for (let i = 0; i < n; i++) {
+      const r = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.status !== 0) throw new Error(`${command} ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+    }
+  };
+  // 100 routes in table 16 to print, added by ip -batch before the timing starts.
+  const withRoutes = (measure: (netns: string) => Sample) =>
+    inNs((netns) => {
+      ipBatch(netns, routeLines(100, 'add'));
+      try {
+        return measure(netns);
+      } finally {
+        ipBatch(netns, routeLines(100, 'del'));
+      }
+    });
+  return [
+    {
+      name: 'nlroute route show',
+      kind: 'cli',
+      run: withRoutes((netns) =>
+        timedChildren(n, processes(process.execPath, [bin, '-n', netns, 'route', 'show', 'table', String(TABLE)])),
+      ),
+    },
+    {
+      name: 'ip route show',
+      kind: 'ip',
+      run: withRoutes((netns) => timedChildren(n, processes('ip', ['-n', netns, 'route', 'show', 'table', String(TABLE)]))),
+    },
+    { name: 'node -e 0', kind: 'floor', run: withRoutes(() => timedChildren(n, processes(process.execPath, ['-e', '0']))) },
+  ];
+}
+
 export function pyroute2Python(): string | undefined {
   for (const python of ['python3', '/usr/bin/python3']) {
     if (spawnSync(python, ['-c', 'import pyroute2'], { stdio: 'ignore' }).status === 0) return python;
@@ -538,6 +585,13 @@ export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
       notes: [],
     });
   }
+  list.push({
+    id: 'W9',
+    title: `one command, a process each: route show of 100 routes (${s.commands} processes)`,
+    methods: commandMethods(s.commands),
+    targets: [{ method: 'nlroute route show', reference: 'node -e 0', maxCpuAboveMs: 15, text: '≤ 15 ms CPU above node -e 0' }],
+    notes: ["CPU is the processes' own (user + sys), counted by the kernel in 10 ms ticks: compare medians over many processes"],
+  });
   list.push({
     id: 'W8',
     title: `FIP storm bursts: ${s.storm.routers} routers × ${s.storm.fipsPerRouter} floating IPs associated and disassociated`,

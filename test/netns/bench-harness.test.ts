@@ -26,15 +26,18 @@ describe('benchmark harness (smoke profile)', function () {
       cells: Array<{ workload: string; method: string; kind: string; samples: Array<{ ops: number; wallMs: number }> }>;
     };
     const workloads = new Set(results.cells.map((c) => c.workload));
-    for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8']) assert.ok(workloads.has(w), `${w} missing`);
+    for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8', 'W9']) assert.ok(workloads.has(w), `${w} missing`);
     assert.ok([...workloads].some((w) => w.startsWith('W7/')));
     for (const cell of results.cells) {
       assert.equal(cell.samples.length, 1, `${cell.workload} ${cell.method}`);
       assert.ok(cell.samples[0].ops > 0 && cell.samples[0].wallMs > 0, `${cell.workload} ${cell.method} did no work`);
     }
     const kinds = new Set(results.cells.map((c) => c.kind));
-    for (const kind of ['nlroute', 'raw', 'ip-batch', 'ip']) assert.ok(kinds.has(kind), `no ${kind} method ran`);
-    assert.match(fs.readFileSync(path.join(dir, 'results.md'), 'utf8'), /## Targets/);
+    for (const kind of ['nlroute', 'raw', 'ip-batch', 'ip', 'cli', 'floor']) assert.ok(kinds.has(kind), `no ${kind} method ran`);
+    const report = fs.readFileSync(path.join(dir, 'results.md'), 'utf8');
+    assert.match(report, /## Targets/);
+    // W9's target compares CPU with node's own start: both were measured.
+    assert.match(report, /\| W9 \| ≤ 15 ms CPU above node -e 0 \| -?\d+ ms above \(\d+ against \d+ ms\) \|/);
     assert.match(fs.readFileSync(path.join(dir, 'chart.svg'), 'utf8'), /^<svg/);
     const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
       .stdout.split('\n')
