@@ -2,6 +2,8 @@
 // here is numeric and already validated; names and friendliness live above it.
 import * as path from 'node:path';
 
+import { PACKAGE_ROOT } from './package-root';
+
 /** A rule in the kernel's terms (see native/addon/rule_convert.cc). */
 export interface RuleRecord {
   family?: number;
@@ -216,7 +218,7 @@ function loadAddon(): Addon {
   const chosen = process.env.NLROUTE_ADDON;
   if (chosen) return require(path.resolve(chosen)) as Addon;
   const nodeGypBuild = require('node-gyp-build') as (root: string) => Addon;
-  return nodeGypBuild(path.join(__dirname, '..', '..'));
+  return nodeGypBuild(PACKAGE_ROOT);
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 export const addon: Addon = loadAddon();

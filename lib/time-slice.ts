@@ -1,7 +1,6 @@
 // Long synchronous work (validating a 100k-operation batch) must not hold the event
 // loop: a TimeSlice says when the work has run for its budget, and gives the loop a
 // turn (timers, I/O, other callers) before it goes on.
-import { performance } from 'node:perf_hooks';
 
 /** How long JavaScript work runs before it lets the loop in; well under the 10 ms goal. */
 const BUDGET_MS = 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes `npm test`, `npm run storm` and `npm run bench` work on a fresh clone: installs
 // dependencies if they are missing, builds the addon if it is missing or older than
-// its sources, and compiles the TypeScript. Each step runs only when needed, and says
+// its sources, compiles the TypeScript and bundles the command (scripts/bundle-cli.js). Each step runs only when needed, and says
 // in one line what it does; the tools' own output (npm, node-gyp's ~75 lines) is shown
 // only when a step fails, or always with NLROUTE_VERBOSE=1.
 'use strict';
@@ -57,6 +57,7 @@ function main() {
     run('npx node-gyp rebuild', 'building the addon from native/ (node-gyp)');
   }
   run('npx tsc -p tsconfig.json');
+  run('node scripts/bundle-cli.js');
 }
 
 // `node scripts/ensure-built.js` sets up; test/unit/ensure-built loads it to try run().

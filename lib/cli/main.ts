@@ -2,10 +2,12 @@
 // library, one command from the arguments or many from -batch.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 import { open, type Handle } from '../handle';
 import { validNamespaceName } from '../namespace-target';
 import { NameRegistry } from '../names/registry';
+import { PACKAGE_ROOT } from '../package-root';
 import { readBatchLines, runBatch, type BatchIo } from './batch-file';
 import { parseCommand, type Command } from './command';
 import { execute } from './execute';
@@ -107,7 +109,7 @@ async function withHandle(options: Options, io: MainIo, body: (handle: Handle) =
 
 function version(): string {
   try {
-    return (JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')) as { version: string }).version;
+    return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -24,6 +24,7 @@ const PACKED_FROM = [
   'lib',
   'bin',
   'scripts/prebuild.js',
+  'scripts/bundle-cli.js',
 ];
 
 // ELF e_machine values (elf.h), at byte 18 of the header, little-endian.
@@ -120,8 +121,14 @@ describe('install without a compiler', function () {
         "import { open } from 'nlroute'; import { DvrNode } from 'nlroute/dvr'; console.log(typeof open, typeof DvrNode)",
       ]);
       assert.equal(esm.stdout.trim(), 'function function', esm.stderr);
+      // The command ships bundled, and runs from the bundle with ip-num and
+      // node-gyp-build resolved from the installed dependencies.
+      const bundle = path.join(project, 'node_modules', 'nlroute', 'dist', 'lib', 'cli.bundle.js');
+      assert.ok(fs.existsSync(bundle), 'the package has no bundled command');
       const cli = node([path.join(project, 'node_modules', '.bin', 'nlroute'), '-V']);
       assert.match(cli.stdout, /^nlroute 0\.\d+\.\d+/, cli.stderr);
+      const show = node([path.join(project, 'node_modules', '.bin', 'nlroute'), 'help']);
+      assert.match(show.stderr, /Usage: nlroute/, 'the bundled command parses and prints its grammar');
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
