@@ -96,4 +96,40 @@ describeInNamespace('process and Worker teardown with native resources', (ns) =>
       /both terminated/,
     );
   });
+
+  // A Worker terminated while one of our methods runs (here: requests() encoding 300k
+  // packed routes on the Worker's thread): the method's own N-API calls then fail, and
+  // node-addon-api could not throw the resulting error into JavaScript; it threw a C++
+  // exception out of the callback instead and the process aborted. Fixed by
+  // NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp).
+  it('a Worker terminated while a native method runs: the process exits 0', function () {
+    this.timeout(120_000);
+    assertCleanExit(
+      `const { Worker } = require('node:worker_threads');
+       const body = \`
+         const path = require('node:path');
+         const { parentPort } = require('node:worker_threads');
+         const lib = \${JSON.stringify(LIB)};
+         const { addon } = require(path.join(lib, 'native'));
+         const { PackWriter } = require(path.join(lib, 'requests', 'pack-writer'));
+         const { routeToRecord } = require(path.join(lib, 'routes', 'to-record'));
+         const { NameRegistry } = require(path.join(lib, 'names', 'registry'));
+         (async () => {
+           const h = new addon.NativeHandle({ path: '/run/netns/${ns().name}' });
+           await h.open();
+           const writer = new PackWriter();
+           const context = { names: new NameRegistry() };
+           const head = { object: 'route', remove: false, flags: 0x600 };
+           for (let i = 0; i < 300000; i++)
+             writer.add(head, routeToRecord({ dst: '10.' + (i >> 16) + '.' + ((i >> 8) & 255) + '.' + (i & 255) + '/32', type: 'blackhole', table: 100 }, 'add', context));
+           const packed = writer.finish();
+           parentPort.postMessage('calling');
+           h.requests(packed.words, packed.text, packed.sides, {});
+         })();\`;
+       const w = new Worker(body, { eval: true });
+       w.on('message', (m) => { if (m === 'calling') w.terminate(); });
+       w.on('exit', () => console.log('terminated'));`,
+      /terminated/,
+    );
+  });
 });
