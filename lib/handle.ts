@@ -49,6 +49,11 @@ export interface HandleInfo {
   sendBufferBytes: number;
 }
 
+export interface HandleStats {
+  /** Datagrams from a sender other than the kernel, dropped since the handle opened. */
+  foreignDropped: number;
+}
+
 export class Handle {
   /** Policy rules: `ip rule`. */
   readonly rules: Rules;
@@ -132,6 +137,21 @@ export class Handle {
       if (reply === null) return undefined;
       if ('error' in reply) throw this.core.failure(reply.error, operation, String(nameOrIndex));
       return reply;
+    });
+  }
+
+  /**
+   * The handle's counters. `foreignDropped`: datagrams that reached its socket from
+   * anyone but the kernel (another process in the namespace writing to its port id)
+   * and were dropped unread; anything above 0 means someone tried to answer for the
+   * kernel. Read after the calls made before it.
+   */
+  async stats(): Promise<HandleStats> {
+    const operation = 'stats';
+    return this.core.run(operation, async (turn) => {
+      const reply = await turn.send(() => this.core.direct().stats());
+      if ('error' in reply) throw this.core.failure(reply.error, operation, 'the handle');
+      return { foreignDropped: reply.foreignDropped };
     });
   }
 

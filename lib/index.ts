@@ -1,6 +1,6 @@
 // nlroute: `ip rule` and `ip route` over rtnetlink, without forking, in any namespace.
 export { open, Handle } from './handle';
-export type { OpenOptions, Link, HandleInfo } from './handle';
+export type { OpenOptions, Link, HandleInfo, HandleStats } from './handle';
 export type { NamespaceOptions } from './namespace-target';
 export { NlrouteError, ValidationError, NetlinkError, HandleClosedError, FlushError, TimeoutError, AbortError } from './errors';
 export type { NetlinkErrorDetails } from './errors';

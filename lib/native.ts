@@ -179,6 +179,7 @@ export interface NativeHandle {
   ): Promise<{ routes: RoutePack; outcomes: (NativeOutcome | null)[] } | Failed>;
   routeGet(query: RouteRecord, token?: AbortToken): Promise<RoutePack | Failed>;
   linkGet(nameOrIndex: string | number): Promise<{ index: number; name: string; address?: string } | null | Failed>;
+  stats(): Promise<{ foreignDropped: number } | Failed>;
   linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string; address?: string }> } | Failed>;
   close(): Promise<void>;
 }

@@ -114,6 +114,7 @@ Napi::Function NativeHandle::Define(Napi::Env env, EnvContext* context) {
                          InstanceMethod("routeGet", &NativeHandle::RouteGet),
                          InstanceMethod("linkGet", &NativeHandle::LinkGet),
                          InstanceMethod("linkDump", &NativeHandle::LinkDump),
+                         InstanceMethod("stats", &NativeHandle::Stats),
                          InstanceMethod("close", &NativeHandle::Close),
                      },
                      context);
@@ -552,6 +553,21 @@ Napi::Value NativeHandle::LinkDump(const Napi::CallbackInfo& info) {
         return result;
       },
       info[0]);
+}
+
+// stats() -> Promise<{ foreignDropped } | { error }>: the socket's counters, read on its
+// I/O thread after the work queued before.
+Napi::Value NativeHandle::Stats(const Napi::CallbackInfo& info) {
+  auto foreign_dropped = std::make_shared<uint64_t>(0);
+  return submit(
+      info.Env(),
+      [foreign_dropped](io::RouteSocket& sock) { *foreign_dropped = sock.foreign_dropped(); },
+      [foreign_dropped](Napi::Env env) -> Napi::Value {
+        Napi::Object stats = Napi::Object::New(env);
+        stats.Set("foreignDropped", Napi::Number::New(env, static_cast<double>(*foreign_dropped)));
+        return stats;
+      },
+      info.Env().Undefined());
 }
 
 // close() -> Promise<void>: queued work finishes first, then the socket is closed.

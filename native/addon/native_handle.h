@@ -37,6 +37,7 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   Napi::Value RouteGet(const Napi::CallbackInfo& info);
   Napi::Value LinkGet(const Napi::CallbackInfo& info);
   Napi::Value LinkDump(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.

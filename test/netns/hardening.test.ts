@@ -128,6 +128,7 @@ for seq in range(1, 400):
     inner = struct.pack('=IHHII', 16, 32, 5, seq, pid)
     s.sendto(struct.pack('=IHHII', 36, 2, 0, seq, pid) + struct.pack('=i', 0) + inner, (pid, 0))
 `;
+    assert.deepEqual(await h.stats(), { foreignDropped: 0 });
     const r = spawnSync('ip', ['netns', 'exec', ns().name, 'python3', '-c', forger, String(h.info.portId)], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     await assert.rejects(h.rules.delete({ priority: 999, from: '10.9.9.9' }), (e: unknown) => (e as { code?: string }).code === 'ENOENT');
@@ -136,6 +137,8 @@ for seq in range(1, 400):
       rules.map((x) => x.priority),
       [0, 32766, 32767],
     );
+    // Every forged datagram was read and dropped (the 4 MiB receive buffer holds them all), and counted.
+    assert.deepEqual(await h.stats(), { foreignDropped: 399 });
   });
 });
 
