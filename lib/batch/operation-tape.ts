@@ -4,7 +4,7 @@
 // Why: as objects, 100k pushed operations are ~20 MB of young heap (the spec's copy
 // and the caller's strings it holds) when commit() starts right after the pushes, and
 // the collector's first young-generation passes copy all of it, 10–25 ms each, with
-// the event loop stopped. As bytes they are one growing buffer the collector never
+// the event loop stopped. As bytes they are a few chunks of memory the collector never
 // copies, and each operation read back is garbage again a moment later.
 //
 // What is stored is exactly the spec read once (plainSpec: own enumerable fields,
