@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 
 import { Batch } from './batch/batch';
 import { HandleCore } from './core';
+import type { Link } from './links';
 import { NetlinkError } from './errors';
 import { addon, type NativeHandle, type OpenResult } from './native';
 import { NameRegistry } from './names/registry';
@@ -12,6 +13,9 @@ import { Routes } from './routes/routes-api';
 import { Rules } from './rules/rules-api';
 import { ValidationError } from './errors';
 import { deviceName, integer, plainOptions } from './validate';
+import { namespaceKey, noteOwnPort } from './watch/own-ports';
+import type { WatchOptions } from './watch/types';
+import { readWatchOptions, Watch } from './watch/watch';
 
 const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes', 'timeoutMs'] as const;
 
@@ -26,12 +30,7 @@ export interface OpenOptions extends NamespaceOptions {
   timeoutMs?: number;
 }
 
-export interface Link {
-  index: number;
-  name: string;
-  /** The hardware address as `ip link` prints it (`aa:bb:cc:dd:ee:ff`); absent when the device has none. */
-  address?: string;
-}
+export type { Link } from './links';
 
 export interface HandleInfo {
   /** What the handle was opened on: `netns qrouter-1`, `pid 42`, `current namespace`. */
@@ -60,11 +59,14 @@ export class Handle {
   /** Routes: `ip route`. */
   readonly routes: Routes;
   private readonly newBatch: () => Batch;
+  private readonly watches = new Set<Watch>();
+  private readonly forgetPort: () => void;
 
   private constructor(
     private readonly core: HandleCore,
     readonly info: HandleInfo,
   ) {
+    this.forgetPort = noteOwnPort(namespaceKey(info.netnsDev, info.netnsInode), info.portId);
     // A batch reads back through the listings (rollback, lost ACKs); rules and routes
     // make batches (reconcile). Both get the one factory, and neither needs the other.
     const newBatch = () =>
@@ -119,6 +121,33 @@ export class Handle {
     return this.newBatch();
   }
 
+  /**
+   * The kernel's change notifications for this namespace, as an async iterable of
+   * events: `for await (const event of handle.watch({ routes: { table: 16 } }))`.
+   * Nothing is lost: when the kernel had to drop notifications the watch says so
+   * (`resync`), lists everything it watches again and reports the differences.
+   * Ends with `close()`, `break`, the options' signal, or this handle's close().
+   */
+  watch(options?: WatchOptions): Watch {
+    this.core.assertOpen('watch');
+    const plan = readWatchOptions(options);
+    const { core, rules, routes } = this;
+    const watch = new Watch(
+      {
+        core,
+        namespace: namespaceKey(this.info.netnsDev, this.info.netnsInode),
+        ruleSelector: (filter) => rules.selector(filter),
+        routeSelector: (filter) => routes.selector(filter),
+        listRules: (filter) => core.run('watch', (turn) => rules.listed(filter, turn)),
+        listRoutes: (filter) => core.run('watch', (turn) => routes.listed(filter, turn)),
+      },
+      plan,
+      (ended) => this.watches.delete(ended),
+    );
+    this.watches.add(watch);
+    return watch;
+  }
+
   /** The name databases (rt_tables, rt_protos, ...) this handle resolves names with. */
   get names(): NameRegistry {
     return this.core.names;
@@ -167,12 +196,15 @@ export class Handle {
   }
 
   /**
-   * Closes the socket. Operations already asked for finish first; new ones fail
-   * with HandleClosedError. Resolves once the socket's fd is closed.
+   * Closes the socket, and the watches made from this handle. Operations already
+   * asked for finish first; new ones fail with HandleClosedError. Resolves once the
+   * socket's fd is closed.
    */
   async close(): Promise<void> {
     if (this.core.closed) return;
+    await Promise.all([...this.watches].map((watch) => watch.close()));
     this.core.closed = true;
+    this.forgetPort();
     await this.core.settled();
     await this.core.native.close();
   }

@@ -28,3 +28,5 @@ export type { RouteScope } from './routes/types';
 export type { RuleScope } from './rules/types';
 export type { ReconcileOptions, ReconcileResult } from './reconcile';
 export type { CallOptions } from './abort';
+export type { Watch } from './watch/watch';
+export type { WatchOptions, WatchEvent, RuleEvent, RouteEvent, LinkEvent, ResyncEvent, WatchOrigin } from './watch/types';

@@ -6,6 +6,14 @@
 // A device re-created under the same name after it was cached is noticed when a
 // route naming it fails as if it were gone (see moved()); a renamed one after a miss
 // or refresh().
+/** A device of a namespace. */
+export interface Link {
+  index: number;
+  name: string;
+  /** The hardware address as `ip link` prints it (`aa:bb:cc:dd:ee:ff`); absent when the device has none. */
+  address?: string;
+}
+
 /** Every device of the namespace (one link dump); throws the dump's error. */
 export type LinkDump = () => Promise<Array<{ index: number; name: string }>>;
 
@@ -52,6 +60,21 @@ export class LinkNames {
     const before = names.map((n) => this.byName.get(n));
     await this.refresh();
     return names.some((n, i) => this.byName.get(n) !== undefined && this.byName.get(n) !== before[i]);
+  }
+
+  /** A device notification (watch.ts): `index` is now called `name`. */
+  noteDevice(index: number, name: string): void {
+    const before = this.byIndex.get(index);
+    if (before !== undefined && this.byName.get(before) === index) this.byName.delete(before);
+    this.byIndex.set(index, name);
+    this.byName.set(name, index);
+  }
+
+  /** A device notification (watch.ts): `index` is gone. */
+  forgetDevice(index: number): void {
+    const name = this.byIndex.get(index);
+    this.byIndex.delete(index);
+    if (name !== undefined && this.byName.get(name) === index) this.byName.delete(name);
   }
 
   /** Re-reads every device of the namespace. Concurrent callers share one dump. */

@@ -182,6 +182,25 @@ export interface NativeHandle {
   stats(): Promise<{ foreignDropped: number } | Failed>;
   linkDump(token?: AbortToken): Promise<{ links: Array<{ index: number; name: string; address?: string }> } | Failed>;
   close(): Promise<void>;
+  /** A new descriptor of the socket's namespace (SIOCGSKNS); the caller closes it. */
+  namespaceFd(): Promise<{ fd: number } | Failed>;
+  /** Joins the groups of what is watched: a kind is watched when its key holds a filter. */
+  subscribe(what: { rules?: RuleRecord; routes?: RouteFilterRecord; links: boolean }): Promise<object | Failed>;
+  /** The next notifications (waits until there are some, or the token is aborted: ECANCELED). */
+  notifications(token?: AbortToken): Promise<WatchBatch | Failed>;
+}
+
+/** Notifications as native/addon/native_handle_watch.cc hands them over. */
+export interface WatchBatch {
+  /** Per notification, its kind (native/ops/notifications.h NotificationKind). */
+  kinds: Uint8Array;
+  /** Per notification: port id, sequence number, nlmsg_flags. */
+  meta: Uint32Array;
+  rules: RuleRecord[];
+  routes: RoutePack;
+  links: Array<{ index: number; name: string; address?: string }>;
+  /** Some notifications were lost before the last of these (ENOBUFS). */
+  overflow: boolean;
 }
 
 export interface NativeCodec {

@@ -138,7 +138,7 @@ export class Routes {
       if (filter === undefined) {
         throw new ValidationError('filter', filter, 'flush needs a filter, as ip route flush does ({} flushes the main table)');
       }
-      const record = await this.filterRecord(filter);
+      const record = await this.selector(filter);
       const reply = await turn.send(() => this.core.direct().routeFlush(record, token));
       if ('error' in reply) throw this.core.failure(reply.error, operation, describeRoute(filter));
       const failed = reply.outcomes.some((o) => o !== null && o.errno !== 0);
@@ -211,7 +211,7 @@ export class Routes {
           throw new ValidationError(key, value, `a route reconcile scope can use ${[...SCOPE_KEYS].join(', ')}`);
       }
       if (scope.table === 'all') throw new ValidationError('table', 'all', 'a reconcile scope names one table');
-      const selector = await this.filterRecord(scope);
+      const selector = await this.selector(scope);
       await learnDevices(desired, this.core.links);
       const records = new Map<RouteSpec, RouteRecord>();
       const recordOf = (spec: RouteSpec) => {
@@ -264,7 +264,7 @@ export class Routes {
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
   async listed(filter: RouteFilter, turn?: Turn, token?: AbortToken): Promise<Route[]> {
-    const record = await this.filterRecord(filter);
+    const record = await this.selector(filter);
     const dump = () => this.core.direct().routeDump(record, token);
     const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.failure(reply.error, 'route list', describeRoute(filter));
@@ -277,7 +277,8 @@ export class Routes {
     return unpackRoutes(pack, (index) => links.nameOf(index) ?? index);
   }
 
-  private async filterRecord(filter: RouteFilter): Promise<RouteFilterRecord> {
+  /** @internal what list() asks the native side for. */
+  async selector(filter: RouteFilter): Promise<RouteFilterRecord> {
     if (filter === null || typeof filter !== 'object') throw new ValidationError('filter', filter, 'expected an object');
     for (const [key, value] of Object.entries(filter)) {
       if (value !== undefined && !FILTER_KEYS.has(key)) throw new ValidationError(key, value, 'unknown route filter field');

@@ -109,3 +109,14 @@ function unpackNexthop(record: NexthopRecord, deviceName: DeviceNamer): Nexthop 
   if (flags & RTNH_F.LINKDOWN) hop.linkdown = true;
   return hop;
 }
+
+/**
+ * Names the devices of a route unpacked with indexes (`unpackRoutes(pack, (i) => i)`),
+ * in place: for routes that must be named later than they were unpacked (a watch
+ * names each with the devices known at its place in the stream).
+ */
+export function nameRouteDevices(route: Route, deviceName: DeviceNamer): void {
+  if (typeof route.dev === 'number') route.dev = deviceName(route.dev);
+  if (typeof route.iif === 'number') route.iif = deviceName(route.iif);
+  for (const hop of route.nexthops ?? []) if (typeof hop.dev === 'number') hop.dev = deviceName(hop.dev);
+}

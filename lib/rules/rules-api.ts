@@ -53,7 +53,7 @@ export class Rules {
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
   async listed(filter: RuleFilter, turn?: Turn, token?: AbortToken): Promise<Rule[]> {
-    const { family, record } = this.filterRecord(filter);
+    const { family, record } = this.selector(filter);
     const dump = () => this.core.direct().ruleDump(family, record, token);
     const reply = await (turn ? turn.send(dump) : dump());
     if ('error' in reply) throw this.core.failure(reply.error, 'rule list', describeRule(filter));
@@ -68,7 +68,7 @@ export class Rules {
   async flush(filter: RuleFilter = {}, options?: CallOptions): Promise<number> {
     const operation = 'rule flush';
     return this.core.runAbortable(operation, options, async (turn, token) => {
-      const { family, record } = this.filterRecord(filter);
+      const { family, record } = this.selector(filter);
       const reply = await turn.send(() => this.core.direct().ruleFlush(family, record, token));
       if ('error' in reply) throw this.core.failure(reply.error, operation, describeRule(filter));
       const failures: NetlinkError[] = [];
@@ -133,7 +133,8 @@ export class Rules {
     });
   }
 
-  private filterRecord(filter: RuleFilter): { family: number; record: RuleRecord | null } {
+  /** @internal what list() asks the native side for: the family and the filter record. */
+  selector(filter: RuleFilter): { family: number; record: RuleRecord | null } {
     const record = ruleToRecord(filter, 'filter', this.core.names);
     const family = record.family ?? AF.UNSPEC;
     return { family, record: Object.keys(record).length ? record : null };

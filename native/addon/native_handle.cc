@@ -12,6 +12,7 @@
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
 #include "abort_token.h"
+#include "link_convert.h"
 #include "outcome_convert.h"
 #include "request_pack.h"
 #include "route_convert.h"
@@ -66,13 +67,6 @@ Napi::Array rules_to_js(Napi::Env env, const std::vector<wire::RuleRecord>& rule
   return out;
 }
 
-// { error: outcome }: how a failed dump or lookup resolves; lib/ throws it as a NetlinkError.
-Napi::Object error_result(Napi::Env env, const io::Outcome& status) {
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("error", outcome_to_js(env, status, nullptr, 0, 0, nullptr));
-  return result;
-}
-
 wire::RuleRecord filter_from_js(const Napi::Value& v) {
   if (v.IsObject()) return rule_from_js(v.As<Napi::Object>());
   wire::RuleRecord none;
@@ -115,6 +109,9 @@ Napi::Function NativeHandle::Define(Napi::Env env, EnvContext* context) {
                          InstanceMethod("linkGet", &NativeHandle::LinkGet),
                          InstanceMethod("linkDump", &NativeHandle::LinkDump),
                          InstanceMethod("stats", &NativeHandle::Stats),
+                         InstanceMethod("namespaceFd", &NativeHandle::NamespaceFd),
+                         InstanceMethod("subscribe", &NativeHandle::Subscribe),
+                         InstanceMethod("notifications", &NativeHandle::Notifications),
                          InstanceMethod("close", &NativeHandle::Close),
                      },
                      context);
@@ -485,25 +482,6 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
         return route_pack_to_js(env, pack);
       },
       info[1]);
-}
-
-// A device as JavaScript sees it: { index, name, address? }, the hardware address in
-// the colon-separated lower-case hex `ip link` prints; left out when the kernel sent none.
-static Napi::Object link_to_js(Napi::Env env, const wire::LinkRecord& record) {
-  Napi::Object link = Napi::Object::New(env);
-  link.Set("index", record.index);
-  link.Set("name", record.name);
-  if (!record.address.empty()) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string text;
-    for (uint8_t byte : record.address) {
-      if (!text.empty()) text += ':';
-      text += kHex[byte >> 4];
-      text += kHex[byte & 15];
-    }
-    link.Set("address", text);
-  }
-  return link;
 }
 
 // linkGet(nameOrIndex: string | number) -> Promise<{ index, name, address? } | null | { error }>

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "../ops/notifications.h"
 #include "../socket/io_thread.h"
 #include "env_context.h"
 
@@ -38,6 +39,10 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   Napi::Value LinkGet(const Napi::CallbackInfo& info);
   Napi::Value LinkDump(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
+  // Watching (native_handle_watch.cc): a handle opened only to receive notifications.
+  Napi::Value NamespaceFd(const Napi::CallbackInfo& info);
+  Napi::Value Subscribe(const Napi::CallbackInfo& info);
+  Napi::Value Notifications(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Queues `work` on the I/O thread; `finish` builds the promise's value afterwards.
@@ -62,6 +67,8 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   std::unique_ptr<io::IoThread> io_;
   int pending_ = 0;
   bool closed_ = false;
+  // What Subscribe() chose; read by each Notifications() call on the I/O thread.
+  std::shared_ptr<const ops::NotificationFilter> watching_;
 };
 
 }  // namespace nlroute::addon

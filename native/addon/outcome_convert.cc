@@ -29,4 +29,10 @@ Napi::Value outcome_to_js(Napi::Env env, const io::Outcome& o, const uint8_t* re
   return js;
 }
 
+Napi::Object error_result(Napi::Env env, const io::Outcome& status) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("error", outcome_to_js(env, status, nullptr, 0, 0, nullptr));
+  return result;
+}
+
 }  // namespace nlroute::addon

@@ -15,4 +15,7 @@ using AttrNamer = const char* (*)(uint16_t type);
 Napi::Value outcome_to_js(Napi::Env env, const io::Outcome& outcome, const uint8_t* request,
                           size_t request_len, uint32_t family_header_len, AttrNamer namer);
 
+// { error: outcome }: how a failed dump or lookup resolves; lib/ throws it as a NetlinkError.
+Napi::Object error_result(Napi::Env env, const io::Outcome& status);
+
 }  // namespace nlroute::addon

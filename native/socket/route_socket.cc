@@ -1,6 +1,8 @@
 #include "route_socket.h"
 
+#include <linux/sockios.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -111,13 +113,18 @@ int RouteSocket::send(const uint8_t* data, size_t size) {
 }
 
 // Waits until the socket has something to read, within the call's deadline (or the
-// default limit), waking now and then to notice a cancelled call.
-int RouteSocket::wait_readable() {
+// default limit, unless `indefinitely`), waking now and then to notice a cancelled call.
+int RouteSocket::wait_readable(bool indefinitely) {
   pollfd pfd{fd_, POLLIN, 0};
-  auto limit = std::min(deadline_, Clock::now() + std::chrono::milliseconds(kReceiveTimeoutMs));
+  auto limit = indefinitely ? Clock::time_point::max()
+                            : std::min(deadline_,
+                                       Clock::now() + std::chrono::milliseconds(kReceiveTimeoutMs));
   for (;;) {
     if (cancelled()) return ECANCELED;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - Clock::now()).count();
+    auto left =
+        indefinitely
+            ? static_cast<long long>(kCancelPollMs)
+            : std::chrono::duration_cast<std::chrono::milliseconds>(limit - Clock::now()).count();
     if (left <= 0) {
       timed_out_ = true;
       return ETIMEDOUT;
@@ -133,13 +140,13 @@ int RouteSocket::wait_readable() {
 // usually queued already: try first, and with Wait::Block wait only when there is
 // nothing yet. Returns the count, or -errno.
 template <typename Attempt>
-long RouteSocket::receive_now_or_wait(bool block, Attempt attempt) {
+long RouteSocket::receive_now_or_wait(Wait wait, Attempt attempt) {
   for (;;) {
     long n = attempt();
     if (n >= 0) return n;
     if (errno == EINTR) continue;
-    if ((errno == EAGAIN || errno == EWOULDBLOCK) && block) {
-      if (int err = wait_readable()) return -err;
+    if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait != Wait::DontWait) {
+      if (int err = wait_readable(wait == Wait::Indefinitely)) return -err;
       continue;
     }
     return -(errno == EWOULDBLOCK ? EAGAIN : errno);
@@ -166,7 +173,7 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
   }
   for (;;) {
     for (size_t i = 0; i < kAckSlots; ++i) messages[i].msg_hdr.msg_namelen = sizeof senders[i];
-    long n = receive_now_or_wait(wait == Wait::Block, [&] {
+    long n = receive_now_or_wait(wait, [&] {
       return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr));
     });
     if (n < 0) return static_cast<int>(-n);
@@ -184,7 +191,7 @@ int RouteSocket::receive(wire::Bytes& out, Wait wait) {
   for (;;) {
     NetlinkAddress sender{};
     socklen_t sender_len = sizeof sender;
-    long n = receive_now_or_wait(wait == Wait::Block, [&] {
+    long n = receive_now_or_wait(wait, [&] {
       return static_cast<long>(::recvfrom(fd_, receive_buffer_.data(), receive_buffer_.size(),
                                           MSG_TRUNC | MSG_DONTWAIT,
                                           reinterpret_cast<sockaddr*>(&sender), &sender_len));
@@ -195,6 +202,18 @@ int RouteSocket::receive(wire::Bytes& out, Wait wait) {
     out = {receive_buffer_.data(), static_cast<size_t>(n)};
     return 0;
   }
+}
+
+int RouteSocket::join_group(uint32_t group) {
+  if (::setsockopt(fd_, wire::SOL_NETLINK_LEVEL, wire::NETLINK_ADD_MEMBERSHIP_OPT, &group,
+                   sizeof group) != 0)
+    return errno;
+  return 0;
+}
+
+int RouteSocket::namespace_fd() const {
+  int fd = ::ioctl(fd_, SIOCGSKNS);  // the kernel opens it close-on-exec
+  return fd >= 0 ? fd : -errno;
 }
 
 bool RouteSocket::from_kernel(const NetlinkAddress& sender, socklen_t length) {

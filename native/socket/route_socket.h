@@ -81,7 +81,10 @@ class RouteSocket {
   // Sends one datagram holding one or more messages. Returns 0 or an errno.
   int send(const uint8_t* data, size_t size);
 
-  enum class Wait { Block, DontWait };
+  // Block: until something comes, within the call's deadline (or a minute at most).
+  // Indefinitely: for a notification socket, where silence is normal: no limit, but
+  // a cancelled call still ends the wait within kCancelPollMs.
+  enum class Wait { Block, DontWait, Indefinitely };
   // Receives one datagram into the socket's own buffer; `out` points into it until the
   // next call. Returns 0, or an errno (ENOBUFS: the kernel dropped messages; EAGAIN
   // with DontWait: nothing queued; EMSGSIZE: a datagram did not fit and was cut).
@@ -94,6 +97,15 @@ class RouteSocket {
   // socket's buffers until the next call. Errors as for receive().
   int receive_acks(std::vector<wire::Bytes>& out, Wait wait);
 
+  // Joins an rtnetlink multicast group (RTNLGRP_*): the kernel's notifications of
+  // changes in the socket's namespace queue up here from now on. 0 or an errno.
+  int join_group(uint32_t group);
+
+  // A new file descriptor (close-on-exec) for the socket's network namespace
+  // (SIOCGSKNS): how a second socket is made in exactly this namespace, however it was
+  // named when this one was opened. The descriptor, or -errno.
+  int namespace_fd() const;
+
   // Datagrams dropped because they did not come from the kernel (port id 0).
   uint64_t foreign_dropped() const { return foreign_dropped_; }
 
@@ -101,9 +113,9 @@ class RouteSocket {
   explicit RouteSocket(int fd) : fd_(fd) {}
   void configure(int rcvbuf_bytes);
   bool from_kernel(const NetlinkAddress& sender, socklen_t length);
-  int wait_readable();
+  int wait_readable(bool indefinitely);
   template <typename Attempt>
-  long receive_now_or_wait(bool block, Attempt attempt);
+  long receive_now_or_wait(Wait wait, Attempt attempt);
 
   int fd_;
   uint32_t seq_ = 0;

@@ -25,7 +25,10 @@ constexpr uint16_t NLMSG_MIN_TYPE = 0x10;
 
 // nlmsg_type: rtnetlink
 constexpr uint16_t RTM_NEWLINK = 16;
+constexpr uint16_t RTM_DELLINK = 17;
 constexpr uint16_t RTM_GETLINK = 18;
+constexpr uint16_t RTM_NEWADDR = 20;
+constexpr uint16_t RTM_DELADDR = 21;
 constexpr uint16_t RTM_NEWROUTE = 24;
 constexpr uint16_t RTM_DELROUTE = 25;
 constexpr uint16_t RTM_GETROUTE = 26;
@@ -60,6 +63,19 @@ constexpr int SOL_NETLINK_LEVEL = 270;
 constexpr int NETLINK_CAP_ACK_OPT = 10;
 constexpr int NETLINK_EXT_ACK_OPT = 11;
 constexpr int NETLINK_GET_STRICT_CHK_OPT = 12;
+constexpr int NETLINK_ADD_MEMBERSHIP_OPT = 1;
+
+// rtnetlink multicast groups (RTNLGRP_*): what a notification socket joins
+constexpr uint32_t RTNLGRP_LINK = 1;
+constexpr uint32_t RTNLGRP_IPV4_IFADDR = 5;
+constexpr uint32_t RTNLGRP_IPV4_ROUTE = 7;
+constexpr uint32_t RTNLGRP_IPV4_RULE = 8;
+constexpr uint32_t RTNLGRP_IPV6_IFADDR = 9;
+constexpr uint32_t RTNLGRP_IPV6_ROUTE = 11;
+constexpr uint32_t RTNLGRP_IPV6_RULE = 19;
+
+// ifinfomsg.ifi_flags
+constexpr uint32_t IFF_UP_FLAG = 0x1;
 
 // address families
 constexpr uint8_t FAMILY_UNSPEC = 0;

@@ -42,11 +42,15 @@ void encode_link_dump(std::vector<uint8_t>& buffer, uint32_t seq) {
 }
 
 std::optional<LinkRecord> decode_link(const MessageView& msg) {
-  if (msg.type != RTM_NEWLINK || msg.payload.size < kLinkHeaderLen) return std::nullopt;
+  // A deletion's notification (RTM_DELLINK) carries the device as a dump does.
+  if ((msg.type != RTM_NEWLINK && msg.type != RTM_DELLINK) || msg.payload.size < kLinkHeaderLen)
+    return std::nullopt;
   LinkHeader h;
   std::memcpy(&h, msg.payload.data, sizeof h);
   LinkRecord link;
   link.index = h.index;
+  link.flags = h.flags;
+  link.change = h.change;
   AttrIterator it(*after_header(msg.payload, kLinkHeaderLen));
   AttrView a;
   while (it.next(a)) {

@@ -24,6 +24,8 @@ struct LinkRecord {
   // The hardware address as the kernel gives it (6 bytes for Ethernet and veth);
   // empty when the device has none (lo has six zero bytes, a tunnel may have none).
   std::vector<uint8_t> address;
+  uint32_t flags = 0;   // ifi_flags (IFF_UP, ...)
+  uint32_t change = 0;  // ifi_change: in a notification, the flags that just changed
 };
 std::optional<LinkRecord> decode_link(const MessageView& msg);
 

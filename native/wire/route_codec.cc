@@ -242,7 +242,9 @@ void encode_route_dump(std::vector<uint8_t>& buffer, uint32_t seq, const RouteDu
 }
 
 std::optional<RouteRecord> decode_route(const MessageView& msg) {
-  if (msg.type != RTM_NEWROUTE || msg.payload.size < kRouteHeaderLen) return std::nullopt;
+  // A deletion's notification (RTM_DELROUTE) carries the route as a dump does.
+  if ((msg.type != RTM_NEWROUTE && msg.type != RTM_DELROUTE) || msg.payload.size < kRouteHeaderLen)
+    return std::nullopt;
   RouteHeader h;
   std::memcpy(&h, msg.payload.data, sizeof h);
   if (h.family != FAMILY_INET && h.family != FAMILY_INET6) return std::nullopt;

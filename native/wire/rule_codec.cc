@@ -73,7 +73,8 @@ void encode_rule_dump(std::vector<uint8_t>& buffer, uint32_t seq, uint8_t family
 }
 
 std::optional<RuleRecord> decode_rule(const MessageView& msg) {
-  if (msg.type != RTM_NEWRULE) return std::nullopt;
+  // A deletion's notification (RTM_DELRULE) carries the rule as a dump does.
+  if (msg.type != RTM_NEWRULE && msg.type != RTM_DELRULE) return std::nullopt;
   if (msg.payload.size < kRuleHeaderLen) return std::nullopt;
   RuleHeader h;
   std::memcpy(&h, msg.payload.data, sizeof h);

@@ -44,6 +44,39 @@ describeInNamespace('process and Worker teardown with native resources', (ns) =>
     );
   });
 
+  it('a process that exits while a watch waits for the kernel exits 0', function () {
+    assertCleanExit(
+      `const { open } = require(LIB);
+       (async () => {
+         const h = await open({ netns: '${ns().name}' });
+         const watch = h.watch();
+         await watch.ready;
+         watch.next();
+         console.log('waiting');
+         setTimeout(() => process.exit(0), 20);
+       })();`,
+      /waiting/,
+    );
+  });
+
+  it('a Worker terminated while its watch waits for the kernel: the process exits 0', function () {
+    assertCleanExit(
+      `const { Worker } = require('node:worker_threads');
+       const w = new Worker(\`const { open } = require(\${JSON.stringify(LIB)});
+         const { parentPort } = require('node:worker_threads');
+         (async () => {
+           const h = await open({ netns: '${ns().name}' });
+           const watch = h.watch({ initial: true });
+           await watch.next();
+           parentPort.postMessage('watching');
+           await watch.next();
+         })();\`, { eval: true });
+       w.on('message', () => w.terminate());
+       w.on('exit', () => console.log('terminated'));`,
+      /terminated/,
+    );
+  });
+
   it('a Worker that opens, uses and closes a handle, and the process, exit 0', function () {
     assertCleanExit(
       `const { Worker } = require('node:worker_threads');
