@@ -20,6 +20,7 @@ const OPTIONS = `OPTIONS := { -4 | -6 | -f[amily] { inet | inet6 } | -n[etns] NA
 
 const GENERAL = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -force ] -batch FILE
+       nlroute [ -4 | -6 ] [ -j ] [ -n NAME ] monitor [ all | rule | route | link ]...
 where  OBJECT := { rule | route }
        ${OPTIONS.replace(/\n/g, '\n       ')}
 The grammar is iproute2's (man ip-rule, man ip-route); README.md lists what differs.

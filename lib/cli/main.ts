@@ -12,11 +12,15 @@ import { readBatchLines, runBatch, type BatchIo } from './batch-file';
 import { parseCommand, type Command } from './command';
 import { execute } from './execute';
 import { HelpRequest, helpText } from './help';
+import { parseMonitorCommand, runMonitor, type MonitorCommand } from './monitor';
 import { parseOptions, type Options } from './options';
 import { describeFailure, exitStatusOf } from './report';
+import { matches } from './words';
 
 export interface MainIo extends BatchIo {
   readStdin(): string;
+  /** Ends a `monitor` (tests); the process's own ends on SIGINT or SIGTERM. */
+  stop?: AbortSignal;
 }
 
 const processIo: MainIo = {
@@ -59,6 +63,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   }
 
   const what = rest.join(' ');
+  if (rest[0].length >= 2 && matches(rest[0], 'monitor')) return monitorMain(options, rest, io);
   let command: Command;
   try {
     // Bad syntax (names too) never reaches the kernel: the command is read before a socket is opened.
@@ -77,6 +82,29 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
       return exitStatusOf(error);
     }
   });
+}
+
+async function monitorMain(options: Options, args: readonly string[], io: MainIo): Promise<number> {
+  let command: MonitorCommand;
+  try {
+    command = parseMonitorCommand(args, 1);
+  } catch (error) {
+    io.stderr(`nlroute: ${args.join(' ')}: ${describeFailure(error)}\n`);
+    return exitStatusOf(error);
+  }
+  // Ctrl-C (and a plain kill) end the monitor: the watch is closed, and the status is 0.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const signal = io.stop ?? controller.signal;
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    return await withHandle(options, io, (handle) => runMonitor(handle, command, options, { ...io, signal }));
+  } catch (error) {
+    io.stderr(`nlroute: monitor: ${describeFailure(error)}\n`);
+    return exitStatusOf(error);
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 async function batchMain(options: Options, file: string, io: MainIo): Promise<number> {
