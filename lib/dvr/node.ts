@@ -18,6 +18,7 @@ import { denseList } from '../plain';
 import { PriorityAllocator } from './priority-allocator';
 import { addressScopeRoutes, routerState, tableOf, throughRouter, type OwnedState } from './router-state';
 import { plainOptions } from '../validate';
+import { DvrGuard } from './guard';
 
 const STATIC = 'static';
 
@@ -54,6 +55,18 @@ export class DvrNode {
   private readonly sides = new Map<string, FipSide>();
   /** Floating-IP rules found by open() at a priority another router's rule already holds. */
   readonly conflicts: PriorityConflict[] = [];
+  /**
+   * The floating IPs the node has been told it should have, by key (ruleKey): what a
+   * guard repairs to. Updated before anything is written, so that a repair running
+   * beside an associate never removes what is being added.
+   */
+  private readonly desiredFips = new Map<string, FloatingIp>();
+  /**
+   * Whether desiredFips is the whole truth: after a resync, or from the start when
+   * open() found no floating-IP rule to adopt (it cannot know their floating IPs).
+   */
+  private desiredKnown = false;
+  private readonly guards = new Set<DvrGuard>();
 
   private constructor(externals: ExternalNetwork[], random?: () => number) {
     for (const external of externals) this.sides.set(external.id ?? '', { external, priorities: new PriorityAllocator(random) });
@@ -74,11 +87,13 @@ export class DvrNode {
     // so that which of two rules sharing a priority keeps it does not depend on timing.
     const found = await Promise.all(routers.map(async (r) => (await node.handle(r.namespace)).rules.list({ family: 4, table: FIP_TABLE })));
     routers.forEach((r, i) => node.adoptPriorities(r, found[i]));
+    node.desiredKnown = [...node.sides.values()].every((side) => side.priorities.keys().length === 0);
     return node;
   }
 
-  /** Closes every handle the node opened. */
+  /** Closes the node's guards, then every handle the node opened. */
   async close(): Promise<void> {
+    await Promise.all([...this.guards].map((guard) => guard.close()));
     const settled = await Promise.allSettled(this.handles.values());
     this.handles.clear();
     const opened = settled.flatMap((h) => (h.status === 'fulfilled' ? [h.value] : []));
@@ -118,6 +133,7 @@ export class DvrNode {
       batches.push([f, `router setup in ${side.external.namespace}`]);
     }
     await Promise.all(batches.map(([batch, what]) => commitOrThrow(batch, what)));
+    for (const guard of this.guards) for (const r of given) guard.follow(r.namespace);
   }
 
   /** Router removal (Neutron's delete_rtr_2_fip_link and SNAT cleanup), floating IPs included. */
@@ -146,6 +162,8 @@ export class DvrNode {
       for (const r of mine) {
         this.routers.delete(r.id);
         for (const key of side.priorities.keys()) if (key.startsWith(`${r.id}/`)) side.priorities.release(key);
+        for (const [key, fip] of this.desiredFips) if (fip.routerId === r.id) this.desiredFips.delete(key);
+        for (const guard of this.guards) guard.unfollow(r.namespace);
       }
     }
   }
@@ -154,6 +172,7 @@ export class DvrNode {
   async associate(fips: FloatingIp[]): Promise<FipResult[]> {
     // A floating IP that is malformed, or finds the priority pool full, fails alone.
     const { results, plan } = this.planFips(fips, (fip, router) => ({ priority: this.sideOf(router).priorities.allocate(ruleKey(fip)) }));
+    for (const { fip } of plan) this.desiredFips.set(ruleKey(fip), fip);
     // The rule goes in first: the /32 attracts the traffic, and must never be there
     // without its rule. A floating IP whose route then fails takes back the rule it
     // added, so each is all or nothing across its two namespaces. A failed one keeps
@@ -171,6 +190,7 @@ export class DvrNode {
   /** Disassociates floating IPs; one that is not associated is success. */
   async disassociate(fips: FloatingIp[]): Promise<FipResult[]> {
     const { results, plan } = this.planFips(fips, (fip, router) => ({ priority: this.sideOf(router).priorities.priorityOf(ruleKey(fip)) }));
+    for (const { fip } of plan) this.desiredFips.delete(ruleKey(fip));
     // The reverse of associate: the /32 goes first (by the floating IP's key, whatever
     // protocol wrote it: older agents wrote proto boot), then the rule. A floating IP
     // whose rule cannot go gets its route back.
@@ -217,6 +237,8 @@ export class DvrNode {
         old = priorities.priorityOf(ruleKey(fip));
         priorities.release(ruleKey(fip));
         plan.push({ index, fip, moved, router, old, priority: priorities.allocate(ruleKey(moved)) });
+        this.desiredFips.delete(ruleKey(fip));
+        this.desiredFips.set(ruleKey(moved), moved);
       } catch (error) {
         if (!(error instanceof NlrouteError)) throw error;
         if (fip && priorities && old !== undefined) priorities.adopt(ruleKey(fip), old);
@@ -233,6 +255,8 @@ export class DvrNode {
         const priorities = this.sideOf(item.router).priorities;
         priorities.release(ruleKey(item.moved));
         if (item.old !== undefined) priorities.adopt(ruleKey(item.fip), item.old);
+        this.desiredFips.delete(ruleKey(item.moved));
+        this.desiredFips.set(ruleKey(item.fip), item.fip);
       }
       // A moved floating IP's priority is its new rule's.
       results[item.index] = this.resultOf(item.moved, error, changed);
@@ -260,34 +284,65 @@ export class DvrNode {
       if (!mine) throw new ValidationError('routerId', fip.routerId, 'is not a router of this resync');
       mine.push(fip);
     }
+    this.desiredFips.clear();
+    for (const fip of fips) this.desiredFips.set(ruleKey(fip), fip);
+    this.desiredKnown = true;
+    for (const guard of this.guards) for (const r of routers) guard.follow(r.namespace);
+    const report = await this.reconcileScopes(routers, byRouter);
+    // What is not desired holds no priority any more.
+    const wanted = new Set(fips.map(ruleKey));
+    for (const side of this.sides.values()) {
+      for (const key of side.priorities.keys()) if (!wanted.has(key)) side.priorities.release(key);
+    }
+    return report;
+  }
+
+  /**
+   * The reconciles of a resync: every scope the node owns, in the namespaces `only`
+   * names (all of them when it is undefined), to `routers` and their floating IPs.
+   */
+  private async reconcileScopes(routers: Router[], byRouter: Map<string, FloatingIp[]>, only?: Set<string>): Promise<ResyncReport> {
     const runs: Array<Promise<ReconcileResult<unknown, unknown>>> = [];
+    const wanted = (namespace: string) => only === undefined || only.has(namespace);
     // A scope that cannot be read (a router's fpr- device is gone) is that scope's failure.
-    const run = (work: Promise<ReconcileResult<unknown, unknown>>) => runs.push(work.catch(failedRun));
+    const run = (namespace: string, work: () => Promise<ReconcileResult<unknown, unknown>>) => {
+      if (wanted(namespace)) runs.push(work().catch(failedRun));
+    };
     for (const [, side, mine] of this.bySide(routers, true)) {
-      const fip = await this.handle(side.external.namespace);
-      const macs = await this.fprMacs(fip, mine);
+      const fipNamespace = side.external.namespace;
+      const fip = await this.handle(fipNamespace);
+      const macs = mine.some((r) => wanted(r.namespace)) ? await this.fprMacs(fip, mine) : new Map<string, string | NlrouteError>();
       for (const r of mine) {
+        if (!wanted(r.namespace)) continue;
         const q = await this.handle(r.namespace);
         const rules = byRouter.get(r.id)!.map((f) => fipRule(f, side.priorities.allocate(ruleKey(f))));
-        run(reconcileOwned(q.rules, own.floatingIpRules(), rules));
+        run(r.namespace, () => reconcileOwned(q.rules, own.floatingIpRules(), rules));
         const mac = macs.get(r.id);
-        if (mac instanceof NlrouteError) run(Promise.reject(mac));
+        if (mac instanceof NlrouteError) run(r.namespace, () => Promise.reject(mac));
         for (const state of routerState(r, side.external, typeof mac === 'string' ? mac : undefined)) {
-          run(reconcileState(state.where === 'fip' ? fip : q, state));
+          if (state.where === 'fip') run(fipNamespace, () => reconcileState(fip, state));
+          else run(r.namespace, () => reconcileState(q, state));
         }
       }
-      run(reconcileOwned(fip.rules, own.routerRules(), mine.map(fipRouterRule)));
+      // The router table's default routes in the fip namespace are its routers' too.
+      for (const r of mine) {
+        if (wanted(r.namespace) || !wanted(fipNamespace)) continue;
+        for (const state of routerState(r, side.external, undefined))
+          if (state.where === 'fip') run(fipNamespace, () => reconcileState(fip, state));
+      }
+      if (!wanted(fipNamespace)) continue;
+      run(fipNamespace, () => reconcileOwned(fip.rules, own.routerRules(), mine.map(fipRouterRule)));
       // Routers the node once had and the desired set has not (deleted while the agent was
       // down): their router rules go with the reconcile above, their tables here, and their
       // /32s with everyone's below.
       const stale = await this.staleRouters(fip, mine);
       for (const s of stale) {
-        run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table), []));
-        if (side.external.gateway6 !== undefined) run(reconcileOwned(fip.routes, own.defaultRouteOf(s.table, 6), []));
+        run(fipNamespace, () => reconcileOwned(fip.routes, own.defaultRouteOf(s.table), []));
+        if (side.external.gateway6 !== undefined) run(fipNamespace, () => reconcileOwned(fip.routes, own.defaultRouteOf(s.table, 6), []));
       }
       const through = [...mine.map(throughRouter), ...stale.map((s) => ({ fpr: s.fpr, rfp: intToIpv4(s.table - 1) }))];
       const routes = mine.flatMap((r) => [...byRouter.get(r.id)!.map((f) => fipRoute(f, r)), ...addressScopeRoutes(r)]);
-      run(reconcileOwned(fip.routes, own.routesThroughRouters(through), routes));
+      run(fipNamespace, () => reconcileOwned(fip.routes, own.routesThroughRouters(through), routes));
     }
     const report: ResyncReport = { added: 0, removed: 0, unchanged: 0, failures: [] };
     for (const result of await Promise.all(runs)) {
@@ -296,12 +351,50 @@ export class DvrNode {
       report.unchanged += result.unchanged.length;
       report.failures.push(...result.failures.map((f) => f.error));
     }
-    // What is not desired holds no priority any more.
-    const wanted = new Set(fips.map(ruleKey));
-    for (const side of this.sides.values()) {
-      for (const key of side.priorities.keys()) if (!wanted.has(key)) side.priorities.release(key);
-    }
     return report;
+  }
+
+  /**
+   * @internal A guard's repair: the node's scopes in `namespaces`, reconciled to what the
+   * node has been told it should have (its routers and desired floating IPs).
+   */
+  async repair(namespaces: Set<string>): Promise<ResyncReport> {
+    const routers = [...this.routers.values()];
+    const byRouter = new Map<string, FloatingIp[]>(routers.map((r) => [r.id, []]));
+    for (const fip of this.desiredFips.values()) byRouter.get(fip.routerId)?.push(fip);
+    return this.reconcileScopes(routers, byRouter, namespaces);
+  }
+
+  /** @internal The namespaces a guard follows: every router's qrouter namespace and each fip namespace. */
+  namespaces(): string[] {
+    return [
+      ...new Set([...[...this.routers.values()].map((r) => r.namespace), ...[...this.sides.values()].map((s) => s.external.namespace)]),
+    ];
+  }
+
+  /** @internal The node's handle on a namespace (opened on first use). */
+  handleOn(namespace: string): Promise<Handle> {
+    return this.handle(namespace);
+  }
+
+  /**
+   * Keeps the node's rules and routes as the node has been told they should be: every
+   * namespace the node writes is watched, and when another process removes, changes or
+   * adds something in a scope the node owns, the node repairs those scopes from its
+   * desired state (bursts coalesce into one repair per namespace). The node's own
+   * writes are not drift. Iterating the guard yields each repair; `await guard.close()`
+   * stops it. Needs a desired state the node knows whole: after resync(), or on a node
+   * whose open() found no floating-IP rule.
+   */
+  watch(): DvrGuard {
+    if (!this.desiredKnown) {
+      throw new NlrouteError(
+        'DvrNode.watch(): the node does not know its floating IPs yet (open() adopted rules it found): resync() first',
+      );
+    }
+    const guard = new DvrGuard(this, (ended) => this.guards.delete(ended));
+    this.guards.add(guard);
+    return guard;
   }
 
   // ---------------------------------------------------------------------------
