@@ -255,6 +255,9 @@ async function storm(t: Topology): Promise<void> {
       });
     }
 
+    progress.update('drift while watching');
+    await driftWhileWatching(t, node, current, checker, random);
+
     progress.update('resync after field faults');
     await fieldFaults(t, node, current, checker);
 
@@ -409,6 +412,68 @@ async function fieldFaults(t: Topology, node: DvrNode, current: FloatingIp[], ch
     note: "a veth re-plugged, a duplicate priority, a router deleted while down; the agent's co-resident objects survived",
   });
   for (const [ns, line] of coResident) ipIn(ns, line.replace(' add ', ' del '));
+}
+
+/** Rounds of drift made while the node's guard watches; the time each takes to be repaired. */
+const DRIFT_ROUNDS = 20;
+
+/**
+ * Drift while watching: the node's guard (DvrNode.watch()) repairs drift made behind the
+ * node's back by ip -batch, with no resync() called. Each round's time runs from the
+ * moment ip -batch has made the whole drift (its notifications are queued) to the end
+ * of the last repair that changed something; after each round the node is checked
+ * whole. A last round runs with 4 KiB notification buffers and a bigger burst, so that
+ * notifications are lost (ENOBUFS): the guard must still end correct.
+ */
+async function driftWhileWatching(
+  t: Topology,
+  node: DvrNode,
+  current: FloatingIp[],
+  checker: NodeChecker,
+  random: () => number,
+): Promise<void> {
+  const times: number[] = [];
+  let drifted = 0;
+  let repairs = 0;
+  const fraction = Math.max(0.01, 1 / current.length);
+  const guard = node.watch();
+  const counting = (async () => {
+    for await (const _repair of guard) repairs++;
+  })();
+  try {
+    await guard.ready;
+    for (let round = 0; round < DRIFT_ROUNDS; round++) {
+      drifted += injectDrift(t, node, current, fraction, random);
+      const injected = performance.now();
+      times.push((await guard.settled(injected)) - injected);
+      await checked(checker, node, current, `drift while watching, round ${round + 1}`);
+    }
+  } finally {
+    await guard.close();
+    await counting;
+  }
+  // The lossy round: tiny buffers, a burst of 10% drift.
+  const lossy = node.watch({ receiveBufferBytes: 4096 });
+  let overflowDrift: number;
+  try {
+    await lossy.ready;
+    overflowDrift = injectDrift(t, node, current, 0.1, random);
+    await lossy.settled(performance.now());
+    await checked(checker, node, current, 'drift while watching, with lost notifications');
+  } finally {
+    await lossy.close();
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  rows.push({
+    phase: `drift while watching (${DRIFT_ROUNDS} rounds)`,
+    ops: drifted,
+    ms: times.reduce((a, b) => a + b, 0),
+    note:
+      `time to repair per round: p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, ` +
+      `from the drift made to the last repair; ${repairs} repairs, no resync; ` +
+      `a round with 4 KiB buffers (${overflowDrift} drifted objects, ${lossy.overflows} overflows) ended correct`,
+  });
 }
 
 /** Drift of `fraction` of each kind, made with `ip -batch`; returns how many objects drifted. */

@@ -22,6 +22,11 @@ export interface RepairEvent {
   report: ResyncReport;
 }
 
+export interface GuardOptions {
+  /** Each watch's receive buffer (handle.watch()'s receiveBufferBytes); default 32 MiB. */
+  receiveBufferBytes?: number;
+}
+
 /** What the guard needs of its node. */
 export interface GuardedNode {
   namespaces(): string[];
@@ -32,6 +37,8 @@ export interface GuardedNode {
 export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
   /** Resolves once every namespace of the node is watched: drift after it is repaired. */
   readonly ready: Promise<void>;
+  /** How many times a watch lost notifications (ENOBUFS) and its namespace was repaired whole. */
+  overflows = 0;
   private readonly watches = new Map<string, Promise<Watch | undefined>>();
   private dirty = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -40,12 +47,16 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
   private waiter?: () => void;
   private closing?: Promise<void>;
   private failure?: Error;
+  private lastRepairEnd = 0; // performance.now() when the last repair that changed something ended
+  private readonly receiveBufferBytes?: number;
 
   /** @internal use DvrNode.watch() */
   constructor(
     private readonly node: GuardedNode,
     private readonly forget: (guard: DvrGuard) => void,
+    options: GuardOptions = {},
   ) {
+    this.receiveBufferBytes = options.receiveBufferBytes;
     for (const namespace of this.node.namespaces()) this.follow(namespace);
     this.ready = Promise.all(this.watches.values()).then(() => undefined);
     this.ready.catch(() => {}); // surfaced by next() too
@@ -97,9 +108,25 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
     void watch?.then((w) => w?.close());
   }
 
+  /**
+   * @internal For measurements, after drift was made by a process that ended at `since`
+   * (performance.now(); the kernel queued its notifications before that): resolves once
+   * every watch has handed out all it was sent by then, and no repair is pending or
+   * running; to the time the last repair that changed something ended.
+   */
+  async settled(since: number, quietMs = 50): Promise<number> {
+    for (;;) {
+      const watches = await Promise.all(this.watches.values());
+      const idle = this.dirty.size === 0 && !this.timer && !this.repairing;
+      if (this.failure) throw this.failure;
+      if (idle && watches.every((w) => !w || w.quietFor(quietMs, since))) return this.lastRepairEnd;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
   private async startWatch(namespace: string): Promise<Watch | undefined> {
     const handle = await this.node.handleOn(namespace);
-    const watch = handle.watch({ rules: true, routes: true });
+    const watch = handle.watch({ rules: true, routes: true, receiveBufferBytes: this.receiveBufferBytes });
     await watch.ready;
     void this.consume(namespace, watch);
     return watch;
@@ -108,6 +135,7 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
   private async consume(namespace: string, watch: Watch): Promise<void> {
     try {
       for await (const event of watch) {
+        if (event.type === 'resync') this.overflows++;
         if (event.type === 'resync' || !event.own) this.mark(namespace);
       }
     } catch (error) {
@@ -128,7 +156,10 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
     if (namespaces.size === 0 || this.closing) return;
     this.repairing = this.node
       .repair(namespaces)
-      .then((report) => this.deliver({ type: 'repaired', namespaces: [...namespaces].sort(), report }))
+      .then((report) => {
+        if (report.added + report.removed > 0) this.lastRepairEnd = performance.now();
+        this.deliver({ type: 'repaired', namespaces: [...namespaces].sort(), report });
+      })
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
         this.repairing = undefined;

@@ -1,6 +1,6 @@
 // nlroute/dvr: a DVR compute node's floating IPs, as Neutron's L3 agent keeps them.
 export { DvrNode, type DvrNodeOptions, type PriorityConflict } from './node';
-export type { DvrGuard, RepairEvent } from './guard';
+export type { DvrGuard, GuardOptions, RepairEvent } from './guard';
 export { PriorityAllocator, PriorityPoolExhaustedError, seededRandom } from './priority-allocator';
 export {
   FIP_TABLE,

@@ -17,8 +17,8 @@ import { floatingIpText, ipv4Address, readExternal, readFloatingIp, readRouter }
 import { denseList } from '../plain';
 import { PriorityAllocator } from './priority-allocator';
 import { addressScopeRoutes, routerState, tableOf, throughRouter, type OwnedState } from './router-state';
-import { plainOptions } from '../validate';
-import { DvrGuard } from './guard';
+import { integer, plainOptions } from '../validate';
+import { DvrGuard, type GuardOptions } from './guard';
 
 const STATIC = 'static';
 
@@ -386,13 +386,16 @@ export class DvrNode {
    * stops it. Needs a desired state the node knows whole: after resync(), or on a node
    * whose open() found no floating-IP rule.
    */
-  watch(): DvrGuard {
+  watch(options?: GuardOptions): DvrGuard {
+    const o = plainOptions('watch options', options, ['receiveBufferBytes']);
     if (!this.desiredKnown) {
       throw new NlrouteError(
         'DvrNode.watch(): the node does not know its floating IPs yet (open() adopted rules it found): resync() first',
       );
     }
-    const guard = new DvrGuard(this, (ended) => this.guards.delete(ended));
+    const receiveBufferBytes =
+      o.receiveBufferBytes === undefined ? undefined : integer('receiveBufferBytes', o.receiveBufferBytes, 4096, 0x3fffffff);
+    const guard = new DvrGuard(this, (ended) => this.guards.delete(ended), { receiveBufferBytes });
     this.guards.add(guard);
     return guard;
   }

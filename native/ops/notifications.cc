@@ -1,6 +1,8 @@
 #include "notifications.h"
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
@@ -10,6 +12,11 @@ namespace nlroute::ops {
 using namespace nlroute::wire;
 
 namespace {
+// How long a batch goes on gathering notifications after its first, and how long it
+// sleeps whenever the socket is empty in that time.
+constexpr auto kGatherTime = std::chrono::milliseconds(2);
+constexpr auto kGatherPause = std::chrono::microseconds(250);
+
 // The family a filter asks for: 0 (both) when it names none.
 uint8_t rule_family_of(const NotificationFilter& f) {
   return f.rule_filter.has(kRuleFamily) ? f.rule_filter.family : FAMILY_UNSPEC;
@@ -88,23 +95,36 @@ io::Outcome read_notifications(io::RouteSocket& sock, const NotificationFilter& 
                                NotificationBatch& out) {
   io::Outcome o;
   auto wait = io::RouteSocket::Wait::Indefinitely;
+  std::chrono::steady_clock::time_point gather_until;
+  std::vector<Bytes> datagrams;
   while (out.order.size() < max) {
-    Bytes datagram;
-    int err = sock.receive(datagram, wait);
-    if (err == EAGAIN) break;  // everything queued is taken
-    if (err == ENOBUFS) {
-      out.overflow = true;
-      break;
+    size_t truncated = 0;
+    int err = sock.receive_many(datagrams, wait, truncated);
+    if (err == EAGAIN) {
+      // Everything queued is taken. While the first is young, let more gather: one
+      // answer per few notifications would cost more in handing over (and a receive per
+      // datagram) than the notifications themselves.
+      if (std::chrono::steady_clock::now() >= gather_until) break;
+      std::this_thread::sleep_for(kGatherPause);
+      continue;
     }
-    if (err) {
+    // ENOBUFS: the kernel dropped notifications; a truncated one is lost as well.
+    if (err == ENOBUFS || truncated) out.overflow = true;
+    if (err && err != ENOBUFS) {
       o.error = err;
       o.syscall = "recv";
       return o;
     }
-    wait = io::RouteSocket::Wait::DontWait;
-    MessageIterator it(datagram);
-    MessageView msg;
-    while (it.next(msg)) take(msg, filter, out);
+    for (const Bytes& datagram : datagrams) {
+      MessageIterator it(datagram);
+      MessageView msg;
+      while (it.next(msg)) take(msg, filter, out);
+    }
+    if (out.overflow) break;
+    if (wait != io::RouteSocket::Wait::DontWait) {
+      wait = io::RouteSocket::Wait::DontWait;
+      gather_until = std::chrono::steady_clock::now() + kGatherTime;
+    }
   }
   return o;
 }

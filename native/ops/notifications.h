@@ -59,8 +59,9 @@ struct NotificationBatch {
 };
 
 // Waits (without limit, until cancelled) for the first notification, then takes what
-// else is queued, up to `max` notifications. Returns the socket's error, if any;
-// ENOBUFS is not an error here but `overflow`, and ends the batch.
+// else is queued and what comes in the next 2 ms, up to `max` notifications (a batch
+// may end a datagram's worth past it). Returns the socket's
+// error, if any; ENOBUFS is not an error here but `overflow`, and ends the batch.
 io::Outcome read_notifications(io::RouteSocket& sock, const NotificationFilter& filter, size_t max,
                                NotificationBatch& out);
 

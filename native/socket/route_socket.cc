@@ -24,6 +24,10 @@ constexpr size_t kReceiveBufferBytes = 64 * 1024;
 // the error, the request's header and extended-ACK text: well under 2 KiB.
 constexpr size_t kAckSlots = 32;
 constexpr size_t kAckSlotBytes = 2048;
+// receive_many: notifications are one per datagram and small (a route's is a few
+// hundred bytes); a bigger one than a slot is counted as truncated (lost).
+constexpr size_t kManySlots = 32;
+constexpr size_t kManySlotBytes = 8192;
 // The longest single wait when a call has no deadline of its own: a kernel that never
 // answers would otherwise hang a handle forever.
 constexpr int kReceiveTimeoutMs = 60 * 1000;
@@ -162,28 +166,49 @@ int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
     return err;
   }
   if (ack_slots_.empty()) ack_slots_.resize(kAckSlots * kAckSlotBytes);
-  mmsghdr messages[kAckSlots] = {};
-  iovec vectors[kAckSlots];
-  NetlinkAddress senders[kAckSlots];
-  for (size_t i = 0; i < kAckSlots; ++i) {
-    vectors[i] = {ack_slots_.data() + i * kAckSlotBytes, kAckSlotBytes};
+  size_t truncated = 0;
+  int err = receive_into_slots(ack_slots_, kAckSlots, kAckSlotBytes, out, wait, truncated);
+  return err ? err : truncated ? EMSGSIZE : 0;
+}
+
+int RouteSocket::receive_many(std::vector<wire::Bytes>& out, Wait wait, size_t& truncated) {
+  out.clear();
+  truncated = 0;
+  if (many_slots_.empty()) many_slots_.resize(kManySlots * kManySlotBytes);
+  return receive_into_slots(many_slots_, kManySlots, kManySlotBytes, out, wait, truncated);
+}
+
+// One recvmmsg into `count` slots of `slot_bytes` each: waits for the first datagram as
+// receive() does, then takes whatever else is queued. Datagrams from anyone but the
+// kernel are dropped (and waited past); cut ones are counted in `truncated`, not kept.
+int RouteSocket::receive_into_slots(std::vector<uint8_t>& slots, size_t count, size_t slot_bytes,
+                                    std::vector<wire::Bytes>& out, Wait wait, size_t& truncated) {
+  std::vector<mmsghdr> messages(count);
+  std::vector<iovec> vectors(count);
+  std::vector<NetlinkAddress> senders(count);
+  for (size_t i = 0; i < count; ++i) {
+    vectors[i] = {slots.data() + i * slot_bytes, slot_bytes};
     messages[i].msg_hdr.msg_iov = &vectors[i];
     messages[i].msg_hdr.msg_iovlen = 1;
     messages[i].msg_hdr.msg_name = &senders[i];
   }
   for (;;) {
-    for (size_t i = 0; i < kAckSlots; ++i) messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+    for (size_t i = 0; i < count; ++i) messages[i].msg_hdr.msg_namelen = sizeof senders[i];
     long n = receive_now_or_wait(wait, [&] {
-      return static_cast<long>(::recvmmsg(fd_, messages, kAckSlots, MSG_DONTWAIT, nullptr));
+      return static_cast<long>(
+          ::recvmmsg(fd_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT, nullptr));
     });
     if (n < 0) return static_cast<int>(-n);
     for (long i = 0; i < n; ++i) {
       if (!from_kernel(senders[i], messages[i].msg_hdr.msg_namelen)) continue;
-      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) return EMSGSIZE;
-      out.push_back({ack_slots_.data() + i * kAckSlotBytes, messages[i].msg_len});
+      if (messages[i].msg_hdr.msg_flags & MSG_TRUNC) {
+        ++truncated;
+        continue;
+      }
+      out.push_back({slots.data() + i * slot_bytes, messages[i].msg_len});
     }
-    if (!out.empty()) return 0;
-    // Everything that came was from another sender: wait for the kernel's answer.
+    if (!out.empty() || truncated) return 0;
+    // Everything that came was from another sender: wait for the kernel's.
   }
 }
 

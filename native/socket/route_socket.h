@@ -106,6 +106,11 @@ class RouteSocket {
   // named when this one was opened. The descriptor, or -errno.
   int namespace_fd() const;
 
+  // Receives a run of datagrams with one recvmmsg, as receive_acks() does, for a
+  // notification socket: `truncated` counts those too big for a slot (8 KiB), which
+  // are lost. Errors as for receive().
+  int receive_many(std::vector<wire::Bytes>& out, Wait wait, size_t& truncated);
+
   // Datagrams dropped because they did not come from the kernel (port id 0).
   uint64_t foreign_dropped() const { return foreign_dropped_; }
 
@@ -114,6 +119,8 @@ class RouteSocket {
   void configure(int rcvbuf_bytes);
   bool from_kernel(const NetlinkAddress& sender, socklen_t length);
   int wait_readable(bool indefinitely);
+  int receive_into_slots(std::vector<uint8_t>& slots, size_t count, size_t slot_bytes,
+                         std::vector<wire::Bytes>& out, Wait wait, size_t& truncated);
   template <typename Attempt>
   long receive_now_or_wait(Wait wait, Attempt attempt);
 
@@ -126,7 +133,8 @@ class RouteSocket {
   uint64_t foreign_dropped_ = 0;
   SocketFeatures features_;
   std::vector<uint8_t> receive_buffer_;
-  std::vector<uint8_t> ack_slots_;  // allocated on first use
+  std::vector<uint8_t> ack_slots_;   // allocated on first use
+  std::vector<uint8_t> many_slots_;  // allocated on first use
 };
 
 }  // namespace nlroute::io

@@ -28,6 +28,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       storm: { routers: 2, fipsPerRouter: 5 },
       ipSample: 10,
       commands: 5,
+      notifications: 2000,
     },
   },
   quick: {
@@ -42,6 +43,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       storm: { routers: 10, fipsPerRouter: 10 },
       ipSample: 30,
       commands: 20,
+      notifications: 20000,
     },
   },
   full: {
@@ -56,6 +58,7 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       storm: { routers: 100, fipsPerRouter: 10 },
       ipSample: 100,
       commands: 50,
+      notifications: 100000,
     },
   },
 };

@@ -1,4 +1,4 @@
-// The workloads of the benchmark harness (W1..W8) and the methods each is measured
+// The workloads of the benchmark harness (W1..W10) and the methods each is measured
 // with. A method is one way of doing the workload's work; each of its runs happens
 // in a fresh namespace (W3 and W8 share one per measurement round, see there).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { buildTopology } from '../dvr-topology';
 import { GATEWAY, inFreshNamespace, ipEach, nlrouteBatch, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
 import { ipBatch } from '../ip-commands';
 import { pushTo } from '../push-to';
+import { notificationMethods } from './notifications';
 
 export interface Sizes {
   rules: number; // W1
@@ -20,6 +21,7 @@ export interface Sizes {
   growth: number[]; // W7
   storm: { routers: number; fipsPerRouter: number }; // W8
   commands: number; // W9: processes started per run
+  notifications: number; // W10: route adds a watcher must see
   ipSample: number; // operations done by one `ip` process each
 }
 
@@ -591,6 +593,14 @@ export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
     methods: commandMethods(s.commands),
     targets: [{ method: 'nlroute route show', reference: 'node -e 0', maxCpuAboveMs: 15, text: '≤ 15 ms CPU above node -e 0' }],
     notes: ["CPU is the processes' own (user + sys), counted by the kernel in 10 ms ticks: compare medians over many processes"],
+  });
+  list.push({
+    id: 'W10',
+    title: `notifications: ${s.notifications} route adds by ip -batch, every one delivered to a watcher`,
+    methods: notificationMethods(s.notifications),
+    reference: 'ip monitor route',
+    targets: [],
+    notes: ["wall: from the batch's start to the last add seen (ip -batch is the pace); CPU: the watcher's own, per event"],
   });
   list.push({
     id: 'W8',

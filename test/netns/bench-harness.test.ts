@@ -26,7 +26,7 @@ describe('benchmark harness (smoke profile)', function () {
       cells: Array<{ workload: string; method: string; kind: string; samples: Array<{ ops: number; wallMs: number }> }>;
     };
     const workloads = new Set(results.cells.map((c) => c.workload));
-    for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8', 'W9']) assert.ok(workloads.has(w), `${w} missing`);
+    for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8', 'W9', 'W10']) assert.ok(workloads.has(w), `${w} missing`);
     assert.ok([...workloads].some((w) => w.startsWith('W7/')));
     for (const cell of results.cells) {
       assert.equal(cell.samples.length, 1, `${cell.workload} ${cell.method}`);

@@ -28,12 +28,17 @@ describe('FIP storm', function () {
         'disassociate burst',
         'churn',
         'resync, 10% drift',
+        'drift while watching',
         'resync after field faults',
         'router teardown',
       ]) {
         assert.match(r.stdout, new RegExp(`\\| ${phase}`));
       }
       assert.match(r.stdout, /a second resync changed nothing/);
+      assert.match(
+        r.stdout,
+        /time to repair per round: p50 [\d.]+ ms, p99 [\d.]+ ms.* no resync; a round with 4 KiB buffers \(\d+ drifted objects, \d+ overflows\) ended correct/,
+      );
       assert.deepEqual(namespaces(), before);
     });
   }
