@@ -258,6 +258,15 @@ export class Routes {
         outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
         error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
       }
+      if (error && DEVICE_GONE_CODES.has(error.code)) {
+        // Or it went away since it was cached: say which (the cache was just re-read).
+        const fields: Array<[string, unknown]> = [
+          ['dev', spec.dev],
+          ...(spec.nexthops ?? []).map((hop, i): [string, unknown] => [`nexthops[${i}].dev`, hop?.dev]),
+        ];
+        const gone = fields.find(([, name]) => typeof name === 'string' && this.core.links.cachedIndex(name) === undefined);
+        if (gone) throw new ValidationError(gone[0], gone[1], 'no such device in this namespace (it went away)');
+      }
       if (error) throw error;
     });
   }

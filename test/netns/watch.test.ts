@@ -199,6 +199,24 @@ describeInNamespace('watch: nothing lost', (ns) => {
   });
 });
 
+describeInNamespace('device names after a device went away', (ns) => {
+  it('a route naming a cached device that was deleted fails with a ValidationError naming it, single and in a batch', async function () {
+    const h = await ns().handle();
+    await h.routes.add({ dst: '10.80.0.0/16', dev: 'v1', table: 80 }); // v1 is cached now
+    ns().ip('link del v1');
+    await assert.rejects(h.routes.add({ dst: '10.81.0.0/16', dev: 'v1', table: 80 }), (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.equal(error.field, 'dev');
+      assert.equal(error.value, 'v1');
+      assert.match(error.message, /went away/);
+      return true;
+    });
+    const [result] = await h.batch().routes.add({ dst: '10.82.0.0/16', dev: 'v1', table: 80 }).commit();
+    assert.ok(!result.ok && 'error' in result && result.error instanceof ValidationError, JSON.stringify(result));
+    assert.equal(ns().ip('route show table 80').trim(), '');
+  });
+});
+
 describeInNamespace('watch: ending', (ns) => {
   it('close(), break and the handle closing each release the socket (fds back where they were)', async function () {
     const h = await ns().handle();
