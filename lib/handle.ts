@@ -17,7 +17,7 @@ import { namespaceKey, noteOwnPort } from './watch/own-ports';
 import type { WatchOptions } from './watch/types';
 import { readWatchOptions, Watch } from './watch/watch';
 
-const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes', 'timeoutMs'] as const;
+const OPEN_KEYS = [...NAMESPACE_KEYS, 'receiveBufferBytes', 'timeoutMs', 'followDevices'] as const;
 
 export interface OpenOptions extends NamespaceOptions {
   /** Receive buffer to ask for (SO_RCVBUFFORCE when permitted). Default 4 MiB. */
@@ -28,6 +28,14 @@ export interface OpenOptions extends NamespaceOptions {
    * handle is closed. Default: no deadline per call, and no single wait longer than 60 s.
    */
   timeoutMs?: number;
+  /**
+   * Keep the handle's device names in step with the kernel's device events (a watch of
+   * links, with its own socket and thread), so that a device renamed, or deleted and
+   * made again, is named and resolved right without refreshDevices(). Default false:
+   * names are re-read on a miss, and a route that fails on a re-created device is sent
+   * once more.
+   */
+  followDevices?: boolean;
 }
 
 export type { Link } from './links';
@@ -86,6 +94,8 @@ export class Handle {
     const rcvbuf =
       options.receiveBufferBytes === undefined ? undefined : integer('receiveBufferBytes', options.receiveBufferBytes, 4096, 0x3fffffff);
     const timeoutMs = options.timeoutMs === undefined ? undefined : integer('timeoutMs', options.timeoutMs, 1, 0x7fffffff);
+    if (options.followDevices !== undefined && typeof options.followDevices !== 'boolean')
+      throw new ValidationError('followDevices', options.followDevices, 'expected true or false');
     const native = nativeHandleFor(target, rcvbuf, timeoutMs);
     const result: OpenResult = await native.open();
     if (result.errno) {
@@ -99,7 +109,7 @@ export class Handle {
       });
     }
     const core = new HandleCore(native, NameRegistry.forNamespace(target.name));
-    return new Handle(core, {
+    const handle = new Handle(core, {
       namespace: target.description,
       netnsDev: result.netnsDev,
       netnsInode: result.netnsInode,
@@ -110,6 +120,25 @@ export class Handle {
       receiveBufferBytes: result.rcvbuf,
       sendBufferBytes: result.sndbuf,
     });
+    if (options.followDevices === true) await handle.followDevices();
+    return handle;
+  }
+
+  /** Reads device events for the names alone (see OpenOptions.followDevices). */
+  private async followDevices(): Promise<void> {
+    const watch = this.watch({ links: true });
+    watch.keepsProcessAlive = false; // like the handle itself, it never holds the process up
+    try {
+      await watch.ready;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    // The watch updates the names as it reads; its events are not wanted here. It ends
+    // with the handle (close() closes its watches).
+    void (async () => {
+      for await (const _event of watch) void _event;
+    })().catch(() => {});
   }
 
   /**

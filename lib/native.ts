@@ -187,7 +187,7 @@ export interface NativeHandle {
   /** Joins the groups of what is watched: a kind is watched when its key holds a filter. */
   subscribe(what: { rules?: RuleRecord; routes?: RouteFilterRecord; links: boolean }): Promise<object | Failed>;
   /** The next notifications (waits until there are some, or the token is aborted: ECANCELED). */
-  notifications(token?: AbortToken): Promise<WatchBatch | Failed>;
+  notifications(token: AbortToken | undefined, keepAlive: boolean): Promise<WatchBatch | Failed>;
 }
 
 /** Notifications as native/addon/native_handle_watch.cc hands them over. */

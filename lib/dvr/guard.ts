@@ -44,7 +44,7 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
   private timer?: NodeJS.Timeout;
   private repairing?: Promise<void>;
   private readonly done: RepairEvent[] = [];
-  private waiter?: () => void;
+  private waiters: Array<() => void> = [];
   private closing?: Promise<void>;
   private failure?: Error;
   private lastRepairEnd = 0; // performance.now() when the last repair that changed something ended
@@ -74,7 +74,7 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
       if (event) return { value: event, done: false };
       if (this.failure) throw this.failure;
       if (this.closing) return { value: undefined, done: true };
-      await new Promise<void>((resolve) => (this.waiter = resolve));
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
 
@@ -179,9 +179,9 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
   }
 
   private wake(): void {
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
   }
 
   private async shutDown(): Promise<void> {

@@ -9,7 +9,7 @@ import { closeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 
 import type { HandleCore } from '../core';
-import { AbortError, NetlinkError, ValidationError } from '../errors';
+import { AbortError, NetlinkError, NlrouteError, ValidationError } from '../errors';
 import type { Link } from '../links';
 import { addon, type AbortToken, type NativeHandle, type RouteFilterRecord, type RuleRecord, type WatchBatch } from '../native';
 import { nameRouteDevices, packedDevices, unpackRoutes } from '../routes/unpack';
@@ -106,6 +106,12 @@ export class Watch implements AsyncIterableIterator<WatchEvent> {
   private reading = false; // a native read is waiting for notifications
   private readStart = 0; // when it began (performance.now())
   private readonly onAbort = () => void this.close();
+  /**
+   * @internal Whether a wait for notifications keeps the process alive (it does, as a
+   * listening socket does, so that a `for await` is not cut short); false for the watch
+   * behind OpenOptions.followDevices.
+   */
+  keepsProcessAlive = true;
 
   /** @internal use handle.watch() */
   constructor(
@@ -116,7 +122,8 @@ export class Watch implements AsyncIterableIterator<WatchEvent> {
     if (plan.signal?.aborted) this.failure = new AbortError('watch');
     plan.signal?.addEventListener('abort', this.onAbort, { once: true });
     this.ready = this.start();
-    this.ready.catch(() => {}); // surfaced by next() too
+    // A watch that could not start lets go of what it made (its error is next()'s).
+    this.ready.catch(() => void this.close());
   }
 
   [Symbol.asyncIterator](): this {
@@ -202,7 +209,6 @@ export class Watch implements AsyncIterableIterator<WatchEvent> {
     return { value, done: false };
   }
 
-  /** Waits for one batch of notifications and turns it into events. */
   /**
    * @internal For measurements: true when every notification read so far has been
    * handed out and the native read waiting now has had `ms` milliseconds to answer
@@ -215,10 +221,21 @@ export class Watch implements AsyncIterableIterator<WatchEvent> {
     return this.reading && this.queued === this.queue.length && performance.now() - from >= ms;
   }
 
+  /** Waits for one batch of notifications and turns it into events; a failure ends the watch. */
   private async fill(): Promise<void> {
+    try {
+      await this.read();
+    } catch (error) {
+      // A read that fails because the watch is being closed is just the end.
+      if (!this.closing) this.failure ??= error instanceof Error ? error : new NlrouteError(String(error));
+      await this.close();
+    }
+  }
+
+  private async read(): Promise<void> {
     this.reading = true;
     this.readStart = performance.now();
-    const reply = await this.native!.notifications(this.token);
+    const reply = await this.native!.notifications(this.token, this.keepsProcessAlive);
     this.reading = false;
     if ('error' in reply) {
       if (reply.error.errno === os.errno.ECANCELED) {

@@ -76,15 +76,17 @@ wire::RuleRecord filter_from_js(const Napi::Value& v) {
 }  // namespace
 
 struct NativeHandle::Job : Completion {
-  Job(Napi::Env env, OpenWork w, Finish f, NativeHandle* o)
+  Job(Napi::Env env, OpenWork w, Finish f, NativeHandle* o, bool keeps)
       : deferred(Napi::Promise::Deferred::New(env)),
         work(std::move(w)),
         finish(std::move(f)),
-        owner(o) {}
+        owner(o),
+        keeps_alive(keeps) {}
   Napi::Promise::Deferred deferred;
   OpenWork work;
   Finish finish;
   NativeHandle* owner;
+  bool keeps_alive;
 
   void complete(Napi::Env env) override {
     try {
@@ -92,7 +94,7 @@ struct NativeHandle::Job : Completion {
     } catch (const Napi::Error& e) {
       deferred.Reject(e.Value());
     }
-    owner->finished(env);
+    owner->finished(env, keeps_alive);
   }
 };
 
@@ -168,7 +170,8 @@ void NativeHandle::environment_ending() {
 }
 
 Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish,
-                                   const Napi::Value& token, Finish when_not_open) {
+                                   const Napi::Value& token, Finish when_not_open,
+                                   bool keep_alive) {
   // Written on the I/O thread before the job is delivered, read on this one after.
   auto not_open_now = std::make_shared<bool>(false);
   return post(
@@ -184,21 +187,21 @@ Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish,
         if (!*not_open_now) return finish(env);
         return when_not_open ? when_not_open(env) : Napi::Value(error_result(env, not_open()));
       },
-      token);
+      token, keep_alive);
 }
 
 Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
-                                 const Napi::Value& token) {
+                                 const Napi::Value& token, bool keep_alive) {
   if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
     return deferred.Promise();
   }
-  auto* job = new Job(env, std::move(work), std::move(finish), this);
+  auto* job = new Job(env, std::move(work), std::move(finish), this, keep_alive);
   Napi::Promise promise = job->deferred.Promise();
   Ref();  // the JavaScript object lives until its last operation settles
   ++pending_;
-  context_->work_started(env);
+  if (keep_alive) context_->work_started(env);
   EnvContext* context = context_;  // outlives every I/O thread (see env_context.h)
   std::shared_ptr<std::atomic<bool>> abort = AbortToken::flag_of(token);
   uint32_t timeout_ms = timeout_ms_;
@@ -221,9 +224,9 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
   return promise;
 }
 
-void NativeHandle::finished(Napi::Env env) {
+void NativeHandle::finished(Napi::Env env, bool kept_alive) {
   --pending_;
-  if (context_) context_->work_finished(env);
+  if (context_ && kept_alive) context_->work_finished(env);
   if (closed_ && pending_ == 0 && context_) shut_down();
   Unref();
 }

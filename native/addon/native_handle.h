@@ -49,12 +49,14 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   // `token`: an AbortToken for this call, or anything else for none. The one guard of
   // every call: when the socket is not open (never opened, or closed after a timeout)
   // the work is skipped and the promise resolves to `when_not_open`'s value, by default
-  // `{ error }` with EBADF.
+  // `{ error }` with EBADF. `keep_alive` false: the call does not keep the process
+  // alive while it waits (a wait for notifications nobody will miss at exit).
   Napi::Promise submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token,
-                       Finish when_not_open = nullptr);
+                       Finish when_not_open = nullptr, bool keep_alive = true);
   // The unguarded queueing under submit(); Open uses it directly.
-  Napi::Promise post(Napi::Env env, OpenWork work, Finish finish, const Napi::Value& token);
-  void finished(Napi::Env env);
+  Napi::Promise post(Napi::Env env, OpenWork work, Finish finish, const Napi::Value& token,
+                     bool keep_alive = true);
+  void finished(Napi::Env env, bool kept_alive);
   void shut_down();
   void environment_ending() override;
 

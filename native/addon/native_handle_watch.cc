@@ -76,8 +76,9 @@ Napi::Value NativeHandle::Subscribe(const Napi::CallbackInfo& info) {
       info.Env().Undefined());
 }
 
-// notifications(token?) -> Promise<{ kinds, meta, rules, routes, links, overflow } | { error }>
-// Waits for the next notifications (until the token is aborted: ECANCELED). kinds[i]
+// notifications(token?, keepAlive) -> Promise<{ kinds, meta, rules, routes, links, overflow } |
+// { error }> Waits for the next notifications (until the token is aborted: ECANCELED);
+// with keepAlive false the wait does not keep the process alive. kinds[i]
 // is an ops::NotificationKind; meta[3i..3i+2] its port id, sequence number and
 // nlmsg_flags; the objects of each kind are in their own list, in order.
 Napi::Value NativeHandle::Notifications(const Napi::CallbackInfo& info) {
@@ -123,7 +124,7 @@ Napi::Value NativeHandle::Notifications(const Napi::CallbackInfo& info) {
         result.Set("overflow", batch.overflow);
         return result;
       },
-      info[0]);
+      info[0], nullptr, info[1].IsUndefined() || info[1].ToBoolean().Value());
 }
 
 }  // namespace nlroute::addon

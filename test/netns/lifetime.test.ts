@@ -59,6 +59,18 @@ describeInNamespace('process and Worker teardown with native resources', (ns) =>
     );
   });
 
+  it('a process with a followDevices handle open ends by itself when its work is done', function () {
+    assertCleanExit(
+      `const { open } = require(LIB);
+       (async () => {
+         const h = await open({ netns: '${ns().name}', followDevices: true });
+         await h.rules.list();
+         console.log('done, handle left open');
+       })();`,
+      /done, handle left open/,
+    );
+  });
+
   it('a Worker terminated while its watch waits for the kernel: the process exits 0', function () {
     assertCleanExit(
       `const { Worker } = require('node:worker_threads');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 
-import { AbortError, HandleClosedError, ValidationError, type Route } from '../../lib';
+import { AbortError, HandleClosedError, open, ValidationError, type Route } from '../../lib';
 import { describeInNamespace } from '../helpers/netns';
 import { Consumer, contents, hasEvent } from '../helpers/watch-consumer';
 
@@ -196,6 +196,31 @@ describeInNamespace('watch: nothing lost', (ns) => {
       ['10.71.0.0/16 v9'],
     );
     await watch.close();
+  });
+});
+
+describeInNamespace('open({ followDevices: true })', (ns) => {
+  it('names follow device events without a watch of the caller: a renamed device is listed by its new name', async function () {
+    const h = await open({ netns: ns().name, followDevices: true });
+    try {
+      await h.routes.add({ dst: '10.90.0.0/16', dev: 'v1', table: 90 }); // v1 is cached now
+      ns().ip('link set v1 down');
+      ns().ip('link set v1 name v9');
+      ns().ip('link set v9 up');
+      ns().ip('route add 10.91.0.0/16 dev v9 table 90');
+      // The rename reaches the names when its notification is read: until then a listing
+      // may still say v1 (the test's timeout bounds the wait; without followDevices it
+      // would say v1 for ever, since the index is cached).
+      let listed: string[] = [];
+      while (!listed.every((line) => line.endsWith(' v9')) || listed.length !== 1) {
+        listed = (await h.routes.list({ table: 90 })).map((r) => `${r.dst} ${r.dev}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.deepEqual(listed, ['10.91.0.0/16 v9']);
+      await assert.rejects(open({ netns: ns().name, followDevices: 'yes' as never }), ValidationError);
+    } finally {
+      await h.close();
+    }
   });
 });
 
