@@ -52,12 +52,15 @@ void take(const MessageView& msg, const NotificationFilter& filter, Notification
     }
     case RTM_NEWLINK:
     case RTM_DELLINK: {
+      // Only the devices themselves (ifi_family AF_UNSPEC): the same group carries
+      // AF_BRIDGE messages about bridge ports, whose RTM_DELLINK removes no device.
+      if (msg.payload.size == 0 || msg.payload.data[0] != FAMILY_UNSPEC) return;
       auto link = decode_link(msg);
       if (!link) return;
       bool gone = msg.type == RTM_DELLINK;
       bool went_down = !gone && (link->change & IFF_UP_FLAG) && !(link->flags & IFF_UP_FLAG);
       if (filter.routes && (gone || went_down)) out.order.push_back({kRoutesMayHaveGone, 0, 0, 0});
-      if (!filter.links) return;
+      // Delivered when routes are watched too: the routes name devices by these names.
       n.kind = gone ? kLinkRemoved : kLinkAdded;
       out.links.push_back(std::move(*link));
       break;

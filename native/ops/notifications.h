@@ -33,7 +33,8 @@ enum NotificationKind : uint8_t {
   kRuleRemoved = 1,
   kRouteAdded = 2,  // also a replacement (NLM_F_REPLACE in `flags`)
   kRouteRemoved = 3,
-  kLinkAdded = 4,  // also any change of a device (RTM_NEWLINK)
+  kLinkAdded =
+      4,  // also any change of a device (RTM_NEWLINK); delivered when links or routes are watched
   kLinkRemoved = 5,
   // A device went away or down, or an address was removed: the kernel deletes IPv4
   // routes through them without telling anyone, so the watcher must read the routes again.

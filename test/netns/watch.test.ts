@@ -197,6 +197,22 @@ describeInNamespace('watch: nothing lost', (ns) => {
     );
     await watch.close();
   });
+
+  it('a watch of routes alone follows devices too: its route events name a renamed device by its new name', async function () {
+    const h = await ns().withTestAddresses().handle();
+    await h.routes.add({ dst: '10.72.0.0/16', dev: 'v1', table: 72 }); // v1 is cached now
+    const watch = h.watch({ routes: { table: 72 } });
+    await watch.ready;
+    ns().ip('link set v1 down');
+    ns().ip('link set v1 name v9');
+    ns().ip('link set v9 up');
+    ns().ip('route add 10.73.0.0/16 dev v9 table 72');
+    const c = new Consumer();
+    await c.until(watch, (s) => [...s.routes.values()].some((r) => r.dst === '10.73.0.0/16'));
+    assert.equal([...c.routes.values()].find((r) => r.dst === '10.73.0.0/16')?.dev, 'v9');
+    assert.ok(!c.events.some((e) => e.type !== 'resync' && e.kind === 'link'), 'links were not asked for');
+    await watch.close();
+  });
 });
 
 describeInNamespace('open({ followDevices: true })', (ns) => {
