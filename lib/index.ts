@@ -29,4 +29,4 @@ export type { RuleScope } from './rules/types';
 export type { ReconcileOptions, ReconcileResult } from './reconcile';
 export type { CallOptions } from './abort';
 export type { Watch } from './watch/watch';
-export type { WatchOptions, WatchEvent, RuleEvent, RouteEvent, LinkEvent, ResyncEvent, WatchOrigin } from './watch/types';
+export type { WatchOptions, WatchEvent, WatchChange, RuleEvent, RouteEvent, LinkEvent, ResyncEvent, WatchOrigin } from './watch/types';

@@ -105,7 +105,11 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
     const watch = this.watches.get(namespace);
     this.watches.delete(namespace);
     this.dirty.delete(namespace);
-    void watch?.then((w) => w?.close());
+    // One that failed to start has already ended the guard (see follow()).
+    void watch?.then(
+      (w) => w?.close(),
+      () => {},
+    );
   }
 
   /**

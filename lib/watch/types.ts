@@ -30,7 +30,8 @@ export interface WatchOrigin {
   seq: number;
 }
 
-interface Change<K extends string, T> {
+/** One change of one kind of object, as a watch reports it. */
+export interface WatchChange<K extends string, T> {
   type: 'added' | 'removed' | 'changed';
   kind: K;
   /** The object as `list()` returns it; for `removed`, what was removed. */
@@ -43,9 +44,9 @@ interface Change<K extends string, T> {
   origin?: WatchOrigin;
 }
 
-export type RuleEvent = Change<'rule', Rule>;
-export type RouteEvent = Change<'route', Route>;
-export type LinkEvent = Change<'link', Link>;
+export type RuleEvent = WatchChange<'rule', Rule>;
+export type RouteEvent = WatchChange<'route', Route>;
+export type LinkEvent = WatchChange<'link', Link>;
 
 /**
  * Notifications were lost (the socket's receive buffer overflowed): the watch lists

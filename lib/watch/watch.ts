@@ -16,6 +16,7 @@ import { nameRouteDevices, packedDevices, unpackRoutes } from '../routes/unpack'
 import type { Route, RouteFilter } from '../routes/types';
 import { recordToRule } from '../rules/from-record';
 import type { Rule, RuleFilter } from '../rules/types';
+import { plainSpec } from '../plain';
 import { integer, plainOptions } from '../validate';
 import { isOwnPort } from './own-ports';
 import { reportedLinks, reportedRoutes, reportedRules, type Difference, type Kind, type ReportedKind } from './reported-state';
@@ -62,7 +63,7 @@ export function readWatchOptions(given: unknown): Plan {
     if (value === true) return all;
     if (value === false) return undefined;
     if (value === null || typeof value !== 'object') throw new ValidationError(field, value, 'expected true, false or a filter object');
-    return { ...value };
+    return plainSpec<T>(field, value); // read once: every listing of the watch uses this copy
   };
   const plan: Plan = {
     rules: kind<RuleFilter>('rules', options.rules, {}),
