@@ -4,27 +4,48 @@
 
 /** How long JavaScript work runs before it lets the loop in; well under the 10 ms goal. */
 const BUDGET_MS = 1;
-/** Checking the clock costs more than validating one operation: look every so often. */
-const CHECK_EVERY = 32;
+/**
+ * Reading the clock costs about as much as validating one warm operation, so it is
+ * read every few steps: how many is learned from how long the steps take. A cold
+ * process's first steps (not yet compiled) can take a hundred times longer than
+ * warm ones, so the count starts at one and never exceeds what half the budget holds.
+ */
+const MOST_STEPS_BETWEEN_READS = 64;
 
 export class TimeSlice {
   private since = performance.now();
-  private count = 0;
+  private steps = 0; // since `since`
+  private untilRead = 1;
+  private msPerStep = BUDGET_MS; // unknown at first: assume slow
 
   /** Undefined while within budget; else resolves on the loop's next turn. */
   pause(): Promise<void> | undefined {
-    if (++this.count % CHECK_EVERY !== 0) return undefined;
+    this.steps++;
+    if (--this.untilRead > 0) return undefined;
     return this.pauseIfSpent();
   }
 
   /** As pause(), looking at the clock now: after one step that may take milliseconds by itself. */
   pauseIfSpent(): Promise<void> | undefined {
-    if (performance.now() - this.since < BUDGET_MS) return undefined;
+    const spent = performance.now() - this.since;
+    if (this.steps > 0) this.msPerStep = spent / this.steps;
+    if (spent < BUDGET_MS) {
+      this.untilRead = this.stepsIn(BUDGET_MS - spent);
+      return undefined;
+    }
     return new Promise((resolve) =>
       setImmediate(() => {
         this.since = performance.now();
+        this.steps = 0;
+        this.untilRead = this.stepsIn(BUDGET_MS);
         resolve();
       }),
     );
+  }
+
+  /** Steps to take before the clock is read again, with `ms` of the budget left. */
+  private stepsIn(ms: number): number {
+    const steps = Math.floor(ms / 2 / Math.max(this.msPerStep, 1e-6));
+    return Math.min(Math.max(steps, 1), MOST_STEPS_BETWEEN_READS);
   }
 }

@@ -121,17 +121,19 @@ export class Batch {
   ) {
     const ops = this.operations;
     const running: Promise<void>[] = [];
+    // Each request is packed as soon as it is validated, inside the time slices: only
+    // the heads are kept until the answers come, and the records become garbage young,
+    // which keeps the collector's pauses short in a big batch. A lost ACK (rare)
+    // rebuilds its request from the operation.
     let indices: number[] = [];
-    let chunk: Request[] = [];
+    let heads: RequestHead[] = [];
+    const writer = new PackWriter(); // its words are read before packed() returns: one serves every list
     const send = () => {
-      const [sentIndices, sent] = [indices, chunk];
-      [indices, chunk] = [[], []];
-      const reply = this.core.requests.many(sent, { maxInFlight: options.unacknowledgedLimit }, abort.token);
-      // Only the heads are kept until the answers come: the records are packed now and
-      // become garbage young, which keeps the collector's pauses short in a big batch.
-      // A lost ACK (rare) rebuilds its request from the operation.
-      const heads = sent.map((r) => r.head);
-      running.push(reply.then((outcomes) => this.settle(sentIndices, heads, undefined, outcomes, results)));
+      const [sentIndices, sentHeads] = [indices, heads];
+      [indices, heads] = [[], []];
+      const reply = this.core.requests.packed(writer.finish(), { maxInFlight: options.unacknowledgedLimit }, abort.token);
+      writer.reset();
+      running.push(reply.then((outcomes) => this.settle(sentIndices, sentHeads, undefined, outcomes, results)));
     };
     for (let start = 0; start < ops.size && !abort.aborted;) {
       const end = deleteRunEnd(ops, start);
@@ -139,16 +141,18 @@ export class Batch {
       for (let k = start; k < end && !abort.aborted; k++) {
         const i = order ? order[k - start] : k; // what is not sent when aborted is not-attempted
         const request = this.requestOrFailure(ops.at(i), i, results, false);
-        if (!request) continue;
-        indices.push(i);
-        chunk.push(request);
-        if (chunk.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
+        if (request) {
+          writer.add(request.head, request.record);
+          indices.push(i);
+          heads.push(request.head);
+          if (heads.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
+        }
         const pause = slice.pause();
         if (pause) await pause;
       }
       start = end;
     }
-    if (chunk.length && !abort.aborted) send();
+    if (heads.length && !abort.aborted) send();
     turn.finish();
     await Promise.all(running);
     await this.retryMovedDevices(results, options, abort);
