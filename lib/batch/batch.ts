@@ -388,8 +388,8 @@ interface PackedList {
 // Operations per request list in `continue` mode: the first lists are small so that
 // the kernel starts early, the later ones big enough to keep it busy while the next
 // is validated.
-// The largest is 1024: packing and encoding a list runs on the JavaScript thread in
-// one piece, and 2048 operations took long enough to show as event-loop delay.
+// The largest is 512 because a list's answers are settled in one piece, and the
+// stop/rollback modes pack (in slices) a list of that size at a time.
 const CHUNKS = [64, 256, 512];
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
