@@ -1,13 +1,13 @@
 // The `nlroute` command: iproute2's `ip rule` / `ip route` language on top of the
 // library, one command from the arguments or many from -batch.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { open, type Handle } from '../handle';
 import { validNamespaceName } from '../namespace-target';
 import { NameRegistry } from '../names/registry';
 import { PACKAGE_ROOT } from '../package-root';
+import { writeStderr, writeStdout } from './descriptor-output';
 import { readBatchLines, runBatch, type BatchIo } from './batch-file';
 import { parseCommand, type Command } from './command';
 import { execute } from './execute';
@@ -24,8 +24,8 @@ export interface MainIo extends BatchIo {
 }
 
 const processIo: MainIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writeStdout,
+  stderr: writeStderr,
   readStdin: () => fs.readFileSync(0, 'utf8'),
 };
 
@@ -145,14 +145,6 @@ function version(): string {
 
 /** The bin entry: runs main() on the process's arguments and sets the exit status. */
 export function run(): void {
-  // `nlroute route show | head`: when the reader goes away, stop as `ip` does (killed by
-  // SIGPIPE, which Node ignores), with the shell's status for it and without a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(128 + os.constants.signals.SIGPIPE);
-      throw error;
-    });
-  }
   // main() never rejects: every failure becomes a message and a status.
   void main(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
