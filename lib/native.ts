@@ -1,5 +1,6 @@
 // The compiled addon and the shapes of what crosses the boundary. Everything in
 // here is numeric and already validated; names and friendliness live above it.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { PACKAGE_ROOT } from './package-root';
@@ -237,9 +238,23 @@ function loadAddon(): Addon {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const chosen = process.env.NLROUTE_ADDON;
   if (chosen) return require(path.resolve(chosen)) as Addon;
+  const built = sourceBuild();
+  if (built) return require(built) as Addon;
   const nodeGypBuild = require('node-gyp-build') as (root: string) => Addon;
   return nodeGypBuild(PACKAGE_ROOT);
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * build/Release/nlroute.node, when node-gyp-build would pick it: it looks there first
+ * unless told to take prebuilt binaries only (PREBUILDS_ONLY) or another directory
+ * (NLROUTE_PREBUILD). Found here, node-gyp-build is not loaded at all: loading it
+ * and its search cost about 2.5 ms of every `nlroute` command's start-up.
+ */
+function sourceBuild(): string | undefined {
+  if (process.env.PREBUILDS_ONLY || process.env.NLROUTE_PREBUILD) return undefined;
+  const file = path.join(PACKAGE_ROOT, 'build', 'Release', 'nlroute.node');
+  return fs.existsSync(file) ? file : undefined;
 }
 export const addon: Addon = loadAddon();
 

@@ -9,7 +9,7 @@ const STDERR = 2;
 
 /** A descriptor left non-blocking by whoever made it (a parent's pipe) is waited on this long at a time. */
 const FULL_PIPE_WAIT_MS = 1;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+let sleeper: Int32Array | undefined; // made on the first full pipe: most commands never meet one
 
 /**
  * Writes all of `text` to `fd`, waiting while the reader is slow. When the reader is
@@ -25,7 +25,7 @@ export function writeAll(fd: number, text: string): void {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') process.exit(128 + os.constants.signals.SIGPIPE);
       if (code !== 'EAGAIN') throw error;
-      Atomics.wait(sleeper, 0, 0, FULL_PIPE_WAIT_MS);
+      Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, FULL_PIPE_WAIT_MS);
     }
   }
 }

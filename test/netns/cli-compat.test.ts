@@ -5,7 +5,7 @@
 // On the namespace nlroute changed, its `show` output must be iproute2's, byte for
 // byte, as text and as -j / -j -p JSON, also with -d (details) and -N (numbers).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -409,6 +409,39 @@ describeInNamespace('cli: nlroute against ip, command for command', (_ns, anothe
       assert.ok(status === 141 || signal === 'SIGPIPE', `${command[0]}: status ${status}, signal ${signal}`);
       assert.equal(stderr, '', command[0]);
     }
+  });
+
+  it('a non-blocking pipe with a slow reader gets every byte (ip, through stdio, loses some there)', () => {
+    const ns = prepared({ title: '', lines: [] });
+    // ~600 kB: the pipe (64 kB) fills many times, and each write meets EAGAIN.
+    const adds = Array.from({ length: 20000 }, (_, i) => `route add 10.${60 + (i >> 8)}.${i & 255}.0/24 dev v0 table 60`);
+    assert.equal(nlroute(['-n', ns.name, '-batch', '-'], adds.join('\n')).status, 0);
+    // Node makes a child's pipes blocking; python hands over one left non-blocking,
+    // as a parent with an event loop of its own may, and reads it late and slowly.
+    const slowReader = [
+      'import os, subprocess, sys, time',
+      'r, w = os.pipe2(os.O_NONBLOCK)',
+      'child = subprocess.Popen(sys.argv[1:], stdout=w)',
+      'os.close(w)',
+      'os.set_blocking(r, True)',
+      'time.sleep(0.3)',
+      'chunks = []',
+      'while True:',
+      '    chunk = os.read(r, 4096)',
+      '    if not chunk: break',
+      '    chunks.append(chunk)',
+      '    time.sleep(0.0005)',
+      'sys.stdout.buffer.write(b"".join(chunks))',
+      'sys.exit(child.wait())',
+    ].join('\n');
+    const read = (command: string[]) =>
+      spawnSync('python3', ['-c', slowReader, ...command, 'route', 'show', 'table', '60'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const ours = read([process.execPath, NLROUTE_BIN, '-n', ns.name]);
+    assert.equal(ours.status, 0, ours.stderr);
+    // The reference: ip's output through an ordinary (blocking) pipe.
+    const ip = spawnSync('ip', ['-n', ns.name, 'route', 'show', 'table', '60'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    assert.equal(ours.stdout.split('\n').length, 20001);
+    assert.equal(ours.stdout, ip.stdout);
   });
 
   it('kernel errors carry the extended ACK and exit 2; usage errors exit 255 and send nothing', () => {
