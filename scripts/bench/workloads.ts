@@ -447,7 +447,6 @@ function stormMethods(shape: Sizes['storm'], raw: RawClient | undefined): Method
   return methods;
 }
 
-/** The Python that has Debian's python3-pyroute2, if any (the harness never installs it). */
 /**
  * W9: one `route show` in a fresh process each time, as a script or an operator runs
  * `ip`: start-up included. `node -e 0` beside it is the floor any node program pays.
@@ -491,6 +490,7 @@ function commandMethods(n: number): Method[] {
   ];
 }
 
+/** The Python that has Debian's python3-pyroute2, if any (the harness never installs it). */
 export function pyroute2Python(): string | undefined {
   for (const python of ['python3', '/usr/bin/python3']) {
     if (spawnSync(python, ['-c', 'import pyroute2'], { stdio: 'ignore' }).status === 0) return python;
