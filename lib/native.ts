@@ -166,7 +166,8 @@ export interface AbortToken {
 
 export interface NativeHandle {
   open(): Promise<OpenResult>;
-  requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions, token?: AbortToken): Promise<RequestsReply>;
+  /** Null when every request simply succeeded (no errno, no warning). */
+  requests(words: Uint32Array, text: string, sides: object[], options?: RequestOptions, token?: AbortToken): Promise<RequestsReply | null>;
   ruleDump(family: number, filter: RuleRecord | null, token?: AbortToken): Promise<{ rules: RuleRecord[] } | Failed>;
   ruleFlush(
     family: number,

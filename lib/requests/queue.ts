@@ -67,7 +67,7 @@ export class RequestQueue {
   /** A list packed beforehand (by a PackWriter), after anything queued before; one outcome each, in order. */
   packed(packed: Packed, options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
     if (this.waiting.length) this.flush();
-    let reply: Promise<RequestsReply>;
+    let reply: Promise<RequestsReply | null>;
     try {
       reply = send(this.native, packed, options, token);
     } catch (error) {
@@ -86,7 +86,7 @@ export class RequestQueue {
     if (this.waiting.length === 0) return;
     const waiting = this.waiting;
     this.waiting = [];
-    let reply: Promise<RequestsReply>;
+    let reply: Promise<RequestsReply | null>;
     try {
       reply = send(this.native, this.writer.finish(), {});
     } catch (error) {
@@ -102,13 +102,14 @@ export class RequestQueue {
 }
 
 /** Hands the words to the addon, which reads them before it returns. */
-function send(native: NativeHandle, packed: Packed, options: RequestOptions, token?: AbortToken): Promise<RequestsReply> {
+function send(native: NativeHandle, packed: Packed, options: RequestOptions, token?: AbortToken): Promise<RequestsReply | null> {
   return native.requests(packed.words, packed.text, packed.sides, options, token);
 }
 
 /** The reply as one NativeOutcome (or null for plain success) per request. */
-function outcomes(reply: RequestsReply, count: number): (NativeOutcome | null)[] {
+function outcomes(reply: RequestsReply | null, count: number): (NativeOutcome | null)[] {
   const out = new Array<NativeOutcome | null>(count).fill(null);
+  if (reply === null) return out; // every request simply succeeded
   for (let i = 0; i < count; i++) {
     if (reply.codes[i] !== 0 || reply.states[i] !== 0) out[i] = { errno: reply.codes[i], state: STATES[reply.states[i]] ?? 'not-sent' };
   }

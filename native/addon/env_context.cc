@@ -1,10 +1,29 @@
 #include "env_context.h"
 
+#include <sched.h>
+
 #include <vector>
 
 namespace nlroute::addon {
 
-EnvContext::EnvContext(Napi::Env env) : spinner_(env) {}
+namespace {
+constexpr uint64_t kTurnBudgetMs = 3;
+
+bool several_cpus() {
+  cpu_set_t cpus;
+  return sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1;
+}
+}  // namespace
+
+EnvContext::EnvContext(Napi::Env env) : several_cpus_(several_cpus()), spinner_(env) {
+  if (napi_get_uv_event_loop(env, &loop_) != napi_ok) loop_ = nullptr;
+}
+
+bool EnvContext::may_wait_briefly() const {
+  // uv_now() is the loop's clock, updated as each turn starts and as it wakes from
+  // polling; it may lag the precise clock by up to a millisecond.
+  return several_cpus_ && loop_ != nullptr && uv_hrtime() / 1000000 - uv_now(loop_) < kTurnBudgetMs;
+}
 
 EnvContext* EnvContext::create(Napi::Env env) {
   auto* ctx = new EnvContext(env);

@@ -57,6 +57,11 @@ class EnvContext {
   void work_started(Napi::Env env);  // keeps the loop alive and awake while work is pending
   void work_finished(Napi::Env env);
   ThreadCache& threads() { return threads_; }
+  // Whether a call may wait briefly for its answer (handover.h): only with a second
+  // CPU for the I/O thread to run on while this one spins, and only while the current
+  // turn of the event loop has run less than kTurnBudgetMs, so that a loop of awaited
+  // calls answered at once still lets timers and I/O in every few milliseconds.
+  bool may_wait_briefly() const;
 
   // Any thread: hands `done` to the JavaScript thread (which completes and deletes it),
   // or deletes it at once when the environment is going away.
@@ -72,6 +77,8 @@ class EnvContext {
   static void on_spinner_closed(void* arg);
   void delete_when_done();
 
+  uv_loop_t* loop_ = nullptr;
+  bool several_cpus_ = false;
   napi_threadsafe_function to_js_ = nullptr;
   napi_async_cleanup_hook_handle hook_ = nullptr;
   LoopSpinner spinner_;

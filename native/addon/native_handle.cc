@@ -12,6 +12,7 @@
 #include "../wire/constants.h"
 #include "../wire/rule_codec.h"
 #include "abort_token.h"
+#include "handover.h"
 #include "link_convert.h"
 #include "outcome_convert.h"
 #include "request_pack.h"
@@ -87,6 +88,7 @@ struct NativeHandle::Job : Completion {
   Finish finish;
   NativeHandle* owner;
   bool keeps_alive;
+  Handover handover;
 
   void complete(Napi::Env env) override {
     try {
@@ -170,8 +172,8 @@ void NativeHandle::environment_ending() {
 }
 
 Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish,
-                                   const Napi::Value& token, Finish when_not_open,
-                                   bool keep_alive) {
+                                   const Napi::Value& token, Finish when_not_open, bool keep_alive,
+                                   bool answer_soon) {
   // Written on the I/O thread before the job is delivered, read on this one after.
   auto not_open_now = std::make_shared<bool>(false);
   return post(
@@ -187,11 +189,11 @@ Napi::Promise NativeHandle::submit(Napi::Env env, Work work, Finish finish,
         if (!*not_open_now) return finish(env);
         return when_not_open ? when_not_open(env) : Napi::Value(error_result(env, not_open()));
       },
-      token, keep_alive);
+      token, keep_alive, answer_soon);
 }
 
 Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
-                                 const Napi::Value& token, bool keep_alive) {
+                                 const Napi::Value& token, bool keep_alive, bool answer_soon) {
   if (!io_ || closed_ || !context_) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Napi::Error::New(env, "nlroute: the handle is closed").Value());
@@ -199,6 +201,10 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
   }
   auto* job = new Job(env, std::move(work), std::move(finish), this, keep_alive);
   Napi::Promise promise = job->deferred.Promise();
+  // Only with nothing else of this handle's ahead of it: behind other work, the
+  // answer would not come within the brief wait.
+  bool wait_briefly = answer_soon && pending_ == 0 && context_->may_wait_briefly();
+  if (wait_briefly) job->handover.expect_waiter();
   Ref();  // the JavaScript object lives until its last operation settles
   ++pending_;
   if (keep_alive) context_->work_started(env);
@@ -219,8 +225,13 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
       // the socket is closed rather than used again (lib/ closes the handle).
       if (sock->timed_out()) sock.reset();
     }
-    context->deliver(job);
+    // The job is not touched after finish(): a waiting JavaScript thread may free it.
+    if (job->handover.finish()) context->deliver(job);
   });
+  if (wait_briefly && job->handover.wait_briefly()) {
+    job->complete(env);
+    delete job;
+  }
   return promise;
 }
 
@@ -370,9 +381,13 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
     if (in_flight.IsNumber())
       state->options.max_in_flight = in_flight.As<Napi::Number>().Uint32Value();
   }
-  // codes / states / details, from the outcomes.
+  // codes / states / details, from the outcomes; null when every request simply
+  // succeeded (the common answer, and the one an awaited call waits for: no arrays).
   auto answer = [state](Napi::Env env) -> Napi::Value {
     size_t n = state->outcomes.size();
+    bool all_done = n == state->batch.size();
+    for (size_t i = 0; all_done && i < n; ++i) all_done = state->outcomes[i].plain_success();
+    if (all_done) return env.Null();
     Napi::Int32Array codes = Napi::Int32Array::New(env, n);
     Napi::Uint8Array states = Napi::Uint8Array::New(env, n);
     Napi::Array details = Napi::Array::New(env);
@@ -381,7 +396,7 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
       const io::Outcome& o = state->outcomes[i];
       codes[i] = o.error;
       states[i] = static_cast<uint8_t>(o.state);
-      if (o.message.empty() && o.syscall.empty() && !o.offset) continue;
+      if (o.message.empty() && o.syscall.empty() && !o.offset) continue;  // codes and states say it
       bool rule = i < state->is_rule.size() && state->is_rule[i];
       Napi::Value detail =
           rule ? rule_outcome(env, o, state->batch, i) : route_outcome(env, o, state->batch, i);
@@ -405,7 +420,8 @@ Napi::Value NativeHandle::Requests(const Napi::CallbackInfo& info) {
       [state, answer](Napi::Env env) {
         state->outcomes.assign(state->batch.size(), not_open());
         return answer(env);
-      });
+      },
+      /*keep_alive=*/true, /*answer_soon=*/state->batch.size() == 1);
 }
 
 // routeDump(filter: object | null, token?) -> Promise<{ count, bytes, extras } | { error }>

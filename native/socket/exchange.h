@@ -28,6 +28,11 @@ struct Outcome {
   std::string message;             // the kernel's extended-ACK text (a warning when error is 0)
   std::optional<uint32_t> offset;  // extended-ACK attribute offset into the request
   std::string syscall;             // for local failures: which call failed
+
+  // Applied, with nothing to tell: no errno, no warning.
+  bool plain_success() const {
+    return state == State::Done && error == 0 && message.empty() && !offset && syscall.empty();
+  }
 };
 
 // Requests laid back to back in one buffer, with consecutive sequence numbers from `first_seq`.

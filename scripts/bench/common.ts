@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { ipIn } from '../ip-commands';
 import { withScratchNamespace } from '../scratch-namespace';
@@ -15,6 +16,8 @@ export interface Sample {
   userMs?: number;
   sysMs?: number;
   ops: number;
+  /** The longest the event loop waited to run a 1 ms timer during the run (timedWithLoopDelay). */
+  loopDelayMaxMs?: number;
 }
 
 export const TABLE = 16;
@@ -53,6 +56,19 @@ export async function timed(ops: number, work: () => Promise<void>): Promise<Sam
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
   return { wallMs, userMs: used.user / 1000, sysMs: used.system / 1000, ops };
+}
+
+/**
+ * timed(), with the event loop's longest delay during the work: for the methods that
+ * keep the loop busy themselves (awaited calls answered at once), the delay is part of
+ * what they cost.
+ */
+export async function timedWithLoopDelay(ops: number, work: () => Promise<void>): Promise<Sample> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const sample = await timed(ops, work);
+  delay.disable();
+  return { ...sample, loopDelayMaxMs: delay.max / 1e6 };
 }
 
 // CPU time of waited-for children, from /proc/self/stat (cutime, cstime), in ms.

@@ -100,6 +100,20 @@ export function markdown(r: Results): string {
       `| ${t.workload} | ${t.text} | ${measured ?? '—'} | ${measured === undefined ? 'not measured' : met ? 'met' : '**missed**'} |`,
     );
   }
+  const delayed = r.cells.filter((c) => c.samples.some((s) => s.loopDelayMaxMs !== undefined));
+  if (delayed.length) {
+    out.push(
+      '',
+      '## Event-loop delay',
+      '',
+      'The longest wait of a 1 ms timer during each run (`monitorEventLoopDelay`): median [min–max].',
+      '',
+    );
+    for (const c of delayed) {
+      const max = c.samples.map((s) => s.loopDelayMaxMs ?? NaN);
+      out.push(`- ${c.workload} ${c.method}: ${median(max).toFixed(1)} ms [${Math.min(...max).toFixed(1)}–${Math.max(...max).toFixed(1)}]`);
+    }
+  }
   if (r.notes.length) out.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   return out.join('\n') + '\n';
 }

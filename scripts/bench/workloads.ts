@@ -7,7 +7,18 @@ import * as path from 'node:path';
 import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
-import { GATEWAY, inFreshNamespace, ipEach, nlrouteBatch, RawClient, TABLE, timed, timedChildren, type Sample } from './common';
+import {
+  GATEWAY,
+  inFreshNamespace,
+  ipEach,
+  nlrouteBatch,
+  RawClient,
+  TABLE,
+  timed,
+  timedChildren,
+  timedWithLoopDelay,
+  type Sample,
+} from './common';
 import { ipBatch } from '../ip-commands';
 import { pushTo } from '../push-to';
 import { notificationMethods } from './notifications';
@@ -239,7 +250,7 @@ function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
             await h.rules.add(ruleOf(0));
             await h.rules.delete(ruleOf(0));
           }
-          return timed(2 * pairs, async () => {
+          return timedWithLoopDelay(2 * pairs, async () => {
             for (let i = 0; i < pairs; i++) {
               await h.rules.add(ruleOf(0));
               await h.rules.delete(ruleOf(0));
