@@ -88,7 +88,7 @@ export class RequestQueue {
     this.waiting = [];
     let reply: Promise<RequestsReply | null>;
     try {
-      reply = send(this.native, this.writer.finish(), {});
+      reply = send(this.native, this.writer.finish());
     } catch (error) {
       reply = Promise.reject(asError(error));
     } finally {
@@ -102,7 +102,7 @@ export class RequestQueue {
 }
 
 /** Hands the words to the addon, which reads them before it returns. */
-function send(native: NativeHandle, packed: Packed, options: RequestOptions, token?: AbortToken): Promise<RequestsReply | null> {
+function send(native: NativeHandle, packed: Packed, options?: RequestOptions, token?: AbortToken): Promise<RequestsReply | null> {
   return native.requests(packed.words, packed.text, packed.sides, options, token);
 }
 

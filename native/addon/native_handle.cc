@@ -207,7 +207,8 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
   if (wait_briefly) job->handover.expect_waiter();
   Ref();  // the JavaScript object lives until its last operation settles
   ++pending_;
-  if (keep_alive) context_->work_started(env);
+  // A job answered within the brief wait never needs the loop kept alive or awake.
+  if (keep_alive && !wait_briefly) context_->work_started(env);
   EnvContext* context = context_;  // outlives every I/O thread (see env_context.h)
   std::shared_ptr<std::atomic<bool>> abort = AbortToken::flag_of(token);
   uint32_t timeout_ms = timeout_ms_;
@@ -228,9 +229,14 @@ Napi::Promise NativeHandle::post(Napi::Env env, OpenWork work, Finish finish,
     // The job is not touched after finish(): a waiting JavaScript thread may free it.
     if (job->handover.finish()) context->deliver(job);
   });
-  if (wait_briefly && job->handover.wait_briefly()) {
-    job->complete(env);
-    delete job;
+  if (wait_briefly) {
+    if (job->handover.wait_briefly()) {
+      job->keeps_alive = false;  // work_started() was never called for it
+      job->complete(env);
+      delete job;
+    } else if (keep_alive) {
+      context_->work_started(env);  // before the loop can run the delivery
+    }
   }
   return promise;
 }
