@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <ctime>
 
@@ -28,6 +29,8 @@ constexpr size_t kAckSlotBytes = 2048;
 // hundred bytes); a bigger one than a slot is counted as truncated (lost).
 constexpr size_t kManySlots = 32;
 constexpr size_t kManySlotBytes = 8192;
+// The most slots one recvmmsg reads into.
+constexpr size_t kMostSlots = kAckSlots > kManySlots ? kAckSlots : kManySlots;
 // The longest single wait when a call has no deadline of its own: a kernel that never
 // answers would otherwise hang a handle forever.
 constexpr int kReceiveTimeoutMs = 60 * 1000;
@@ -183,9 +186,12 @@ int RouteSocket::receive_many(std::vector<wire::Bytes>& out, Wait wait, size_t& 
 // kernel are dropped (and waited past); cut ones are counted in `truncated`, not kept.
 int RouteSocket::receive_into_slots(std::vector<uint8_t>& slots, size_t count, size_t slot_bytes,
                                     std::vector<wire::Bytes>& out, Wait wait, size_t& truncated) {
-  std::vector<mmsghdr> messages(count);
-  std::vector<iovec> vectors(count);
-  std::vector<NetlinkAddress> senders(count);
+  // On the stack: an awaited call's ACK is read here, and three heap arrays per read
+  // were a measurable part of it.
+  std::array<mmsghdr, kMostSlots> messages{};
+  std::array<iovec, kMostSlots> vectors{};
+  std::array<NetlinkAddress, kMostSlots> senders{};
+  count = std::min(count, kMostSlots);
   for (size_t i = 0; i < count; ++i) {
     vectors[i] = {slots.data() + i * slot_bytes, slot_bytes};
     messages[i].msg_hdr.msg_iov = &vectors[i];
