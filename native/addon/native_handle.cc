@@ -506,7 +506,7 @@ Napi::Value NativeHandle::RouteGet(const Napi::CallbackInfo& info) {
         pack.add(*state->found);
         return route_pack_to_js(env, pack);
       },
-      info[1]);
+      info[1], /*when_not_open=*/nullptr, /*keep_alive=*/true, /*answer_soon=*/true);
 }
 
 // linkGet(nameOrIndex: string | number) -> Promise<{ index, name, address? } | null | { error }>
@@ -532,7 +532,7 @@ Napi::Value NativeHandle::LinkGet(const Napi::CallbackInfo& info) {
         if (!state->link) return env.Null();
         return link_to_js(env, *state->link);
       },
-      info.Env().Undefined());
+      info.Env().Undefined(), /*when_not_open=*/nullptr, /*keep_alive=*/true, /*answer_soon=*/true);
 }
 
 // linkDump(token?) -> Promise<{ links: Array<{ index, name, address? }> } | { error }>

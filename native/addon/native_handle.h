@@ -51,8 +51,9 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   // the work is skipped and the promise resolves to `when_not_open`'s value, by default
   // `{ error }` with EBADF. `keep_alive` false: the call does not keep the process
   // alive while it waits (a wait for notifications nobody will miss at exit).
-  // `answer_soon`: the kernel answers this call within microseconds (a lone change), so
-  // the call may wait for it briefly and settle its promise at once (handover.h).
+  // `answer_soon`: the kernel answers this call within microseconds (a lone change or a
+  // lookup), so the call may wait for it briefly and settle its promise at once
+  // (handover.h).
   Napi::Promise submit(Napi::Env env, Work work, Finish finish, const Napi::Value& token,
                        Finish when_not_open = nullptr, bool keep_alive = true,
                        bool answer_soon = false);
