@@ -105,12 +105,14 @@ export class HandleCore {
 
   /**
    * null (success) -> undefined; a success carrying a kernel warning -> a process
-   * warning and undefined; anything else -> the NetlinkError to throw.
+   * warning and undefined; anything else -> the NetlinkError to throw. `described` may be
+   * a function: describing a spec costs more than the kernel's work, so a single call
+   * describes it only when it failed.
    */
   toError(
     outcome: NativeOutcome | null,
     operation: string,
-    request?: string,
+    described?: string | (() => string),
     fieldOfAttribute: Record<string, string> = {},
   ): NetlinkError | undefined {
     if (outcome === null) return undefined;
@@ -118,6 +120,7 @@ export class HandleCore {
       if (outcome.extack) process.emitWarning(`${operation}: ${outcome.extack}`, { code: 'NLROUTE_KERNEL_WARNING' });
       return undefined;
     }
+    const request = typeof described === 'function' ? described() : described;
     const attribute = outcome.attribute === undefined ? undefined : String(outcome.attribute);
     if (outcome.errno === os.errno.ETIMEDOUT) {
       // The native side closed the socket (see native_handle.cc): so is the handle.

@@ -252,11 +252,11 @@ export class Routes {
       const head = { object: 'route' as const, remove: purpose === 'delete', flags };
       const record = routeToRecord(spec, purpose, this.core);
       let outcome = await turn.send(() => this.core.requests.one({ head, record }));
-      let error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+      let error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
       if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(deviceNamesOf(spec)))) {
         // A device it names was made again under the same name: once more, with its new index.
         outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
-        error = this.core.toError(outcome, operation, describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+        error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
       }
       if (error && DEVICE_GONE_CODES.has(error.code)) {
         // Or it went away since it was cached: say which (the cache was just re-read).

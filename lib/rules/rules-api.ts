@@ -128,7 +128,7 @@ export class Rules {
       const record = ruleToRecord(plainSpec<RuleSpec>('rule', spec), kind, this.core.names);
       const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'rule', remove: kind === 'delete', flags }, record }));
       if (outcome === null) return;
-      const error = this.core.toError(outcome, operation, describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
+      const error = this.core.toError(outcome, operation, () => describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
       if (error) throw error;
     });
   }
