@@ -257,6 +257,7 @@ function sourceBuild(): string | undefined {
   const file = path.join(PACKAGE_ROOT, 'build', 'Release', 'nlroute.node');
   return fs.existsSync(file) ? file : undefined;
 }
+
 export const addon: Addon = loadAddon();
 
 // nlmsg_flags of requests that create or change objects.
