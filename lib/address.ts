@@ -155,10 +155,25 @@ export function parseDestination(field: string, value: unknown): { family?: Fami
   return prefix.length === 0 ? { family: prefix.family, length: 0 } : prefix;
 }
 
-/** True when an IPv4 prefix has bits set beyond its length (`10.1.0.0/8`). */
+/**
+ * True when an IPv4 prefix has bits set beyond its length (`10.1.0.0/8`). A character
+ * loop over the written-out address (parsePrefix's), as readIPv4: it runs for every
+ * route added.
+ */
 export function ipv4HostBitsSet(prefix: Prefix): boolean {
   if (prefix.family !== 4 || prefix.length >= 32) return false;
-  const value = prefix.address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const text = prefix.address;
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last octet
+    if (c === 46) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else {
+      octet = octet * 10 + (c - 48);
+    }
+  }
   return value % 2 ** (32 - prefix.length) !== 0;
 }
 
