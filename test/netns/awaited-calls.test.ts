@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 
 import { NetlinkError } from '../../lib/errors';
+import { countLoopTurns } from '../helpers/loop-turns';
 import { describeInNamespace } from '../helpers/netns';
 
 describeInNamespace('awaited single calls', (ns) => {
@@ -33,23 +34,17 @@ describeInNamespace('awaited single calls', (ns) => {
   it('a long loop of awaited calls still gives the event loop a turn every few milliseconds', async () => {
     const h = await ns().handle();
     const rule = { priority: 1000, from: '10.1.0.0/16', table: 100 };
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countLoopTurns();
     const started = performance.now();
     for (let i = 0; i < 5000; i++) {
       await h.rules.add(rule);
       await h.rules.delete(rule);
     }
     const elapsed = performance.now() - started;
-    ticking = false;
+    turns.stop();
     // Answered through the loop, every call is a turn; answered at once, a turn comes
     // at least every 3 ms of them. One per 20 ms leaves room for a slow machine.
-    assert.ok(turns >= elapsed / 20, `${turns} turns of the event loop in ${elapsed.toFixed(0)} ms of awaited calls`);
+    assert.ok(turns.count >= elapsed / 20, `${turns.count} turns of the event loop in ${elapsed.toFixed(0)} ms of awaited calls`);
     assert.deepEqual(
       ns()
         .ipJson<Array<{ priority: number }>>('rule show')

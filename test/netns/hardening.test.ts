@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 import { ValidationError, type RouteSpec } from '../../lib';
+import { countLoopTurns } from '../helpers/loop-turns';
 import { describeInNamespace } from '../helpers/netns';
 
 describeInNamespace('calls on one handle run in the order asked', (ns) => {
@@ -82,20 +83,15 @@ describeInNamespace('a batch reads every spec once, up front', (ns) => {
     for (let i = 0; i < 100_000; i++)
       batch.routes.add({ dst: `10.${80 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`, type: 'blackhole', table: 100 });
     batch.routes.add({ dst: '10.99.0.0/16', type: 'toString' as never }); // stop mode then sends nothing at all
-    let turns = 0;
-    let going = true;
-    const tick = () => {
-      turns++;
-      if (going) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countLoopTurns();
     const committing = batch.commit({ onError: 'stop' });
-    const turnsAtStart = turns;
+    const turnsAtStart = turns.count;
     const results = await committing;
-    going = false;
+    turns.stop();
     assert.equal(results[100_000].status, 'failed');
     assert.ok(results.slice(0, 100_000).every((r) => r.status === 'not-attempted'));
-    assert.ok(turns - turnsAtStart > 1, `the loop ran ${turns - turnsAtStart} times while 100k operations were validated`);
+    const during = turns.count - turnsAtStart;
+    assert.ok(during > 1, `the loop ran ${during} times while 100k operations were validated`);
     assert.equal(ns().ip('route show table all').includes('table 100'), false, 'stop mode sent something');
   });
 });
