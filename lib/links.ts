@@ -49,17 +49,28 @@ export class LinkNames {
     return this.byIndex.get(index);
   }
 
+  /** The cached index of each name (undefined where none): what a request built now would carry. */
+  indexesOf(names: Iterable<string>): Map<string, number | undefined> {
+    const sentWith = new Map<string, number | undefined>();
+    for (const name of names) sentWith.set(name, this.byName.get(name));
+    return sentWith;
+  }
+
   /**
    * After a route naming these devices failed as if a device were gone (ENODEV,
-   * ENETUNREACH): re-reads the devices and says whether any of the names now has
-   * another index (the device was deleted and made again, e.g. a re-plugged DVR
-   * veth), in which case the route is worth sending once more.
+   * ENETUNREACH): re-reads the devices and says whether any of them now has another
+   * index than `sentWith` (indexesOf() when the request was built): the device was
+   * deleted and made again, e.g. a re-plugged DVR veth, and the route is worth sending
+   * once more. Compared with what was sent, not with the cache now: another call may
+   * have re-read the devices since, and its refresh must not hide the move from this one.
    */
-  async moved(names: string[]): Promise<boolean> {
+  async moved(names: string[], sentWith: Map<string, number | undefined>): Promise<boolean> {
     if (names.length === 0) return false;
-    const before = names.map((n) => this.byName.get(n));
     await this.refresh();
-    return names.some((n, i) => this.byName.get(n) !== undefined && this.byName.get(n) !== before[i]);
+    return names.some((name) => {
+      const now = this.byName.get(name);
+      return now !== undefined && now !== sentWith.get(name);
+    });
   }
 
   /** A device notification (watch.ts): `index` is now called `name`. */

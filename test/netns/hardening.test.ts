@@ -169,4 +169,34 @@ describeInNamespace('a device deleted and made again under its name is found aga
     );
     assert.match(ns().ip('route show 10.78.0.0/16'), /dev v0/);
   });
+
+  it('calls that all failed on the old index are each sent once more, also after another call re-read the devices', async function () {
+    const h = await ns().handle();
+    const onV0 = (...dsts: string[]) => {
+      for (const dst of dsts) assert.match(ns().ip(`route show ${dst}`), /dev v0/, dst);
+    };
+    await h.routes.add({ dst: '10.76.0.0/16', dev: 'v0' });
+    remake();
+    // Both batches are built with the old index; the first one's retry re-reads the
+    // devices before the second one's results are in.
+    const first = h.batch().routes.add({ dst: '10.80.0.0/16', dev: 'v0' }).commit();
+    const second = h.batch().routes.add({ dst: '10.81.0.0/16', dev: 'v0' }).commit();
+    assert.deepEqual(
+      [...(await first), ...(await second)].map((r) => r.status),
+      ['done', 'done'],
+    );
+    onV0('10.80.0.0/16', '10.81.0.0/16');
+    remake();
+    await Promise.all([h.routes.add({ dst: '10.82.0.0/16', dev: 'v0' }), h.routes.add({ dst: '10.83.0.0/16', dev: 'v0' })]);
+    onV0('10.82.0.0/16', '10.83.0.0/16');
+    remake();
+    const lone = h.routes.add({ dst: '10.84.0.0/16', dev: 'v0' });
+    const batched = h.batch().routes.add({ dst: '10.85.0.0/16', dev: 'v0' }).commit();
+    await lone;
+    assert.deepEqual(
+      (await batched).map((r) => r.status),
+      ['done'],
+    );
+    onV0('10.84.0.0/16', '10.85.0.0/16');
+  });
 });
