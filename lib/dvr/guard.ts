@@ -1,17 +1,30 @@
 // DvrNode.watch(): a DVR node that heals itself. One watch per namespace the node
 // writes (every qrouter namespace and each fip namespace); a change there that the
-// node did not make (any process but this JavaScript environment's handles), or lost
-// notifications, marks the namespace for repair. Repairs are the resync's own
+// node did not make (any process but this JavaScript environment's handles) to
+// something the node could own, or lost notifications, marks the namespace for repair. Repairs are the resync's own
 // reconciles limited to the marked namespaces, to the node's desired state: they touch
 // only what the node owns (ownership.ts), and being the node's own writes they never
 // mark anything again, so the node cannot fight itself.
 import type { Handle } from '../handle';
 import { NlrouteError } from '../errors';
+import type { WatchEvent } from '../watch/types';
 import type { Watch } from '../watch/watch';
 import type { ResyncReport } from './model';
+import { isAddressBookkeeping } from './ownership';
 
 /** How long a first change waits for the rest of its burst before the repair starts. */
 const COALESCE_MS = 5;
+
+/**
+ * Whether a change cannot be drift: a route of the kernel's bookkeeping of addresses
+ * (see ownership.ts), e.g. the IPv6 link-local routes that come and change as a device
+ * comes up and its duplicate address detection ends a second later. Repairing on them
+ * would only repeat what is already there.
+ */
+function outsideEveryScope(event: WatchEvent): boolean {
+  if (event.type === 'resync' || event.kind !== 'route') return false;
+  return isAddressBookkeeping(event.object) && (event.previous === undefined || isAddressBookkeeping(event.previous));
+}
 
 /** What a guard did: one repair of the namespaces that drifted. */
 export interface RepairEvent {
@@ -140,7 +153,7 @@ export class DvrGuard implements AsyncIterableIterator<RepairEvent> {
     try {
       for await (const event of watch) {
         if (event.type === 'resync') this.overflows++;
-        if (event.type === 'resync' || !event.own) this.mark(namespace);
+        if (event.type === 'resync' || (!event.own && !outsideEveryScope(event))) this.mark(namespace);
       }
     } catch (error) {
       this.fail(error);

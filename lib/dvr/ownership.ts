@@ -19,6 +19,10 @@
 // | fip | routes, each router's table T, proto boot, each family | any, only for a router given `extraRoutes` |
 // | fip | IPv4 rules, priorities in the router-table range | `iif fpr-...` and priority equals table |
 // | fip | IPv4 routes, main table | through one of the node's routers: its fpr- device, via its rfp- address (floating-IP /32s and address-scope subnets, any protocol) |
+//
+// So no route of protocol kernel without a gateway, other than a default, is ever the
+// node's: the kernel's own routes for addresses (connected prefixes, local and multicast
+// routes, IPv6 link-local) are outside every scope above.
 import type { Family } from '../address';
 import type { ReconcileOptions } from '../reconcile';
 import type { Route, RouteScope } from '../routes/types';
@@ -45,6 +49,13 @@ const PROTO_STATIC = 4;
 const isDefault = (route: Route) => route.dst === 'default';
 const isHost = (prefix: string | undefined) => prefix !== undefined && prefix.endsWith('/32');
 const hasGateway = (route: Route) => route.via !== undefined || (route.nexthops ?? []).some((hop) => hop.via !== undefined);
+
+const PROTO_KERNEL = 2;
+
+/** A route of the kernel's bookkeeping of addresses: the node owns none (see the table above). */
+export function isAddressBookkeeping(route: Route): boolean {
+  return route.protocol === PROTO_KERNEL && !isDefault(route) && !hasGateway(route);
+}
 
 export function floatingIpRules(): Owned<RuleScope, Rule> {
   return {
