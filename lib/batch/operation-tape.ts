@@ -1,11 +1,17 @@
-// A batch's operations, kept as bytes off the JavaScript heap from the moment they
-// are pushed until commit() reads each back once.
+// A batch's operations, read once (plainSpec) when they are pushed and kept until
+// commit() reads each back: the first ones as objects, the rest as bytes off the
+// JavaScript heap.
 //
-// Why: as objects, 100k pushed operations are ~20 MB of young heap (the spec's copy
-// and the caller's strings it holds) when commit() starts right after the pushes, and
-// the collector's first young-generation passes copy all of it, 10–25 ms each, with
+// Why bytes: as objects, 100k pushed operations are ~20 MB of young heap (the spec's
+// copy and the caller's strings it holds) when commit() starts right after the pushes,
+// and the collector's first young-generation passes copy all of it, 10–25 ms each, with
 // the event loop stopped. As bytes they are a few chunks of memory the collector never
 // copies, and each operation read back is garbage again a moment later.
+//
+// Why objects first: writing and reading the bytes costs a cold process ~5 µs per
+// operation (a fresh `nlroute -batch` sends its file in batches of 1024 lines, the DVR
+// driver many batches of a few), where keeping the copy costs nothing; a thousand copies
+// are a fraction of a megabyte, which the collector copies in well under a millisecond.
 //
 // What is stored is exactly the spec read once (plainSpec: own enumerable fields,
 // copied as deep as a spec goes), so validation sees the same values it would have
@@ -52,6 +58,9 @@ const ROUTE_BIT = 0x80;
 const PRIORITY_BIT = 0x40;
 const VERB_MASK = 0x3f;
 
+/** How many operations of a batch are kept as objects before the rest go to bytes. */
+export const AS_OBJECTS = 1024;
+
 export class OperationTape {
   private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
   private bytes = this.chunks[0]; // the chunk being written
@@ -62,7 +71,8 @@ export class OperationTape {
   private readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
   private readonly strings: string[] = [];
-  private readonly kept = new Map<number, Operation>();
+  private readonly kept = new Map<number, Operation>(); // by slot: operation index - AS_OBJECTS
+  private readonly objects: Operation[] = []; // the first AS_OBJECTS operations
   /** Every device name the route operations use (their own `dev` and their hops'). */
   readonly deviceNames = new Set<string>();
 
@@ -75,12 +85,6 @@ export class OperationTape {
   push(object: 'route', verb: RouteVerb, spec: unknown): void;
   push(object: 'rule' | 'route', verb: RuleVerb | RouteVerb, given: unknown): void {
     const index = this.count++;
-    if (index === this.starts.length) {
-      const starts = new Float64Array(index * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-    }
-    let head = (object === 'route' ? ROUTE_BIT : 0) | VERB_CODE.get(verb)!;
     let spec: Record<string, unknown> | undefined;
     let unreadable: NlrouteError | undefined;
     try {
@@ -89,29 +93,45 @@ export class OperationTape {
       if (!(error instanceof NlrouteError)) throw error;
       unreadable = error;
     }
-    const priority = spec && object === 'rule' && (verb === 'delete' || verb === 'remove') ? priorityOf(spec) : undefined;
+    if (spec && object === 'route') for (const name of deviceNamesOf(spec)) this.deviceNames.add(name);
+    if (index < AS_OBJECTS) {
+      this.objects.push((spec ? { object, verb, spec } : { object, verb, spec: {}, unreadable }) as Operation);
+      return;
+    }
+    const slot = index - AS_OBJECTS;
+    if (slot === this.starts.length) {
+      const starts = new Float64Array(slot * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    let head = (object === 'route' ? ROUTE_BIT : 0) | VERB_CODE.get(verb)!;
+    const priority = spec ? deletePriorityOf(object, verb, spec) : undefined;
     if (priority !== undefined) head |= PRIORITY_BIT;
     this.opStart = this.end;
     this.room(5);
-    this.starts[index] = (this.chunks.length - 1) * CHUNK_STRIDE + this.end;
+    this.starts[slot] = (this.chunks.length - 1) * CHUNK_STRIDE + this.end;
     this.bytes[this.end++] = head;
     if (priority !== undefined) this.u32(priority);
     if (!spec) {
-      this.kept.set(index, { object, verb, spec: {}, unreadable } as Operation);
+      this.kept.set(slot, { object, verb, spec: {}, unreadable } as Operation);
       return;
     }
-    if (object === 'route') for (const name of deviceNamesOf(spec)) this.deviceNames.add(name);
     const headLength = this.end - this.opStart; // room() may move the operation while it is written
     if (!this.value(spec)) {
       this.end = this.opStart + headLength;
-      this.kept.set(index, { object, verb, spec } as Operation);
+      this.kept.set(slot, { object, verb, spec } as Operation);
     }
   }
 
-  /** Operation i, read back as a fresh object. */
+  /**
+   * Operation i: one of the first ones as it was stored, any other read back as a fresh
+   * object. Callers read what they get and never change it.
+   */
   at(i: number): Operation {
-    const head = this.seek(i);
-    const kept = this.kept.get(i);
+    if (i < AS_OBJECTS) return this.objects[i];
+    const slot = i - AS_OBJECTS;
+    const head = this.seek(slot);
+    const kept = this.kept.get(slot);
     if (kept) return kept;
     if (head & PRIORITY_BIT) this.at_ += 4;
     const spec = this.read();
@@ -120,12 +140,16 @@ export class OperationTape {
 
   /** The priority of operation i when it is a rule delete or remove with a valid explicit one. */
   deletePriority(i: number): number | undefined {
-    return this.seek(i) & PRIORITY_BIT ? this.readU32() : undefined;
+    if (i < AS_OBJECTS) {
+      const op = this.objects[i];
+      return op.unreadable !== undefined ? undefined : deletePriorityOf(op.object, op.verb, op.spec as Record<string, unknown>);
+    }
+    return this.seek(i - AS_OBJECTS) & PRIORITY_BIT ? this.readU32() : undefined;
   }
 
-  /** Points the reader just past operation i's first byte, and returns that byte. */
-  private seek(i: number): number {
-    const start = this.starts[i];
+  /** Points the reader just past the first byte of the operation in `slot`, and returns that byte. */
+  private seek(slot: number): number {
+    const start = this.starts[slot];
     const chunk = Math.floor(start / CHUNK_STRIDE);
     this.reading = this.chunks[chunk];
     this.at_ = start - chunk * CHUNK_STRIDE + 1;
@@ -140,13 +164,13 @@ export class OperationTape {
     while (size < partial + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.bytes.subarray(this.opStart, this.end));
-    const index = this.count - 1;
+    const slot = this.count - 1 - AS_OBJECTS;
     if (this.opStart === 0) {
       this.chunks[this.chunks.length - 1] = next; // it held only this operation's start
     } else {
       this.chunks.push(next);
     }
-    this.starts[index] = (this.chunks.length - 1) * CHUNK_STRIDE;
+    this.starts[slot] = (this.chunks.length - 1) * CHUNK_STRIDE;
     this.bytes = next;
     this.opStart = 0;
     this.end = partial;
@@ -321,8 +345,9 @@ export class OperationTape {
 const DOUBLE = new Float64Array(1);
 const DOUBLE_BYTES = new Uint8Array(DOUBLE.buffer);
 
-/** A rule spec's explicit priority when it is one the kernel takes. */
-function priorityOf(spec: Record<string, unknown>): number | undefined {
+/** A rule delete's or remove's explicit priority when it is one the kernel takes. */
+function deletePriorityOf(object: 'rule' | 'route', verb: string, spec: Record<string, unknown>): number | undefined {
+  if (object !== 'rule' || (verb !== 'delete' && verb !== 'remove')) return undefined;
   const p = spec.priority ?? spec.pref;
   return typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0xffffffff ? p : undefined;
 }
