@@ -5,17 +5,12 @@
 // run, the lines after it have not. Unlike iproute2, a line may begin with -4 or -6.
 import type { Family } from '../address';
 import type { Handle } from '../handle';
+import type { BatchLine } from './batch-lines';
 import { isChange, parseCommand, type Command } from './command';
 import { execute, type OutputMode } from './execute';
 import { HelpRequest, helpText } from './help';
 import { describeFailure } from './report';
 import type { RouteModifyVerb } from './route-grammar';
-
-export interface BatchLine {
-  /** 1-based line number in the file. */
-  number: number;
-  words: string[];
-}
 
 export interface BatchOptions extends OutputMode {
   family?: Family;
@@ -29,43 +24,6 @@ export interface BatchIo {
   stderr(text: string): void;
 }
 
-/** Splits a batch file into lines of words: blank lines and `#` comments are dropped, "quotes" group words. */
-export function readBatchLines(text: string): BatchLine[] {
-  const lines: BatchLine[] = [];
-  let number = 0;
-  for (const line of text.split('\n')) {
-    number++;
-    const words = lineWords(line);
-    if (words.length) lines.push({ number, words });
-  }
-  return lines;
-}
-
-// Big batch files are mostly plain words: split those directly, and keep the
-// pattern for lines with quotes.
-function lineWords(line: string): string[] {
-  if (!line.includes('"') && !line.includes("'")) {
-    const hash = line.indexOf('#');
-    const text = (hash < 0 ? line : commentFree(line, hash)).trim();
-    return text ? text.split(/\s+/) : [];
-  }
-  const words: string[] = [];
-  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
-    if (match[3]?.startsWith('#')) break; // a comment runs to the end of the line
-    words.push(match[1] ?? match[2] ?? match[3]);
-  }
-  return words;
-}
-
-// A `#` starts a comment only at the start of a word.
-function commentFree(line: string, hash: number): string {
-  for (let at = hash; at >= 0; at = line.indexOf('#', at + 1)) {
-    if (at === 0 || /\s/.test(line[at - 1])) return line.slice(0, at);
-  }
-  return line;
-}
-
 interface Pending {
   line: BatchLine;
   command: Command;
@@ -73,7 +31,11 @@ interface Pending {
 
 // Changes go to the kernel in chunks of this many lines: a big file is never held
 // whole as requests, and the kernel can work on one chunk while the next is read.
-const CHUNK = 1024;
+// Small, because what the lines in hand hold (words, commands, specs, records)
+// survives every young-generation collection until their chunk is answered: 20 000
+// route lines took 0.61 s with chunks of 128, 0.63 s with 256, 0.65 s with 512 and
+// 0.71 s with 1024 (whole process, 8 runs each), and 1.53 s against 1.56 s for rules.
+const CHUNK = 128;
 
 /**
  * Sends a batch file's changes in order, a chunk at a time, one chunk in flight.
@@ -89,8 +51,11 @@ class ChangeSender {
     private readonly fail: (line: BatchLine, error: unknown) => void,
   ) {}
 
-  /** Queues a change; false when an earlier change failed and the batch must stop. */
-  async add(change: Pending): Promise<boolean> {
+  /**
+   * Queues a change; false when an earlier change failed and the batch must stop. Only
+   * a full chunk is waited for: the lines in between cost no promise each.
+   */
+  add(change: Pending): true | Promise<boolean> {
     this.pending.push(change);
     if (this.pending.length < CHUNK) return true;
     return this.sendPending();
@@ -126,7 +91,7 @@ class ChangeSender {
 }
 
 /** Runs the lines; resolves to the exit status (0, 1 when a line failed, 255 for bad syntax). */
-export async function runBatch(handle: Handle, lines: BatchLine[], options: BatchOptions, io: BatchIo): Promise<number> {
+export async function runBatch(handle: Handle, lines: Iterable<BatchLine>, options: BatchOptions, io: BatchIo): Promise<number> {
   let failed = false;
   const fail = (line: BatchLine, error: unknown) => {
     failed = true;
@@ -153,7 +118,8 @@ export async function runBatch(handle: Handle, lines: BatchLine[], options: Batc
       return 255;
     }
     if (isChange(command)) {
-      if (!(await changes.add({ line, command }))) return 1;
+      const queued = changes.add({ line, command });
+      if (queued !== true && !(await queued)) return 1;
       continue;
     }
     if (!(await changes.settle())) return 1;

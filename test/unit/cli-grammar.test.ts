@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { readBatchLines } from '../../lib/cli/batch-file';
+import { readBatchLines } from '../../lib/cli/batch-lines';
 import { parseCommand } from '../../lib/cli/command';
 import type { RouteShowFilter } from '../../lib/cli/route-grammar';
 import type { RuleShowFilter } from '../../lib/cli/rule-grammar';
@@ -284,14 +284,42 @@ describe('cli: options and batch files', () => {
   });
 
   it('splits a batch file into numbered lines, without blanks and comments', () => {
-    const lines = readBatchLines(
-      '# setup\nrule add pref 5 table 5\n\n  -6 route add 2001:db8::/32 dev v0 # inline\nroute add 10.0.0.0/8 dev "v0"\n',
-    );
+    const lines = [
+      ...readBatchLines(
+        '# setup\nrule add pref 5 table 5\n\n  -6 route add 2001:db8::/32 dev v0 # inline\nroute add 10.0.0.0/8 dev "v0"\n',
+      ),
+    ];
     assert.deepEqual(lines, [
       { number: 2, words: ['rule', 'add', 'pref', '5', 'table', '5'] },
       { number: 4, words: ['-6', 'route', 'add', '2001:db8::/32', 'dev', 'v0'] },
       { number: 5, words: ['route', 'add', '10.0.0.0/8', 'dev', 'v0'] },
     ]);
+  });
+
+  it('splits every line as the one rule says, whether it is plain ASCII or not', () => {
+    // The rule: words are runs of non-\s characters or quoted strings; a word that
+    // begins with # ends the line. Plain ASCII lines take a faster path; this compares
+    // both paths with the rule on random lines of the characters that matter.
+    const byRule = (line: string): string[] => {
+      const words: string[] = [];
+      for (const match of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+        if (match[3]?.startsWith('#')) break;
+        words.push(match[1] ?? match[2] ?? match[3]);
+      }
+      return words;
+    };
+    const alphabet = ['a', 'b', '1', '/', '#', ' ', '\t', '\r', '\v', '\f', '"', "'", '\u00a0', 'é', '\u2028'];
+    let seed = 42;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let i = 0; i < 5000; i++) {
+      const length = random(14);
+      const plain = random(2) === 0; // half the lines from the ASCII letters and spaces only
+      let line = '';
+      for (let k = 0; k < length; k++) line += alphabet[random(plain ? 10 : alphabet.length)];
+      const read = [...readBatchLines(line)];
+      const expected = byRule(line);
+      assert.deepEqual(read, expected.length ? [{ number: 1, words: expected }] : [], JSON.stringify(line));
+    }
   });
 });
 

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 import type { Handle } from '../../lib';
-import { readBatchLines, runBatch } from '../../lib/cli/batch-file';
+import { runBatch } from '../../lib/cli/batch-file';
+import { readBatchLines } from '../../lib/cli/batch-lines';
 import { parseCommand } from '../../lib/cli/command';
 import { main, type MainIo } from '../../lib/cli/main';
 import { parseOptions } from '../../lib/cli/options';
