@@ -21,6 +21,10 @@ export class LinkNames {
   private byName = new Map<string, number>();
   private byIndex = new Map<number, string>();
   private pending?: Promise<void>;
+  /** Counts the cache's changes (a refresh, a device notification). */
+  private current = 0;
+  /** For each name: the generation in which it got the index it has now. */
+  private indexSince = new Map<string, number>();
 
   constructor(private readonly dump: LinkDump) {}
 
@@ -49,34 +53,34 @@ export class LinkNames {
     return this.byIndex.get(index);
   }
 
-  /** The cached index of each name (undefined where none): what a request built now would carry. */
-  indexesOf(names: Iterable<string>): Map<string, number | undefined> {
-    const sentWith = new Map<string, number | undefined>();
-    for (const name of names) sentWith.set(name, this.byName.get(name));
-    return sentWith;
+  /**
+   * The cache's generation now: a request built now carries the indexes of this
+   * generation (see moved()). A number, so that a single call pays nothing for it.
+   */
+  generation(): number {
+    return this.current;
   }
 
   /**
    * After a route naming these devices failed as if a device were gone (ENODEV,
-   * ENETUNREACH): re-reads the devices and says whether any of them now has another
-   * index than `sentWith` (indexesOf() when the request was built): the device was
+   * ENETUNREACH): re-reads the devices and says whether any of them got another index
+   * after generation `builtAt` (generation() when the request was built): the device was
    * deleted and made again, e.g. a re-plugged DVR veth, and the route is worth sending
-   * once more. Compared with what was sent, not with the cache now: another call may
-   * have re-read the devices since, and its refresh must not hide the move from this one.
+   * once more. Judged against when the request was built, not against the cache now:
+   * another call may have re-read the devices since, and its refresh must not hide the
+   * move from this one.
    */
-  async moved(names: string[], sentWith: Map<string, number | undefined>): Promise<boolean> {
+  async moved(names: string[], builtAt: number): Promise<boolean> {
     if (names.length === 0) return false;
     await this.refresh();
-    return names.some((name) => {
-      const now = this.byName.get(name);
-      return now !== undefined && now !== sentWith.get(name);
-    });
+    return names.some((name) => this.byName.has(name) && (this.indexSince.get(name) ?? 0) > builtAt);
   }
 
   /** A device notification (watch.ts): `index` is now called `name`. */
   noteDevice(index: number, name: string): void {
     const before = this.byIndex.get(index);
     if (before !== undefined && this.byName.get(before) === index) this.byName.delete(before);
+    if (this.byName.get(name) !== index) this.indexSince.set(name, ++this.current);
     this.byIndex.set(index, name);
     this.byName.set(name, index);
   }
@@ -98,6 +102,14 @@ export class LinkNames {
 
   private async load(): Promise<void> {
     const links = await this.dump();
+    const generation = ++this.current;
+    const before = this.byName;
+    const indexSince = new Map<string, number>();
+    for (const { name, index } of links) {
+      const since = before.get(name) === index ? this.indexSince.get(name) : undefined;
+      indexSince.set(name, since ?? generation);
+    }
+    this.indexSince = indexSince;
     this.byName = new Map(links.map((l) => [l.name, l.index]));
     this.byIndex = new Map(links.map((l) => [l.index, l.name]));
   }

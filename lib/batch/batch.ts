@@ -120,9 +120,9 @@ export class Batch {
     slice: TimeSlice,
   ) {
     const ops = this.operations;
-    // The devices' indexes before any request is built: a route that fails as if its
-    // device were gone is sent again only if the device has another index now.
-    const sentWith = this.core.links.indexesOf(ops.deviceNames);
+    // The device cache's generation before any request is built: a route that fails as
+    // if its device were gone is sent again only if the device got another index since.
+    const builtAt = this.core.links.generation();
     const running: Promise<void>[] = [];
     // Each request is packed as soon as it is validated, inside the time slices: only
     // the heads are kept until the answers come, and the records become garbage young,
@@ -158,7 +158,7 @@ export class Batch {
     if (heads.length && !abort.aborted) send();
     turn.finish();
     await Promise.all(running);
-    await this.retryMovedDevices(results, options, abort, sentWith);
+    await this.retryMovedDevices(results, options, abort, builtAt);
   }
 
   /**
@@ -167,12 +167,7 @@ export class Batch {
    * and made again under its name, e.g. a re-plugged DVR veth). They then go after
    * the rest of the batch.
    */
-  private async retryMovedDevices(
-    results: (BatchResult | undefined)[],
-    options: ReadCommitOptions,
-    abort: Abortable,
-    sentWith: Map<string, number | undefined>,
-  ) {
+  private async retryMovedDevices(results: (BatchResult | undefined)[], options: ReadCommitOptions, abort: Abortable, builtAt: number) {
     const ops = this.operations;
     const gone: number[] = [];
     results.forEach((r, i) => {
@@ -187,7 +182,7 @@ export class Batch {
     });
     if (gone.length === 0 || abort.aborted) return;
     const names = [...new Set(gone.flatMap((i) => deviceNamesOf(ops.at(i).spec as RouteSpec)))];
-    if (!(await this.core.links.moved(names, sentWith))) return;
+    if (!(await this.core.links.moved(names, builtAt))) return;
     const requests: Request[] = [];
     const indices: number[] = [];
     for (const i of gone) {

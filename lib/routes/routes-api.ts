@@ -250,12 +250,11 @@ export class Routes {
       const learning = learnDevices([spec], this.core.links);
       if (learning) await learning;
       const head = { object: 'route' as const, remove: purpose === 'delete', flags };
-      const names = deviceNamesOf(spec);
-      const sentWith = this.core.links.indexesOf(names);
+      const builtAt = this.core.links.generation();
       const record = routeToRecord(spec, purpose, this.core);
       let outcome = await turn.send(() => this.core.requests.one({ head, record }));
       let error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
-      if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(names, sentWith))) {
+      if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(deviceNamesOf(spec), builtAt))) {
         // A device it names was made again under the same name: once more, with its new index.
         outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
         error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
