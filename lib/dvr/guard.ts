@@ -1,10 +1,11 @@
 // DvrNode.watch(): a DVR node that heals itself. One watch per namespace the node
 // writes (every qrouter namespace and each fip namespace); a change there that the
 // node did not make (any process but this JavaScript environment's handles) to
-// something the node could own, or lost notifications, marks the namespace for repair. Repairs are the resync's own
-// reconciles limited to the marked namespaces, to the node's desired state: they touch
-// only what the node owns (ownership.ts), and being the node's own writes they never
-// mark anything again, so the node cannot fight itself.
+// something the node could own, or lost notifications, marks the namespace for
+// repair. Repairs are the resync's own reconciles limited to the marked namespaces,
+// to the node's desired state: they touch only what the node owns (ownership.ts), and
+// being the node's own writes they never mark anything again, so the node cannot
+// fight itself.
 import type { Handle } from '../handle';
 import { NlrouteError } from '../errors';
 import type { WatchEvent } from '../watch/types';
