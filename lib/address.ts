@@ -22,7 +22,9 @@ export function parsePrefix(field: string, value: unknown): Prefix {
   }
   const slash = value.indexOf('/');
   const addressText = slash < 0 ? value : value.slice(0, slash);
-  const { family, address } = parseAddressText(field, value, addressText);
+  const kind = addressKind(field, value, addressText);
+  const family: Family = kind === IPV6 ? 6 : 4;
+  const address = writtenOut(addressText, kind);
   const max = family === 4 ? 32 : 128;
   // Without a length it is a host, short form or not (`10` is 10.0.0.0/32, as in iproute2).
   if (slash < 0) return { family, address, length: max };
@@ -50,23 +52,26 @@ export function parseAddress(field: string, value: unknown): { family: Family; a
     throw new ValidationError(field, value, 'expected an address string');
   }
   if (value.includes('/')) throw new ValidationError(field, value, 'expected an address, not a prefix');
-  const parsed = parseAddressText(field, value, value);
+  const kind = addressKind(field, value, value);
   // Short forms (`10.1`) are prefixes' business; a lone address must be written out.
-  if (parsed.family === 4 && parsed.octets !== 4) {
-    throw new ValidationError(field, value, 'expected a full dotted IPv4 address');
-  }
-  return { family: parsed.family, address: parsed.address };
+  if (kind !== IPV6 && kind !== 4) throw new ValidationError(field, value, 'expected a full dotted IPv4 address');
+  return { family: kind === IPV6 ? 6 : 4, address: value };
 }
 
-function parseAddressText(field: string, whole: string, text: string): { family: Family; address: string; octets: number } {
+// What an address text is: IPv6, or IPv4 with this many octets (short forms have fewer than 4).
+const IPV6 = 0;
+type AddressKind = typeof IPV6 | 1 | 2 | 3 | 4;
+
+/** The text's kind; a ValidationError naming `field` and `whole` when it is no address. */
+function addressKind(field: string, whole: string, text: string): AddressKind {
   if (text.includes(':')) {
     if (text.includes('%') || !ipNum().Validator.isValidIPv6String(text)[0]) {
       throw new ValidationError(field, whole, 'not a valid IPv6 address');
     }
-    return { family: 6, address: text, octets: 0 };
+    return IPV6;
   }
-  const ipv4 = readIPv4(text);
-  if (ipv4 === LEADING_ZERO) {
+  const octets = ipv4Octets(text);
+  if (octets === LEADING_ZERO) {
     // `ip` and inet_aton read a leading zero as octal (010 is 8): an address copied from an
     // ip script would be programmed as another one. Refused, not guessed.
     throw new ValidationError(
@@ -75,22 +80,22 @@ function parseAddressText(field: string, whole: string, text: string): { family:
       'an octet with a leading zero is ambiguous (ip reads 010 as octal 8): write it in plain decimal',
     );
   }
-  if (ipv4 === undefined)
+  if (octets === NOT_IPV4)
     throw new ValidationError(field, whole, 'not a valid IPv4 address (dotted decimal; hex and octal parts are not taken)');
-  return { family: 4, address: ipv4.text, octets: ipv4.octets };
+  return octets;
 }
 
-const LEADING_ZERO = Symbol('leading zero');
+const NOT_IPV4 = -1;
+const LEADING_ZERO = -2;
 
 /**
- * Dotted decimal, one to four octets of 0..255 (iproute2's short forms: missing
- * octets are zero), none with a leading zero (`010`, which ip reads as octal).
- * A character loop: this runs for every address of every request, and regular
- * expressions or splitting cost more than the kernel does. Returns the text written
- * out in full (the input itself when it already is).
+ * How many octets of dotted decimal the text has: one to four of 0..255 (iproute2's
+ * short forms: missing octets are zero), none with a leading zero (`010`, which ip
+ * reads as octal). A character loop that allocates nothing: this runs for every
+ * address of every request, and regular expressions, splitting or even a result
+ * object cost more than the kernel does.
  */
-function readIPv4(text: string): { text: string; octets: number } | typeof LEADING_ZERO | undefined {
-  const values = [0, 0, 0, 0];
+function ipv4Octets(text: string): 1 | 2 | 3 | 4 | typeof NOT_IPV4 | typeof LEADING_ZERO {
   let octets = 0;
   let digits = 0;
   let value = 0;
@@ -99,18 +104,25 @@ function readIPv4(text: string): { text: string; octets: number } | typeof LEADI
     if (c >= 48 && c <= 57) {
       if (digits === 1 && value === 0) return LEADING_ZERO;
       value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return undefined;
+      if (++digits > 3 || value > 255) return NOT_IPV4;
     } else if (c === 46) {
-      if (digits === 0 || octets === 4) return undefined;
-      values[octets++] = value;
+      if (digits === 0 || octets === 4) return NOT_IPV4;
+      octets++;
       digits = 0;
       value = 0;
     } else {
-      return undefined;
+      return NOT_IPV4;
     }
   }
-  if (octets === 4) return { text, octets };
-  return { text: `${values[0]}.${values[1]}.${values[2]}.${values[3]}`, octets };
+  return octets as 1 | 2 | 3 | 4;
+}
+
+/** The address text written out in full: IPv4's short forms (`10.1`) get their zero octets. */
+function writtenOut(text: string, kind: AddressKind): string {
+  if (kind === IPV6 || kind === 4) return text;
+  const parts = text.split('.');
+  while (parts.length < 4) parts.push('0');
+  return parts.join('.');
 }
 
 /**
@@ -157,7 +169,7 @@ export function parseDestination(field: string, value: unknown): { family?: Fami
 
 /**
  * True when an IPv4 prefix has bits set beyond its length (`10.1.0.0/8`). A character
- * loop over the written-out address (parsePrefix's), as readIPv4: it runs for every
+ * loop over the written-out address (parsePrefix's), as ipv4Octets: it runs for every
  * route added.
  */
 export function ipv4HostBitsSet(prefix: Prefix): boolean {
@@ -179,22 +191,30 @@ export function ipv4HostBitsSet(prefix: Prefix): boolean {
 
 /**
  * The family that a spec's `family` field and its addresses agree on, undefined when
- * none of them says. `addresses` lists [field, its value, its family or undefined] in
- * the order iproute2 would read them; the first that disagrees is a ValidationError.
+ * none of them says: `new FamilyAgreement(spec.family).address('dst', spec.dst,
+ * dst?.family)...family`, the addresses in the order iproute2 reads them. The first
+ * that disagrees is a ValidationError. One object per spec, not an array of tuples:
+ * it runs for every operation of a batch.
  */
-export function agreedFamily(given: unknown, addresses: Array<[string, unknown, Family | undefined]>): Family | undefined {
-  let family: Family | undefined;
-  let decidedBy = '';
-  if (given !== undefined) {
+export class FamilyAgreement {
+  family: Family | undefined;
+  private decidedBy = '';
+
+  constructor(given: unknown) {
+    if (given === undefined) return;
     if (given !== 4 && given !== 6) throw new ValidationError('family', given, 'must be 4 or 6');
-    family = given;
-    decidedBy = 'family';
+    this.family = given;
+    this.decidedBy = 'family';
   }
-  for (const [field, value, f] of addresses) {
-    if (f === undefined) continue;
-    if (family !== undefined && f !== family) throw new ValidationError(field, value, `is IPv${f} but ${decidedBy} says IPv${family}`);
-    family = f;
-    decidedBy = field;
+
+  /** `field` holds `value`, of family `family` (undefined: it says none). */
+  address(field: string, value: unknown, family: Family | undefined): this {
+    if (family === undefined) return this;
+    if (this.family !== undefined && family !== this.family) {
+      throw new ValidationError(field, value, `is IPv${family} but ${this.decidedBy} says IPv${this.family}`);
+    }
+    this.family = family;
+    this.decidedBy = field;
+    return this;
   }
-  return family;
 }

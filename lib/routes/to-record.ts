@@ -2,7 +2,7 @@
 // iproute2's defaults (ip/iproute.c iproute_modify) filled in exactly. All
 // validation happens here, before anything reaches the kernel.
 import { isOwnKey } from '../own';
-import { agreedFamily, ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family } from '../address';
+import { FamilyAgreement, ipv4HostBitsSet, parseAddress, parseDestination, parsePrefix, type Family, type Prefix } from '../address';
 import { KERNEL_REFUSES, ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import type { LinkNames } from '../links';
@@ -65,11 +65,13 @@ export function routeToRecord(input: RouteSpec, purpose: RoutePurpose, ctx: Rout
   const from = spec.from === undefined ? undefined : parsePrefix('from', spec.from);
   const src = spec.src === undefined ? undefined : parseAddress('src', spec.src);
   const family = resolveFamily(spec, dst, from, src);
-  const record: RouteRecord = { family: family === 6 ? AF.INET6 : AF.INET };
+  // The header's fields are set below, after the attributes (their errors come first);
+  // written here they are in the object from the start, not added one by one.
+  const record: RouteRecord = { family: family === 6 ? AF.INET6 : AF.INET, table: 0, protocol: 0, type: 0, scope: 0 };
 
   if (dst !== undefined && dst.length > 0 && dst.address !== undefined) {
     // The IPv4 FIB refuses host bits ("Invalid prefix for given prefix length"); IPv6 masks them.
-    if (family === 4 && ipv4HostBitsSet({ family, address: dst.address, length: dst.length })) {
+    if (family === 4 && ipv4HostBitsSet(dst as Prefix)) {
       throw new ValidationError('dst', spec.dst, `has bits set beyond /${dst.length}`, KERNEL_REFUSES);
     }
     record.dst = dst.address;
@@ -198,11 +200,10 @@ function resolveFamily(
   from: { family: Family } | undefined,
   src: { family: Family } | undefined,
 ): Family {
-  const family = agreedFamily(spec.family, [
-    ['dst', spec.dst, dst?.family],
-    ['from', spec.from, from?.family],
-    ['src', spec.src, src?.family],
-  ]);
+  const family = new FamilyAgreement(spec.family)
+    .address('dst', spec.dst, dst?.family)
+    .address('from', spec.from, from?.family)
+    .address('src', spec.src, src?.family).family;
   if (family !== undefined) return family;
   // A gateway decides only when nothing else did: an IPv4 route may have an IPv6 gateway.
   const hops = Array.isArray(spec.nexthops) ? spec.nexthops : [];

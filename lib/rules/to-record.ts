@@ -1,6 +1,6 @@
 // RuleSpec (what people type) -> RuleRecord (what the native codec encodes).
 // All validation happens here, before anything reaches the kernel.
-import { agreedFamily, parseAddress, parsePrefix, type Family, type Prefix } from '../address';
+import { FamilyAgreement, parseAddress, parsePrefix, type Family, type Prefix } from '../address';
 import { ValidationError } from '../errors';
 import { canonicalKeys, type SpecKeys } from '../spec-keys';
 import { AF, type RuleRecord } from '../native';
@@ -116,11 +116,10 @@ function resolveFamily(
   purpose: RulePurpose,
 ): Family | undefined {
   const familyOf = (parsed: Selector | { family: Family }) => (parsed === undefined || parsed === 'all' ? undefined : parsed.family);
-  let family = agreedFamily(spec.family, [
-    ['from', spec.from, familyOf(from)],
-    ['to', spec.to, familyOf(to)],
-    ['nat', spec.nat, nat?.family],
-  ]);
+  let family = new FamilyAgreement(spec.family)
+    .address('from', spec.from, familyOf(from))
+    .address('to', spec.to, familyOf(to))
+    .address('nat', spec.nat, nat?.family).family;
   if (spec.flowlabel !== undefined || spec.flowlabelMask !== undefined) {
     if (family === 4) throw new ValidationError('flowlabel', spec.flowlabel ?? spec.flowlabelMask, 'is IPv6 only');
     family = 6;
