@@ -62,7 +62,7 @@ const VERB_MASK = 0x3f;
 export const AS_OBJECTS = 1024;
 
 export class OperationTape {
-  private readonly chunks: Uint8Array[] = [new Uint8Array(FIRST_CHUNK)];
+  private readonly chunks: Buffer[] = [Buffer.alloc(FIRST_CHUNK)];
   private bytes = this.chunks[0]; // the chunk being written
   private end = 0; // where the next byte goes in it
   private opStart = 0; // where the operation being written starts in it
@@ -162,7 +162,7 @@ export class OperationTape {
     const partial = this.end - this.opStart;
     let size = Math.min(this.bytes.length * 2, CHUNK);
     while (size < partial + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = Buffer.alloc(size);
     next.set(this.bytes.subarray(this.opStart, this.end));
     const slot = this.count - 1 - AS_OBJECTS;
     if (this.opStart === 0) {
@@ -294,11 +294,9 @@ export class OperationTape {
     const length = this.readU32();
     const a = this.at_;
     this.at_ = a + length;
-    const codes = this.reading.subarray(a, a + length);
-    // apply() passes each byte as an argument: fine for the short strings specs hold,
-    // a stack overflow for a long one.
-    if (length <= 256) return String.fromCharCode.apply(null, codes as unknown as number[]);
-    return Buffer.from(codes.buffer, codes.byteOffset, length).toString('latin1');
+    // Chunks are Buffers for this: a string straight from the bytes, without a view of
+    // them to pass to String.fromCharCode (a view costs ~200 bytes, read per operation).
+    return this.reading.toString('latin1', a, a + length);
   }
 
   private read(): unknown {
