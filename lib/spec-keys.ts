@@ -18,8 +18,10 @@ export interface SpecKeys {
 export function canonicalKeys<T extends object>(input: T, keys: SpecKeys): T {
   const fields = input as Record<string, unknown>;
   let renamed = false;
-  for (const key of Object.keys(fields)) {
-    if (fields[key] === undefined) continue;
+  // for-in with an own-property check, not Object.keys(): it walks V8's cached key list
+  // of the object's shape and makes no array per spec (this runs for every operation).
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key) || fields[key] === undefined) continue;
     if (Object.hasOwn(keys.aliases, key) || keys.state.has(key)) renamed = true;
     else if (!keys.known.has(key)) throw new ValidationError(key, fields[key], `unknown ${keys.object} field`);
   }

@@ -131,6 +131,7 @@ export class Batch {
     let indices: number[] = [];
     let heads: RequestHead[] = [];
     const writer = new PackWriter(); // its words are read before packed() returns: one serves every list
+    let oldest = 0; // running[oldest] is the first list not yet awaited here
     const send = () => {
       const [sentIndices, sentHeads] = [indices, heads];
       [indices, heads] = [[], []];
@@ -149,6 +150,9 @@ export class Batch {
           indices.push(i);
           heads.push(request.head);
           if (heads.length === CHUNKS[Math.min(running.length, CHUNKS.length - 1)]) send();
+          // Validating is faster than the kernel applies: without a bound, every list's
+          // bookkeeping would wait here at once, for the collector to copy again and again.
+          while (running.length - oldest > MOST_LISTS_IN_FLIGHT) await running[oldest++];
         }
         const pause = slice.pause();
         if (pause) await pause;
@@ -284,7 +288,9 @@ export class Batch {
     results: (BatchResult | undefined)[],
   ) {
     let view: KernelView | undefined; // read only if an ACK was lost
-    for (const [k, i] of indices.entries()) {
+    // An index loop: entries() would make a pair per operation of a 100k batch.
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
       const outcome = outcomes[k];
       if (outcome?.state !== 'unknown') {
         results[i] = this.resultOf(i, heads[k], outcome);
@@ -394,6 +400,10 @@ interface PackedList {
 // The largest is 512 because a list's answers are settled in one piece, and the
 // stop/rollback modes pack (in slices) a list of that size at a time.
 const CHUNKS = [64, 256, 512];
+// Lists of a `continue` batch sent and not yet answered, at most: enough that the
+// kernel never waits for the next (each is ~1.5 ms of its work), few enough that
+// their bookkeeping stays young garbage.
+const MOST_LISTS_IN_FLIGHT = 8;
 
 // The results without details are shared: a 100k-operation batch needs no 100k objects for them.
 const DONE: BatchResult = Object.freeze({ ok: true, status: 'done' });
