@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "../wire/constants.h"
 #include "../wire/kernel_status.h"
@@ -13,8 +14,10 @@ using wire::MessageView;
 
 namespace {
 
-// An ACK is its own skb of roughly 0.8–1 KiB of receive-buffer truesize; keeping the
-// number in flight under rcvbuf / 1.25 KiB means ACKs cannot overflow the buffer.
+// An answer (an ACK or a failure) is its own skb of roughly 0.8–1 KiB of receive-buffer
+// truesize. Only failures and the last request of a datagram are answered, but every
+// request may fail: keeping the number in flight under rcvbuf / 1.25 KiB means answers
+// cannot overflow the buffer.
 constexpr size_t kAckTruesize = 1280;
 constexpr int kMaxDumpAttempts = 5;
 
@@ -39,15 +42,44 @@ Outcome malformed_reply() {
   return o;
 }
 
-// Reads ACKs until every request in [from, to) has one, or the kernel dropped some.
-void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, size_t to,
-                  std::vector<Outcome>& outcomes, std::vector<bool>& answered) {
-  size_t missing = to - from;
+Outcome lost_answer() {
+  Outcome o;
+  o.state = Outcome::State::Unknown;
+  o.error = ENOBUFS;
+  o.syscall = "recv";
+  o.message = "its answer may have been lost in a receive-buffer overflow; outcome unknown";
+  return o;
+}
+
+// Sets or clears NLM_F_ACK on request i (its header's flags sit at offset 6).
+void set_ack(RequestBatch& batch, size_t i, bool ack) {
+  uint8_t* at = batch.bytes.data() + batch.starts[i] + 6;
+  uint16_t flags;
+  std::memcpy(&flags, at, sizeof flags);
+  flags = ack ? (flags | wire::NLM_F_ACK) : (flags & ~wire::NLM_F_ACK);
+  std::memcpy(at, &flags, sizeof flags);
+}
+
+// Reads the answers to the requests [from, to) of one sendmsg, where only the last
+// asked for an ACK. The kernel handles one socket's messages in order and answers
+// the others only when they fail, so once the last one's answer is read, every
+// failure before it has been read too: the rest succeeded. Unless the kernel dropped
+// a message for a full receive buffer: then what has no answer may have failed, and
+// is Unknown (the caller reads the kernel back).
+void collect_answers(RouteSocket& sock, const RequestBatch& batch, size_t from, size_t to,
+                     std::vector<Outcome>& outcomes, std::vector<bool>& answered) {
+  const size_t last = to - 1;
   bool overflowed = false;
   // When sendmsg returns, the kernel has already processed every message in it and
-  // queued (or dropped) each ACK, so after an overflow we only drain what is queued.
+  // queued (or dropped) each answer, so after an overflow we only drain what is queued.
   std::vector<wire::Bytes> datagrams;
-  while (missing > 0) {
+  for (;;) {
+    if (answered[last] && !overflowed) {
+      // A drop is reported once, by the next receive; if it was not reported before the
+      // last answer was read, it is still pending. Never infer a success across one.
+      if (to - from == 1 || sock.take_pending_error() != ENOBUFS) break;
+      overflowed = true;
+    }
     int err = sock.receive_acks(
         datagrams, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
     if (err == ENOBUFS) {
@@ -78,25 +110,20 @@ void collect_acks(RouteSocket& sock, const RequestBatch& batch, size_t from, siz
         if (index < from || index >= to || answered[index]) continue;  // stale or foreign
         outcomes[index] = from_status(*status);
         answered[index] = true;
-        --missing;
       }
     }
   }
   for (size_t i = from; i < to; ++i) {
     if (answered[i]) continue;
-    Outcome o;
-    o.state = Outcome::State::Unknown;
-    o.error = ENOBUFS;
-    o.syscall = "recv";
-    o.message = "the acknowledgement was lost in a receive-buffer overflow; outcome unknown";
-    outcomes[i] = o;
+    // Silence before the last answer is success; after a drop it may be a lost failure.
+    outcomes[i] = overflowed ? lost_answer() : Outcome{};
     answered[i] = true;
   }
 }
 
 }  // namespace
 
-void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes,
+void transact(RouteSocket& sock, RequestBatch& batch, std::vector<Outcome>& outcomes,
               const TransactOptions& options) {
   outcomes.assign(batch.size(), Outcome{});
   std::vector<bool> answered(batch.size(), false);
@@ -123,6 +150,7 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
       bytes += batch.length_of(end);
       ++end;
     }
+    for (size_t i = next; i < end; ++i) set_ack(batch, i, i + 1 == end);
     int err = sock.send(batch.bytes.data() + batch.starts[next], bytes);
     if (err) {
       for (size_t i = next; i < end; ++i) {
@@ -130,7 +158,7 @@ void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>
         outcomes[i].state = Outcome::State::NotSent;
       }
     } else {
-      collect_acks(sock, batch, next, end, outcomes, answered);
+      collect_answers(sock, batch, next, end, outcomes, answered);
     }
     next = end;
     int last_error = outcomes[next - 1].error;

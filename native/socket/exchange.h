@@ -1,6 +1,7 @@
 // The three ways nlroute talks to the kernel over a RouteSocket:
-//  - transact: many requests, each with NLM_F_ACK, packed into as few datagrams as the
-//    socket allows, every one matched to its own ACK by sequence number;
+//  - transact: many requests, packed into as few datagrams as the socket allows; the
+//    last of each datagram asks for an ACK, and the kernel answers the others only
+//    when they fail (each failure matched to its request by sequence number);
 //  - dump: one dump request, every reply message handed to a callback until NLMSG_DONE;
 //  - request_reply: one request whose answer is a message (RTM_GETLINK, route get).
 #pragma once
@@ -60,8 +61,11 @@ struct TransactOptions {
   size_t max_in_flight = 0;
 };
 
-// Sends every request and fills one Outcome per request, in order.
-void transact(RouteSocket& sock, const RequestBatch& batch, std::vector<Outcome>& outcomes,
+// Sends every request and fills one Outcome per request, in order. It sets each
+// request's NLM_F_ACK flag in `batch` (only the last of each datagram keeps it). A
+// success the kernel did not acknowledge carries no warning: extended-ACK text on a
+// success comes only with an ACK.
+void transact(RouteSocket& sock, RequestBatch& batch, std::vector<Outcome>& outcomes,
               const TransactOptions& options = {});
 
 // Runs a dump. On NLM_F_DUMP_INTR (the kernel's "the data changed under you") the

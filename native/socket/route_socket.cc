@@ -109,6 +109,13 @@ size_t RouteSocket::max_send_bytes() const {
   return features_.sndbuf > 64 ? static_cast<size_t>(features_.sndbuf - 32) : 4096;
 }
 
+int RouteSocket::take_pending_error() {
+  int error = 0;
+  socklen_t len = sizeof error;
+  if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return errno;
+  return error;
+}
+
 int RouteSocket::send(const uint8_t* data, size_t size) {
   NetlinkAddress kernel{};
   kernel.nl_family = AF_NETLINK;

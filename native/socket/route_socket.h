@@ -97,6 +97,11 @@ class RouteSocket {
   // socket's buffers until the next call. Errors as for receive().
   int receive_acks(std::vector<wire::Bytes>& out, Wait wait);
 
+  // The socket's pending error, taken (SO_ERROR reads and clears it): ENOBUFS when the
+  // kernel dropped a message for a full receive buffer since the last receive said so.
+  // 0 when there is none.
+  int take_pending_error();
+
   // Joins an rtnetlink multicast group (RTNLGRP_*): the kernel's notifications of
   // changes in the socket's namespace queue up here from now on. 0 or an errno.
   int join_group(uint32_t group);
