@@ -137,7 +137,11 @@ export class Batch {
       [indices, heads] = [[], []];
       const reply = this.core.requests.packed(writer.finish(), { maxInFlight: options.unacknowledgedLimit }, abort.token);
       writer.reset();
-      running.push(reply.then((outcomes) => this.settle(sentIndices, sentHeads, undefined, outcomes, results)));
+      const settled = reply.then((outcomes) => this.settle(sentIndices, sentHeads, undefined, outcomes, results));
+      // Marked handled at once: should the addon refuse a list, its rejection must not go
+      // unhandled while the loop goes on (the process would die); awaiting it still throws.
+      settled.catch(() => {});
+      running.push(settled);
     };
     for (let start = 0; start < ops.size && !abort.aborted;) {
       const end = deleteRunEnd(ops, start);
