@@ -8,11 +8,21 @@ import { constants as os } from 'node:os';
 import { parseAddress, parseDestination, parsePrefix } from '../address';
 import type { HandleCore } from '../core';
 import { FlushError, KERNEL_REFUSES, NetlinkError, ValidationError } from '../errors';
-import { AF, NLM_F, type RoutePack, type RouteFilterRecord, type RouteRecord, type AbortToken } from '../native';
+import { AF, NLM_F, type AbortToken, type NativeOutcome, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
+import type { RequestHead } from '../requests/pack-writer';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
-import { DEVICE_GONE_CODES, deviceIndex, deviceNamesOf, learnDevices, routeToRecord, routeType, type RoutePurpose } from './to-record';
+import {
+  DEVICE_GONE_CODES,
+  deviceIndex,
+  deviceNamesOf,
+  learnDevices,
+  routeToRecord,
+  usesUnknownDevice,
+  routeType,
+  type RoutePurpose,
+} from './to-record';
 import type { Route, RouteFilter, RouteGetOptions, RouteScope, RouteSpec } from './types';
 import { routeIdentities, routeIdentity, routeMetric } from './identity';
 import {
@@ -44,6 +54,26 @@ const FILTER_KEYS = new Set([
   'missingTable',
 ]);
 const GET_KEYS = new Set(['from', 'iif', 'oif', 'mark', 'uid', 'ipproto', 'sport', 'dport', 'tos', 'fibmatch', 'table']);
+
+type RouteCommand = 'add' | 'replace' | 'change' | 'append' | 'prepend' | 'delete';
+const ROUTE_OPERATIONS: Readonly<Record<RouteCommand, string>> = {
+  add: 'route add',
+  replace: 'route replace',
+  change: 'route change',
+  append: 'route append',
+  prepend: 'route prepend',
+  delete: 'route delete',
+};
+
+// One frozen head per kind of change: they never change, and a call keeps its head
+// until its answer comes.
+const ROUTE_HEADS = new Map<number, RequestHead>();
+function routeHead(remove: boolean, flags: number): RequestHead {
+  const key = (flags << 1) | (remove ? 1 : 0);
+  let head = ROUTE_HEADS.get(key);
+  if (!head) ROUTE_HEADS.set(key, (head = Object.freeze({ object: 'route' as const, remove, flags })));
+  return head;
+}
 
 export class Routes {
   constructor(
@@ -243,33 +273,48 @@ export class Routes {
     });
   }
 
-  private async modify(command: string, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
-    const operation = `route ${command}`;
+  private async modify(command: RouteCommand, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
+    // Everything a call keeps until its answer is copied by each scavenge meanwhile: with
+    // 10 000 calls in flight (Promise.all), that was most of their time. So the name and
+    // the head are shared, and a failure is handled in a function of its own (an async
+    // function's suspended frame holds every local of its body).
+    const operation = ROUTE_OPERATIONS[command];
     return this.core.run(operation, async (turn) => {
       spec = plainSpec<RouteSpec>('route', spec);
-      const learning = learnDevices([spec], this.core.links);
-      if (learning) await learning;
-      const head = { object: 'route' as const, remove: purpose === 'delete', flags };
+      if (usesUnknownDevice(spec, this.core.links)) await this.core.links.refresh();
+      const head = routeHead(purpose === 'delete', flags);
       const builtAt = this.core.links.generation();
       const record = routeToRecord(spec, purpose, this.core);
-      let outcome = await turn.send(() => this.core.requests.one({ head, record }));
-      let error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
-      if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(deviceNamesOf(spec), builtAt))) {
-        // A device it names was made again under the same name: once more, with its new index.
-        outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
-        error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
-      }
-      if (error && DEVICE_GONE_CODES.has(error.code)) {
-        // Or it went away since it was cached: say which (the cache was just re-read).
-        const fields: Array<[string, unknown]> = [
-          ['dev', spec.dev],
-          ...(spec.nexthops ?? []).map((hop, i): [string, unknown] => [`nexthops[${i}].dev`, hop?.dev]),
-        ];
-        const gone = fields.find(([, name]) => typeof name === 'string' && this.core.links.cachedIndex(name) === undefined);
-        if (gone) throw new ValidationError(gone[0], gone[1], 'no such device in this namespace (it went away)');
-      }
-      if (error) throw error;
+      const outcome = await turn.send(() => this.core.requests.one({ head, record }));
+      if (outcome !== null) await this.failed(operation, purpose, spec, head, outcome, builtAt);
     });
+  }
+
+  /** A change's answer other than plain success: a warning, a retry, or the error it throws. */
+  private async failed(
+    operation: string,
+    purpose: RoutePurpose,
+    spec: RouteSpec,
+    head: RequestHead,
+    first: NativeOutcome,
+    builtAt: number,
+  ): Promise<void> {
+    let error = this.core.toError(first, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+    if (error && DEVICE_GONE_CODES.has(error.code) && (await this.core.links.moved(deviceNamesOf(spec), builtAt))) {
+      // A device it names was made again under the same name: once more, with its new index.
+      const outcome = await this.core.requests.one({ head, record: routeToRecord(spec, purpose, this.core) });
+      error = this.core.toError(outcome, operation, () => describeRoute(spec), ROUTE_FIELD_OF_ATTRIBUTE);
+    }
+    if (error && DEVICE_GONE_CODES.has(error.code)) {
+      // Or it went away since it was cached: say which (the cache was just re-read).
+      const fields: Array<[string, unknown]> = [
+        ['dev', spec.dev],
+        ...(spec.nexthops ?? []).map((hop, i): [string, unknown] => [`nexthops[${i}].dev`, hop?.dev]),
+      ];
+      const gone = fields.find(([, name]) => typeof name === 'string' && this.core.links.cachedIndex(name) === undefined);
+      if (gone) throw new ValidationError(gone[0], gone[1], 'no such device in this namespace (it went away)');
+    }
+    if (error) throw error;
   }
 
   /** @internal list() without the open-handle bookkeeping, for other operations' use. */
