@@ -5,6 +5,7 @@ import { constants as os } from 'node:os';
 import type { HandleCore } from '../core';
 import { NLM_F, type RouteRecord, type RuleRecord } from '../native';
 import type { RequestHead } from '../requests/pack-writer';
+import { sharedHead } from '../requests/heads';
 import type { Request } from '../requests/queue';
 import { describeRoute } from '../routes/describe';
 import { ROUTE_FIELD_OF_ATTRIBUTE } from '../routes/codes';
@@ -45,13 +46,8 @@ export function verbOf(op: Operation): Verb {
   return op.object === 'rule' ? RULE_VERBS[op.verb] : ROUTE_VERBS[op.verb];
 }
 
-// One shared head per object and verb: they never change.
-const HEADS = new Map<string, RequestHead>();
-function headOf(object: 'rule' | 'route', verb: string, v: Verb): RequestHead {
-  const key = `${object} ${verb}`;
-  let head = HEADS.get(key);
-  if (!head) HEADS.set(key, (head = Object.freeze({ object, remove: v.remove, flags: v.flags, tolerate: v.tolerate })));
-  return head;
+function headOf(object: 'rule' | 'route', v: Verb): RequestHead {
+  return sharedHead(object, v.remove, v.flags, v.tolerate);
 }
 
 /** The validated request of one operation; throws a ValidationError for bad input. */
@@ -61,7 +57,7 @@ export function requestOf(op: Operation, core: HandleCore): Request {
     op.object === 'rule'
       ? ruleToRecord(op.spec, verb.remove ? 'delete' : 'add', core.names)
       : routeToRecord(op.spec, verb.remove ? 'delete' : 'add', core);
-  return { head: headOf(op.object, op.verb, verb), record };
+  return { head: headOf(op.object, verb), record };
 }
 
 /** A request built from a record directly (for undoing), with a verb's flags. */
@@ -69,7 +65,7 @@ export function requestFor(object: 'rule', verb: RuleVerb, record: RuleRecord): 
 export function requestFor(object: 'route', verb: RouteVerb, record: RouteRecord): Request;
 export function requestFor(object: 'rule' | 'route', verb: string, record: RuleRecord | RouteRecord): Request {
   const v = object === 'rule' ? RULE_VERBS[verb as RuleVerb] : ROUTE_VERBS[verb as RouteVerb];
-  return { head: headOf(object, verb, v), record };
+  return { head: headOf(object, v), record };
 }
 
 /** How an operation is named and described in its errors. */

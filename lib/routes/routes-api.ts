@@ -10,6 +10,7 @@ import type { HandleCore } from '../core';
 import { FlushError, KERNEL_REFUSES, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type AbortToken, type NativeOutcome, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
 import type { RequestHead } from '../requests/pack-writer';
+import { sharedHead } from '../requests/heads';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
 import { describeRoute } from './describe';
@@ -64,16 +65,6 @@ const ROUTE_OPERATIONS: Readonly<Record<RouteCommand, string>> = {
   prepend: 'route prepend',
   delete: 'route delete',
 };
-
-// One frozen head per kind of change: they never change, and a call keeps its head
-// until its answer comes.
-const ROUTE_HEADS = new Map<number, RequestHead>();
-function routeHead(remove: boolean, flags: number): RequestHead {
-  const key = (flags << 1) | (remove ? 1 : 0);
-  let head = ROUTE_HEADS.get(key);
-  if (!head) ROUTE_HEADS.set(key, (head = Object.freeze({ object: 'route' as const, remove, flags })));
-  return head;
-}
 
 export class Routes {
   constructor(
@@ -282,7 +273,7 @@ export class Routes {
     return this.core.run(operation, async (turn) => {
       spec = plainSpec<RouteSpec>('route', spec);
       if (usesUnknownDevice(spec, this.core.links)) await this.core.links.refresh();
-      const head = routeHead(purpose === 'delete', flags);
+      const head = sharedHead('route', purpose === 'delete', flags);
       const builtAt = this.core.links.generation();
       const record = routeToRecord(spec, purpose, this.core);
       const outcome = await turn.send(() => this.core.requests.one({ head, record }));

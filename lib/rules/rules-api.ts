@@ -20,6 +20,7 @@ import {
 import { ValidationError } from '../errors';
 import { integer, U32 } from '../validate';
 import { plainSpec } from '../plain';
+import { sharedHead } from '../requests/heads';
 import type { Turn } from '../sequencer';
 import type { CallOptions } from '../abort';
 import type { AbortToken } from '../native';
@@ -123,10 +124,12 @@ export class Rules {
   }
 
   private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
-    const operation = `rule ${kind}`;
+    // Shared name and head: a call keeps them until its answer (see routes-api.ts).
+    const operation = kind === 'add' ? 'rule add' : 'rule delete';
     return this.core.run(operation, async (turn) => {
       const record = ruleToRecord(plainSpec<RuleSpec>('rule', spec), kind, this.core.names);
-      const outcome = await turn.send(() => this.core.requests.one({ head: { object: 'rule', remove: kind === 'delete', flags }, record }));
+      const head = sharedHead('rule', kind === 'delete', flags);
+      const outcome = await turn.send(() => this.core.requests.one({ head, record }));
       if (outcome === null) return;
       const error = this.core.toError(outcome, operation, () => describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
       if (error) throw error;
