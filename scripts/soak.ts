@@ -5,11 +5,12 @@
 //  2. the event loop's largest delay while a 100k-operation batch is committed, in
 //     continue and stop modes, alone and while another process hammers rtnetlink (ip
 //     -batch adding and deleting routes in another namespace), with what else held the
-//     loop's thread: the collector's longest pause, and the time it waited for a CPU.
+//     loop's thread: the collector's longest pause, and the time it waited for a CPU; beside
+//     each, the floor: the same figure for a loop of 1 ms busy slices without nlroute.
 // It asserts nothing: it prints figures. Every namespace it makes is deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 import { open, type Handle } from '../lib';
 import { createNamespace, deleteNamespace } from './scratch-namespace';
@@ -79,6 +80,24 @@ function mainThreadScheduling(before?: { ranMs: number; waitedMs: number }): { r
   return before ? { ranMs: now.ranMs - before.ranMs, waitedMs: now.waitedMs - before.waitedMs } : now;
 }
 
+/**
+ * The machine's own floor for the figure above: a loop that does nothing but 1 ms slices
+ * of busy work (as a commit's JavaScript does) for `ms`, without nlroute, under the same
+ * contention. What it shows is the scheduler and V8's own threads, not the library.
+ */
+async function floorDelay(ms: number): Promise<string> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const sliceEnd = performance.now() + 1;
+    while (performance.now() < sliceEnd);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  delay.disable();
+  return `loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`;
+}
+
 async function loopDelay(h: Handle, contended: boolean): Promise<void> {
   for (const onError of ['continue', 'stop'] as const) {
     const batch = h.batch();
@@ -100,6 +119,9 @@ async function loopDelay(h: Handle, contended: boolean): Promise<void> {
         `; collector pauses ${gc.count}, longest ${gc.longest.toFixed(1)} ms; the loop's thread ran ${cpu.ranMs.toFixed(0)} ms and waited for a CPU ${cpu.waitedMs.toFixed(0)} ms`,
     );
     await h.routes.flush({ table: 101 });
+    console.log(
+      `  ${'floor'.padEnd(8)} ${contended ? 'with' : 'without'} contention: 1 ms slices of busy work, no nlroute, for as long: ${await floorDelay(ms)}`,
+    );
   }
 }
 
