@@ -25,6 +25,7 @@
 // routes, IPv6 link-local) are outside every scope above.
 import type { Family } from '../address';
 import type { ReconcileOptions } from '../reconcile';
+import { RTPROT_BOOT, RTPROT_KERNEL, RTPROT_STATIC } from '../routes/codes';
 import type { Route, RouteScope } from '../routes/types';
 import type { Rule, RuleScope } from '../rules/types';
 import { FAST_PATH_PRIORITY, FIP_PRIORITY_END, FIP_PRIORITY_START, FIP_TABLE, LINK_LOCAL_BASE, LINK_LOCAL_PAIRS } from './derive';
@@ -43,18 +44,13 @@ export const ROUTER_TABLES: [number, number] = [LINK_LOCAL_BASE + 1, LINK_LOCAL_
  */
 const SNAT_PRIORITIES: Record<Family, [number, number]> = { 4: [FAST_PATH_PRIORITY + 1, 0xffffffff], 6: [32768, 0xffffffff] };
 
-const PROTO_BOOT = 3;
-const PROTO_STATIC = 4;
-
 const isDefault = (route: Route) => route.dst === 'default';
 const isHost = (prefix: string | undefined) => prefix !== undefined && prefix.endsWith('/32');
 const hasGateway = (route: Route) => route.via !== undefined || (route.nexthops ?? []).some((hop) => hop.via !== undefined);
 
-const PROTO_KERNEL = 2;
-
 /** A route of the kernel's bookkeeping of addresses: the node owns none (see the table above). */
 export function isAddressBookkeeping(route: Route): boolean {
-  return route.protocol === PROTO_KERNEL && !isDefault(route) && !hasGateway(route);
+  return route.protocol === RTPROT_KERNEL && !isDefault(route) && !hasGateway(route);
 }
 
 export function floatingIpRules(): Owned<RuleScope, Rule> {
@@ -88,14 +84,14 @@ export function ipv6DefaultThrough(rfp: string): Owned<RouteScope, Route> {
 /** A router's extra routes in qrouter's main table (for a router given `extraRoutes`). */
 export function extraRoutes(family: Family, rfp: string): Owned<RouteScope, Route> {
   return {
-    scope: { family, table: 'main', protocol: PROTO_STATIC },
+    scope: { family, table: 'main', protocol: RTPROT_STATIC },
     options: { owns: (route) => hasGateway(route) && !(isDefault(route) && route.dev === rfp) },
   };
 }
 
 /** A router's extra routes in its table T of the fip namespace (Neutron writes them proto boot). */
 export function tableExtraRoutes(table: number, family: Family): Owned<RouteScope, Route> {
-  return { scope: { family, table, protocol: PROTO_BOOT }, options: { owns: () => true } };
+  return { scope: { family, table, protocol: RTPROT_BOOT }, options: { owns: () => true } };
 }
 
 export function routerRules(): Owned<RuleScope, Rule> {

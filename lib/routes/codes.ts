@@ -43,7 +43,10 @@ export const PREF_NAMES = invert(PREF_CODES);
 
 export const RT_TABLE = { MAIN: 254, LOCAL: 255 } as const;
 export const RT_SCOPE = { UNIVERSE: 0, LINK: 253, HOST: 254, NOWHERE: 255 } as const;
+// Route protocols (rtnetlink.h RTPROT_*) that code outside the codecs names.
+export const RTPROT_KERNEL = 2;
 export const RTPROT_BOOT = 3;
+export const RTPROT_STATIC = 4;
 
 /** rtm_flags / rtnh_flags bits. */
 export const RTNH_F = { DEAD: 0x01, ONLINK: 0x04, LINKDOWN: 0x10 } as const;
