@@ -105,12 +105,16 @@ export class LinkNames {
     const generation = ++this.current;
     const before = this.byName;
     const indexSince = new Map<string, number>();
+    const byName = new Map<string, number>();
+    const byIndex = new Map<number, string>();
     for (const { name, index } of links) {
       const since = before.get(name) === index ? this.indexSince.get(name) : undefined;
       indexSince.set(name, since ?? generation);
+      byName.set(name, index);
+      byIndex.set(index, name);
     }
     this.indexSince = indexSince;
-    this.byName = new Map(links.map((l) => [l.name, l.index]));
-    this.byIndex = new Map(links.map((l) => [l.index, l.name]));
+    this.byName = byName;
+    this.byIndex = byIndex;
   }
 }

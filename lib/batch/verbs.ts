@@ -4,7 +4,6 @@ import { constants as os } from 'node:os';
 
 import type { HandleCore } from '../core';
 import { NLM_F, type RouteRecord, type RuleRecord } from '../native';
-import type { RequestHead } from '../requests/pack-writer';
 import { sharedHead } from '../requests/heads';
 import type { Request } from '../requests/queue';
 import { describeRoute } from '../routes/describe';
@@ -46,10 +45,6 @@ export function verbOf(op: Operation): Verb {
   return op.object === 'rule' ? RULE_VERBS[op.verb] : ROUTE_VERBS[op.verb];
 }
 
-function headOf(object: 'rule' | 'route', v: Verb): RequestHead {
-  return sharedHead(object, v.remove, v.flags, v.tolerate);
-}
-
 /** The validated request of one operation; throws a ValidationError for bad input. */
 export function requestOf(op: Operation, core: HandleCore): Request {
   const verb = verbOf(op);
@@ -57,7 +52,7 @@ export function requestOf(op: Operation, core: HandleCore): Request {
     op.object === 'rule'
       ? ruleToRecord(op.spec, verb.remove ? 'delete' : 'add', core.names)
       : routeToRecord(op.spec, verb.remove ? 'delete' : 'add', core);
-  return { head: headOf(op.object, verb), record };
+  return { head: sharedHead(op.object, verb.remove, verb.flags, verb.tolerate), record };
 }
 
 /** A request built from a record directly (for undoing), with a verb's flags. */
@@ -65,7 +60,7 @@ export function requestFor(object: 'rule', verb: RuleVerb, record: RuleRecord): 
 export function requestFor(object: 'route', verb: RouteVerb, record: RouteRecord): Request;
 export function requestFor(object: 'rule' | 'route', verb: string, record: RuleRecord | RouteRecord): Request {
   const v = object === 'rule' ? RULE_VERBS[verb as RuleVerb] : ROUTE_VERBS[verb as RouteVerb];
-  return { head: headOf(object, v), record };
+  return { head: sharedHead(object, v.remove, v.flags, v.tolerate), record };
 }
 
 /** How an operation is named and described in its errors. */
