@@ -42,12 +42,14 @@ Outcome malformed_reply() {
   return o;
 }
 
-Outcome lost_answer() {
+// `cut`: an answer was too big for its receive slot, rather than dropped by the kernel.
+Outcome lost_answer(bool cut) {
   Outcome o;
   o.state = Outcome::State::Unknown;
-  o.error = ENOBUFS;
+  o.error = cut ? EMSGSIZE : ENOBUFS;
   o.syscall = "recv";
-  o.message = "its answer may have been lost in a receive-buffer overflow; outcome unknown";
+  o.message = cut ? "its answer may have been cut short on receipt; outcome unknown"
+                  : "its answer may have been lost in a receive-buffer overflow; outcome unknown";
   return o;
 }
 
@@ -63,13 +65,16 @@ void set_ack(RequestBatch& batch, size_t i, bool ack) {
 // Reads the answers to the requests [from, to) of one sendmsg, where only the last
 // asked for an ACK. The kernel handles one socket's messages in order and answers
 // the others only when they fail, so once the last one's answer is read, every
-// failure before it has been read too: the rest succeeded. Unless the kernel dropped
-// a message for a full receive buffer: then what has no answer may have failed, and
-// is Unknown (the caller reads the kernel back).
+// failure before it has been read too: the rest succeeded. Unless an answer was lost
+// (the kernel dropped it for a full receive buffer, or it was cut short on receipt):
+// then what has no answer may have failed, and is Unknown (the caller reads the
+// kernel back). The same holds for any error of the receive itself: the kernel has
+// processed every request of the send by the time sendmsg returns.
 void collect_answers(RouteSocket& sock, const RequestBatch& batch, size_t from, size_t to,
                      std::vector<Outcome>& outcomes, std::vector<bool>& answered) {
   const size_t last = to - 1;
-  bool overflowed = false;
+  bool overflowed = false;  // an answer was lost
+  bool cut = false;         // ... by being cut short, not dropped
   // When sendmsg returns, the kernel has already processed every message in it and
   // queued (or dropped) each answer, so after an overflow we only drain what is queued.
   std::vector<wire::Bytes> datagrams;
@@ -80,21 +85,24 @@ void collect_answers(RouteSocket& sock, const RequestBatch& batch, size_t from, 
       if (to - from == 1 || sock.take_pending_error() != ENOBUFS) break;
       overflowed = true;
     }
-    int err = sock.receive_acks(
-        datagrams, overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block);
+    // No more answers can come than requests of this send.
+    size_t cut_now = 0;
+    int err = sock.receive_acks(datagrams,
+                                overflowed ? RouteSocket::Wait::DontWait : RouteSocket::Wait::Block,
+                                to - from, cut_now);
+    if (cut_now) overflowed = cut = true;
     if (err == ENOBUFS) {
       overflowed = true;
       continue;
     }
     if (err == EAGAIN && overflowed) break;
     if (err) {
-      // Timed out or cancelled while waiting for answers to requests already sent: the
-      // kernel may have applied them.
-      bool unknown = err == ETIMEDOUT || err == ECANCELED;
+      // Timed out, cancelled or failed while waiting for answers to requests already
+      // sent: the kernel may have applied them.
       for (size_t i = from; i < to; ++i) {
         if (answered[i]) continue;
         outcomes[i] = local_failure(err, "recv");
-        if (unknown) outcomes[i].state = Outcome::State::Unknown;
+        outcomes[i].state = Outcome::State::Unknown;
         answered[i] = true;
       }
       return;
@@ -116,7 +124,7 @@ void collect_answers(RouteSocket& sock, const RequestBatch& batch, size_t from, 
   for (size_t i = from; i < to; ++i) {
     if (answered[i]) continue;
     // Silence before the last answer is success; after a drop it may be a lost failure.
-    outcomes[i] = overflowed ? lost_answer() : Outcome{};
+    outcomes[i] = overflowed ? lost_answer(cut) : Outcome{};
     answered[i] = true;
   }
 }

@@ -167,18 +167,22 @@ long RouteSocket::receive_now_or_wait(Wait wait, Attempt attempt) {
   }
 }
 
-int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait) {
+int RouteSocket::receive_acks(std::vector<wire::Bytes>& out, Wait wait, size_t most, size_t& cut) {
   out.clear();
+  cut = 0;
   if (!features_.cap_ack) {
     wire::Bytes one;
     int err = receive(one, wait);
+    if (err == EMSGSIZE) {
+      cut = 1;
+      return 0;
+    }
     if (err == 0) out.push_back(one);
     return err;
   }
   if (ack_slots_.empty()) ack_slots_.resize(kAckSlots * kAckSlotBytes);
-  size_t truncated = 0;
-  int err = receive_into_slots(ack_slots_, kAckSlots, kAckSlotBytes, out, wait, truncated);
-  return err ? err : truncated ? EMSGSIZE : 0;
+  size_t slots = std::min(kAckSlots, std::max<size_t>(most, 1));
+  return receive_into_slots(ack_slots_, slots, kAckSlotBytes, out, wait, cut);
 }
 
 int RouteSocket::receive_many(std::vector<wire::Bytes>& out, Wait wait, size_t& truncated) {

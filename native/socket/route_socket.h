@@ -91,11 +91,13 @@ class RouteSocket {
   int receive(wire::Bytes& out, Wait wait);
 
   // Receives a run of small datagrams (ACKs) with one recvmmsg: waits for the first
-  // as receive() does, then takes whatever else is queued, up to a few dozen. With
-  // NETLINK_CAP_ACK an ACK never carries a copy of the request, so each fits a small
-  // slot; without it this is receive() one datagram at a time. `out` points into the
-  // socket's buffers until the next call. Errors as for receive().
-  int receive_acks(std::vector<wire::Bytes>& out, Wait wait);
+  // as receive() does, then takes whatever else is queued, up to `most` (at most a few
+  // dozen; a lone request's caller asks for one, and the kernel then does not look for
+  // a second). With NETLINK_CAP_ACK an ACK never carries a copy of the request, so each
+  // fits a small slot; without it this is receive() one datagram at a time. `cut`
+  // counts datagrams too big for their slot: their answers are lost. `out` points into
+  // the socket's buffers until the next call. Errors as for receive(), but never EMSGSIZE.
+  int receive_acks(std::vector<wire::Bytes>& out, Wait wait, size_t most, size_t& cut);
 
   // The socket's pending error, taken (SO_ERROR reads and clears it): ENOBUFS when the
   // kernel dropped a message for a full receive buffer since the last receive said so.
