@@ -3,12 +3,12 @@
 import { constants as os } from 'node:os';
 
 import { abortable } from './abort';
-import { AbortError, HandleClosedError, NetlinkError, TimeoutError } from './errors';
+import { AbortError, asError, HandleClosedError, NetlinkError, TimeoutError } from './errors';
 import { LinkNames } from './links';
 import { ownValue } from './own';
 import type { AbortToken, NativeHandle, NativeOutcome } from './native';
 import { plainOptions } from './validate';
-import { RequestQueue } from './requests/queue';
+import { RequestQueue, type Request } from './requests/queue';
 import { Sequencer, type Turn } from './sequencer';
 import type { NameRegistry } from './names/registry';
 
@@ -56,6 +56,66 @@ export class HandleCore {
       turn.finish();
       if (--this.running === 0) this.whenIdle?.();
     }
+  }
+
+  /**
+   * One rule or route change: what run() does, for the path every single call takes,
+   * built from promise callbacks rather than nested async functions. With 10 000 calls
+   * in flight (a Promise.all), whatever each keeps until its answer is copied by every
+   * scavenge meanwhile, and that was most of their time: run(), its body and
+   * turn.send() kept two suspended frames, six promises and two thenable jobs, about
+   * 1.8 KB a call.
+   *
+   * `prepare` runs at once: it reads and validates the spec and returns the request, or
+   * a promise of it when it must wait first (for a device name). `settle` gets any
+   * answer but plain success, and throws its error (or warns); the call counts as
+   * running until it has.
+   */
+  change(
+    operation: string,
+    prepare: () => Request | Promise<Request>,
+    settle: (outcome: NativeOutcome) => void | Promise<void>,
+  ): Promise<void> {
+    if (this.closed) return Promise.reject(new HandleClosedError(operation));
+    const turn = this.sequencer.take();
+    this.running++;
+    let answer: Promise<NativeOutcome | null>;
+    try {
+      const request = prepare();
+      if (request instanceof Promise || !turn.isNow()) {
+        answer = this.sendInTurn(turn, request);
+      } else {
+        answer = this.requests.one(request);
+        turn.finish();
+      }
+    } catch (error) {
+      answer = Promise.reject(asError(error));
+    }
+    return answer.then(
+      (outcome) => (outcome === null ? this.ended(turn) : this.settling(turn, settle, outcome)),
+      (error) => {
+        this.ended(turn);
+        throw error;
+      },
+    );
+  }
+
+  private async sendInTurn(turn: Turn, request: Request | Promise<Request>): Promise<NativeOutcome | null> {
+    const ready = await request;
+    return turn.send(() => this.requests.one(ready));
+  }
+
+  private async settling(turn: Turn, settle: (outcome: NativeOutcome) => void | Promise<void>, outcome: NativeOutcome): Promise<void> {
+    try {
+      await settle(outcome);
+    } finally {
+      this.ended(turn);
+    }
+  }
+
+  private ended(turn: Turn): void {
+    turn.finish();
+    if (--this.running === 0) this.whenIdle?.();
   }
 
   /**

@@ -52,6 +52,11 @@ export class Turn {
     private readonly ticket: number,
   ) {}
 
+  /** Whether this call may send now (asking allocates nothing, unlike ready()). */
+  isNow(): boolean {
+    return this.finished || this.sequencer.isNext(this.ticket);
+  }
+
   /** Undefined when this call may send now; else resolves when it may. Ask once. */
   ready(): Promise<void> | undefined {
     if (this.finished || this.sequencer.isNext(this.ticket)) return undefined;

@@ -10,6 +10,7 @@ import type { HandleCore } from '../core';
 import { FlushError, KERNEL_REFUSES, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type AbortToken, type NativeOutcome, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
 import type { RequestHead } from '../requests/pack-writer';
+import type { Request } from '../requests/queue';
 import { sharedHead } from '../requests/heads';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
@@ -264,21 +265,24 @@ export class Routes {
     });
   }
 
-  private async modify(command: RouteCommand, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
-    // Everything a call keeps until its answer is copied by each scavenge meanwhile: with
-    // 10 000 calls in flight (Promise.all), that was most of their time. So the name and
-    // the head are shared, and a failure is handled in a function of its own (an async
-    // function's suspended frame holds every local of its body).
+  private modify(command: RouteCommand, purpose: RoutePurpose, spec: RouteSpec, flags: number): Promise<void> {
+    // What a call keeps until its answer is what these closures share: the name and the
+    // head are shared by all calls, the record is packed at once (see core.change()).
     const operation = ROUTE_OPERATIONS[command];
-    return this.core.run(operation, async (turn) => {
-      spec = plainSpec<RouteSpec>('route', spec);
-      if (usesUnknownDevice(spec, this.core.links)) await this.core.links.refresh();
-      const head = sharedHead('route', purpose === 'delete', flags);
-      const builtAt = this.core.links.generation();
-      const record = routeToRecord(spec, purpose, this.core);
-      const outcome = await turn.send(() => this.core.requests.one({ head, record }));
-      if (outcome !== null) await this.failed(operation, purpose, spec, head, outcome, builtAt);
-    });
+    const head = sharedHead('route', purpose === 'delete', flags);
+    let builtAt = 0;
+    const request = (): Request => {
+      builtAt = this.core.links.generation();
+      return { head, record: routeToRecord(spec, purpose, this.core) };
+    };
+    return this.core.change(
+      operation,
+      () => {
+        spec = plainSpec<RouteSpec>('route', spec);
+        return usesUnknownDevice(spec, this.core.links) ? this.core.links.refresh().then(request) : request();
+      },
+      (outcome) => this.failed(operation, purpose, spec, head, outcome, builtAt),
+    );
   }
 
   /** A change's answer other than plain success: a warning, a retry, or the error it throws. */

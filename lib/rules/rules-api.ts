@@ -123,17 +123,22 @@ export class Rules {
     });
   }
 
-  private async modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
-    // Shared name and head: a call keeps them until its answer (see routes-api.ts).
+  private modify(kind: 'add' | 'delete', spec: RuleSpec, flags: number): Promise<void> {
+    // Shared name and head: a call keeps only what these closures share until its
+    // answer (see core.change()).
     const operation = kind === 'add' ? 'rule add' : 'rule delete';
-    return this.core.run(operation, async (turn) => {
-      const record = ruleToRecord(plainSpec<RuleSpec>('rule', spec), kind, this.core.names);
-      const head = sharedHead('rule', kind === 'delete', flags);
-      const outcome = await turn.send(() => this.core.requests.one({ head, record }));
-      if (outcome === null) return;
-      const error = this.core.toError(outcome, operation, () => describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
-      if (error) throw error;
-    });
+    const head = sharedHead('rule', kind === 'delete', flags);
+    return this.core.change(
+      operation,
+      () => {
+        spec = plainSpec<RuleSpec>('rule', spec);
+        return { head, record: ruleToRecord(spec, kind, this.core.names) };
+      },
+      (outcome) => {
+        const error = this.core.toError(outcome, operation, () => describeRule(spec), RULE_FIELD_OF_ATTRIBUTE);
+        if (error) throw error;
+      },
+    );
   }
 
   /** @internal what list() asks the native side for: the family and the filter record. */
