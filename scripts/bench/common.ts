@@ -23,6 +23,15 @@ export interface Sample {
 export const TABLE = 16;
 export const GATEWAY = '169.254.0.2';
 
+// The same objects nlraw makes: rule i is `from 10.(i>>16).(i>>8&255).(i&255) lookup 16
+// pref 32768+i`; route i is `172.16.0.0+i/32 via 169.254.0.2 dev v0 table 16`.
+export const ruleOf = (i: number) => ({ from: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, table: TABLE, priority: 32768 + i });
+export const routeAddress = (i: number) => {
+  const n = 0xac100000 + i;
+  return `${n >>> 24}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+export const routeOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, via: GATEWAY, dev: 'v0', table: TABLE });
+
 /**
  * Runs `body` in its own namespace with a veth v0 (169.254.0.1/24, so 169.254.0.2 is a
  * reachable gateway) and fails if the IPv4 routes or the rules are not as they were.

@@ -131,7 +131,7 @@ async function main() {
       for (const m of w.methods) {
         cell++;
         const samples: Sample[] = [];
-        if (m.kind === 'nlroute' && profile.runs > 1) await m.run(); // warm-up: JIT
+        if (m.kind === 'nlroute' && !m.cold && profile.runs > 1) await m.run(); // warm-up: JIT
         for (let i = 0; i < profile.runs; i++) {
           progress.update(`${w.id} ${m.name}, run ${i + 1} of ${profile.runs}; cell`, cell, cells);
           samples.push(await m.run());

@@ -13,6 +13,9 @@ import {
   ipEach,
   nlrouteBatch,
   RawClient,
+  routeAddress,
+  routeOf,
+  ruleOf,
   TABLE,
   timed,
   timedChildren,
@@ -42,6 +45,8 @@ export interface Method {
   kind: 'nlroute' | 'cli' | 'raw' | 'ip-batch' | 'ip' | 'peer' | 'floor';
   run: () => Promise<Sample>;
   note?: string;
+  /** Each run is a fresh process's first work: the harness runs no warm-up for it. */
+  cold?: boolean;
 }
 
 /**
@@ -68,15 +73,7 @@ export interface Workload {
   notes: string[];
 }
 
-// The same objects nlraw makes: rule i is `from 10.(i>>16).(i>>8&255).(i&255) lookup 16
-// pref 32768+i`; route i is `172.16.0.0+i/32 via 169.254.0.2 dev v0 table 16`.
-const ruleOf = (i: number) => ({ from: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, table: TABLE, priority: 32768 + i });
-const routeAddress = (i: number) => {
-  const n = 0xac100000 + i;
-  return `${n >>> 24}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-};
-const routeOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, via: GATEWAY, dev: 'v0', table: TABLE });
-
+// ip -batch lines for the same objects (ruleOf, routeOf: see common.ts).
 function ruleLines(n: number, phase: 'add' | 'del' | 'both' = 'both'): string[] {
   const lines: string[] = [];
   if (phase !== 'del') for (let i = 0; i < n; i++) lines.push(`rule add from ${ruleOf(i).from} lookup ${TABLE} pref ${32768 + i}`);
@@ -236,6 +233,39 @@ function dumpMethods(n: number, raw: RawClient | undefined, allTables: boolean):
     ),
   });
   return methods;
+}
+
+/**
+ * A cold cell: each run is a fresh node process (scripts/bench/cold-worker.ts) timing
+ * its first `kind` work of `n`, the way an agent's first resync after a restart goes.
+ */
+function coldMethod(name: string, kind: 'awaited' | 'promise-all', n: number): Method {
+  const worker = path.join(__dirname, 'cold-worker.js');
+  return {
+    name,
+    kind: 'nlroute',
+    cold: true,
+    run: inNs((netns) => {
+      const out = execFileSync(process.execPath, [worker, netns, kind, String(n)], { encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').at(-1)!) as Sample;
+    }),
+  };
+}
+
+/** W2's work as single calls: a Promise.all of the adds, then one of the deletes. */
+function promiseAllMethod(n: number): Method {
+  return {
+    name: 'nlroute Promise.all',
+    kind: 'nlroute',
+    run: inNs((netns) =>
+      withHandle(netns, (h) =>
+        timed(2 * n, async () => {
+          await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
+          await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE })));
+        }),
+      ),
+    ),
+  };
 }
 
 function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
@@ -540,10 +570,19 @@ export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
     {
       id: 'W2',
       title: `${s.routes} routes add + del`,
-      methods: [...addDelMethods(ROUTE_WORK, s.routes, s, raw), ...pyroute2Method('routes', s.routes, python)],
+      methods: [
+        ...addDelMethods(ROUTE_WORK, s.routes, s, raw),
+        promiseAllMethod(s.routes),
+        coldMethod('nlroute Promise.all, cold', 'promise-all', s.routes),
+        ...pyroute2Method('routes', s.routes, python),
+      ],
       reference: 'raw C pipelined',
-      targets: [{ method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' }],
-      notes: [],
+      targets: [
+        { method: 'nlroute batch', reference: 'raw C pipelined', ratio: 1.25, text: '≤ 1.25× raw pipelined' },
+        { method: 'nlroute Promise.all', reference: 'raw C pipelined', ratio: 1.3, text: 'Promise.all ≤ 1.3× raw pipelined' },
+        { method: 'nlroute Promise.all, cold', reference: 'raw C pipelined', ratio: 2, text: 'Promise.all, cold ≤ 2× raw pipelined' },
+      ],
+      notes: ["nlroute Promise.all, cold: each run a fresh process's first Promise.all of the adds, then of the deletes"],
     },
     {
       id: 'W3',
@@ -567,10 +606,13 @@ export function workloads(s: Sizes, raw: RawClient | undefined): Workload[] {
     {
       id: 'W4',
       title: `${s.pairs} × (rule add; rule del), each awaited`,
-      methods: latencyMethods(s.pairs, raw),
+      methods: [...latencyMethods(s.pairs, raw), coldMethod('nlroute awaited, cold', 'awaited', s.pairs)],
       reference: 'raw C sync',
-      targets: [{ method: 'nlroute awaited', reference: 'raw C sync', ratio: 3, text: '≤ 3× raw sync per op' }],
-      notes: [],
+      targets: [
+        { method: 'nlroute awaited', reference: 'raw C sync', ratio: 3, text: '≤ 3× raw sync per op' },
+        { method: 'nlroute awaited, cold', reference: 'raw C sync', ratio: 5, text: 'cold ≤ 5× raw sync per op' },
+      ],
+      notes: ["nlroute awaited, cold: each run a fresh process's first pairs"],
     },
     {
       id: 'W5',

@@ -28,6 +28,10 @@ describe('benchmark harness (smoke profile)', function () {
     const workloads = new Set(results.cells.map((c) => c.workload));
     for (const w of ['W1', 'W2', 'W3', 'W3a', 'W4', 'W5', 'W6', 'W8', 'W9', 'W10']) assert.ok(workloads.has(w), `${w} missing`);
     assert.ok([...workloads].some((w) => w.startsWith('W7/')));
+    // The cold cells: each run a fresh process's first work, beside the warm ones.
+    const methods = new Set(results.cells.map((c) => `${c.workload} ${c.method}`));
+    for (const m of ['W2 nlroute Promise.all', 'W2 nlroute Promise.all, cold', 'W4 nlroute awaited, cold'])
+      assert.ok(methods.has(m), `${m} missing`);
     for (const cell of results.cells) {
       assert.equal(cell.samples.length, 1, `${cell.workload} ${cell.method}`);
       assert.ok(cell.samples[0].ops > 0 && cell.samples[0].wallMs > 0, `${cell.workload} ${cell.method} did no work`);
