@@ -53,8 +53,7 @@ export class HandleCore {
     try {
       return await body(turn);
     } finally {
-      turn.finish();
-      if (--this.running === 0) this.whenIdle?.();
+      this.ended(turn);
     }
   }
 
