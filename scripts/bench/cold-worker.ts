@@ -6,7 +6,7 @@
 //   awaited:     N × (rule add; rule del), each awaited (W4's work)
 //   promise-all: one Promise.all of N route adds, then one of their N deletes (W2's work)
 import { open } from '../../lib';
-import { routeAddress, routeOf, ruleOf, TABLE, timed } from './common';
+import { awaitedPairs, promiseAllAddsThenDeletes, timed } from './common';
 
 async function main(): Promise<void> {
   const [netns, kind, count] = process.argv.slice(2);
@@ -18,17 +18,7 @@ async function main(): Promise<void> {
   try {
     await h.refreshDevices(); // the device cache is filled before the clock starts
     const sample =
-      kind === 'awaited'
-        ? await timed(2 * n, async () => {
-            for (let i = 0; i < n; i++) {
-              await h.rules.add(ruleOf(0));
-              await h.rules.delete(ruleOf(0));
-            }
-          })
-        : await timed(2 * n, async () => {
-            await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
-            await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE })));
-          });
+      kind === 'awaited' ? await timed(2 * n, () => awaitedPairs(h, n)) : await timed(2 * n, () => promiseAllAddsThenDeletes(h, n));
     console.log(JSON.stringify(sample));
   } finally {
     await h.close();

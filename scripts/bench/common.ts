@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
+import type { Handle } from '../../lib';
 import { ipBatch, ipIn } from '../ip-commands';
 import { withScratchNamespace } from '../scratch-namespace';
 
@@ -31,6 +32,20 @@ export const routeAddress = (i: number) => {
   return `${n >>> 24}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 };
 export const routeOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, via: GATEWAY, dev: 'v0', table: TABLE });
+
+/** W4's work: `n` × (rule add; rule del) of one rule, each awaited. */
+export async function awaitedPairs(h: Handle, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await h.rules.add(ruleOf(0));
+    await h.rules.delete(ruleOf(0));
+  }
+}
+
+/** W2's work as single calls: one Promise.all of `n` route adds, then one of their deletes. */
+export async function promiseAllAddsThenDeletes(h: Handle, n: number): Promise<void> {
+  await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
+  await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE })));
+}
 
 /**
  * Runs `body` in its own namespace with a veth v0 (169.254.0.1/24, so 169.254.0.2 is a

@@ -8,10 +8,12 @@ import { open, type Batch, type Handle } from '../../lib';
 import { DvrNode, deviceName, FIP_TABLE, linkLocalPair, seededRandom, type FloatingIp } from '../../lib/dvr';
 import { buildTopology } from '../dvr-topology';
 import {
+  awaitedPairs,
   GATEWAY,
   inFreshNamespace,
   ipEach,
   nlrouteBatch,
+  promiseAllAddsThenDeletes,
   RawClient,
   routeAddress,
   routeOf,
@@ -257,14 +259,7 @@ function promiseAllMethod(n: number): Method {
   return {
     name: 'nlroute Promise.all',
     kind: 'nlroute',
-    run: inNs((netns) =>
-      withHandle(netns, (h) =>
-        timed(2 * n, async () => {
-          await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
-          await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE })));
-        }),
-      ),
-    ),
+    run: inNs((netns) => withHandle(netns, (h) => timed(2 * n, () => promiseAllAddsThenDeletes(h, n)))),
   };
 }
 
@@ -275,17 +270,8 @@ function latencyMethods(pairs: number, raw: RawClient | undefined): Method[] {
       kind: 'nlroute',
       run: inNs((netns) =>
         withHandle(netns, async (h) => {
-          for (let i = 0; i < 500; i++) {
-            // until the JIT has compiled the call path
-            await h.rules.add(ruleOf(0));
-            await h.rules.delete(ruleOf(0));
-          }
-          return timedWithLoopDelay(2 * pairs, async () => {
-            for (let i = 0; i < pairs; i++) {
-              await h.rules.add(ruleOf(0));
-              await h.rules.delete(ruleOf(0));
-            }
-          });
+          await awaitedPairs(h, 500); // until the JIT has compiled the call path
+          return timedWithLoopDelay(2 * pairs, () => awaitedPairs(h, pairs));
         }),
       ),
     },
