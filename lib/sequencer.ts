@@ -14,10 +14,18 @@ export class Sequencer {
   private readonly waiting = new Map<number, () => void>();
 
   take(): Turn {
-    return new Turn(this, ++this.issued);
+    return new Turn(this, this.issue());
   }
 
-  /** @internal */
+  /**
+   * A bare ticket, for a call that will most likely send at once: it allocates nothing.
+   * Finish it exactly once, with finish(), or hand it to a Turn that will.
+   */
+  issue(): number {
+    return ++this.issued;
+  }
+
+  /** Whether the ticket's call may send now. */
   isNext(ticket: number): boolean {
     return ticket === this.next;
   }
@@ -27,7 +35,7 @@ export class Sequencer {
     return new Promise((resolve) => this.waiting.set(ticket, resolve));
   }
 
-  /** @internal */
+  /** The ticket has sent all it sends in order (or will send nothing). Once per ticket. */
   finish(ticket: number): void {
     if (ticket !== this.next) {
       this.finishedEarly.add(ticket); // gave up (or failed validation) before its turn

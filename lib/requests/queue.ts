@@ -14,42 +14,76 @@ export interface Request {
 const STATES = ['done', 'unknown', 'not-sent', 'skipped'] as const;
 const BURST = 2048;
 
-interface Waiting {
-  resolve: (outcome: NativeOutcome | null) => void;
-  reject: (error: unknown) => void;
+type Outcomes = (NativeOutcome | null)[];
+
+/**
+ * The single calls of one turn, sent together: one promise answers them all, and each
+ * call picks its outcome by index. A call in flight keeps only its index and its own
+ * callbacks, rather than a promise with two resolving functions of its own (with
+ * 10 000 calls in flight, what each keeps is copied by every scavenge meanwhile).
+ */
+class Group {
+  count = 0;
+  readonly answers: Promise<Outcomes>;
+  resolve!: (outcomes: Outcomes) => void;
+  reject!: (error: unknown) => void;
+
+  constructor() {
+    this.answers = new Promise<Outcomes>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 export class RequestQueue {
   // One writer, reused: native `requests()` has read the words when it returns.
   private readonly writer = new PackWriter();
-  private waiting: Waiting[] = [];
+  private group: Group | undefined; // the calls of this turn not sent yet
   private scheduled = false;
 
   constructor(private readonly native: NativeHandle) {}
 
+  /**
+   * The answers of the calls being coalesced now. Read it before add(): add() may send
+   * the group and start another.
+   */
+  get answers(): Promise<Outcomes> {
+    return (this.group ??= new Group()).answers;
+  }
+
+  /**
+   * Adds one request to those of this turn; returns its index in `answers` (null there
+   * is plain success). Throws when it cannot be packed, having added nothing.
+   */
+  add(request: Request): number {
+    const group = (this.group ??= new Group());
+    this.writer.add(request.head, request.record);
+    const index = group.count++;
+    // A long burst goes out in pieces, so the kernel starts on the first while the
+    // rest are still being prepared.
+    if (group.count === BURST) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+    return index;
+  }
+
   /** One request, coalesced with the others made in the same turn; null is plain success. */
   one(request: Request): Promise<NativeOutcome | null> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.writer.add(request.head, request.record);
-      } catch (error) {
-        reject(asError(error));
-        return;
-      }
-      this.waiting.push({ resolve, reject });
-      // A long burst goes out in pieces, so the kernel starts on the first while the
-      // rest are still being prepared.
-      if (this.waiting.length === BURST) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        queueMicrotask(() => this.flush());
-      }
-    });
+    try {
+      const answers = this.answers;
+      const index = this.add(request);
+      return answers.then((outcomes) => outcomes[index]);
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
   }
 
   /** Many requests as one list, after anything queued before; one outcome each, in order. */
   many(requests: Request[], options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
-    if (this.waiting.length) this.flush(); // keeps the order the calls were made in (and frees the writer)
+    if (this.group?.count) this.flush(); // keeps the order the calls were made in (and frees the writer)
     const writer = this.writer;
     try {
       for (const r of requests) writer.add(r.head, r.record);
@@ -66,7 +100,7 @@ export class RequestQueue {
 
   /** A list packed beforehand (by a PackWriter), after anything queued before; one outcome each, in order. */
   packed(packed: Packed, options: RequestOptions = {}, token?: AbortToken): Promise<(NativeOutcome | null)[]> {
-    if (this.waiting.length) this.flush();
+    if (this.group?.count) this.flush();
     let reply: Promise<RequestsReply | null>;
     try {
       reply = send(this.native, packed, options, token);
@@ -78,14 +112,14 @@ export class RequestQueue {
 
   /** Sends the single calls waiting to be coalesced now, ahead of whatever comes next. */
   sendPending(): void {
-    if (this.waiting.length) this.flush();
+    if (this.group?.count) this.flush();
   }
 
   private flush(): void {
     this.scheduled = false;
-    if (this.waiting.length === 0) return;
-    const waiting = this.waiting;
-    this.waiting = [];
+    const group = this.group;
+    if (!group?.count) return;
+    this.group = undefined;
     let reply: Promise<RequestsReply | null>;
     try {
       reply = send(this.native, this.writer.finish());
@@ -94,10 +128,7 @@ export class RequestQueue {
     } finally {
       this.writer.reset();
     }
-    reply.then(
-      (reply) => outcomes(reply, waiting.length).forEach((o, i) => waiting[i].resolve(o)),
-      (error) => waiting.forEach((w) => w.reject(error)),
-    );
+    reply.then((reply) => group.resolve(outcomes(reply, group.count)), group.reject);
   }
 }
 

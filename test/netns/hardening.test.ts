@@ -17,6 +17,23 @@ describeInNamespace('calls on one handle run in the order asked', (ns) => {
     assert.equal(ns().ip('route show 10.70.0.0/16').trim(), '');
   });
 
+  it('a call made by a getter of a spec being read goes after the call reading it', async function () {
+    const h = await ns().handle();
+    await h.refreshDevices(); // both calls could send at once: only their order is tested
+    let deleted: Promise<void> | undefined;
+    const spec = { dst: '10.70.1.0/24', dev: 'v0' } as RouteSpec;
+    Object.defineProperty(spec, 'table', {
+      enumerable: true,
+      get: () => {
+        deleted ??= h.routes.delete({ dst: '10.70.1.0/24', table: 100 });
+        return 100;
+      },
+    });
+    await h.routes.add(spec);
+    await deleted;
+    assert.equal(ns().ip('route show table 100 10.70.1.0/24').trim(), '');
+  });
+
   it('a listing asked for after single adds sees them, and an add after it does not show', async function () {
     const h = await ns().handle();
     const adds = [1, 2, 3].map((i) => h.routes.add({ dst: `10.71.${i}.0/24`, dev: 'v0' }));
