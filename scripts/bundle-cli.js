@@ -8,15 +8,24 @@
 // The bundle sits in dist/lib, where lib/package-root.js does, so that __dirname means
 // the same in both. ip-num (loaded lazily, for IPv6) and node-gyp-build (which finds
 // the addon under the package root) stay outside, resolved from node_modules at run time.
+//
+// Beside it goes V8's code cache of the bundle (cli.bundle.js.cache), which
+// bin/nlroute.js compiles it with: made here by compiling the bundle and running its
+// top level, so that every module's own function is in it. The bundle's last line names
+// its build (a hash of what precedes it), and the cache starts with the same line: a
+// cache is never used for another bundle. V8 checks the rest (its version, its flags).
 'use strict';
+const crypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
+const outfile = path.join(root, 'dist', 'lib', 'cli.bundle.js');
 
 function bundle() {
   require('esbuild').buildSync({
     entryPoints: [path.join(root, 'dist', 'lib', 'cli', 'main.js')],
-    outfile: path.join(root, 'dist', 'lib', 'cli.bundle.js'),
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -24,6 +33,24 @@ function bundle() {
     external: ['ip-num', 'node-gyp-build'],
     logLevel: 'warning',
   });
+  const bytes = fs.readFileSync(outfile);
+  if (!require('node:buffer').isAscii(bytes)) throw new Error(`${outfile}: not ASCII (bin/nlroute.js reads it as latin1)`);
+  const id = `//# nlroute-build ${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 32)}\n`;
+  fs.writeFileSync(outfile, Buffer.concat([bytes, Buffer.from(id, 'latin1')]));
+  writeCodeCache(outfile, id);
+}
+
+function writeCodeCache(file, id) {
+  const vm = require('node:vm');
+  const { createRequire, wrap } = require('node:module');
+  const script = new vm.Script(wrap(fs.readFileSync(file, 'latin1')), { filename: file });
+  const module = { exports: {} };
+  try {
+    script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  } catch {
+    // The addon is not built yet: the cache holds what compiled before that.
+  }
+  fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()]));
 }
 
 if (require.main === module) bundle();

@@ -125,6 +125,11 @@ describe('install without a compiler', function () {
       // node-gyp-build resolved from the installed dependencies.
       const bundle = path.join(project, 'node_modules', 'nlroute', 'dist', 'lib', 'cli.bundle.js');
       assert.ok(fs.existsSync(bundle), 'the package has no bundled command');
+      const cached = node([
+        '-e',
+        `console.log(require(${JSON.stringify(path.join(project, 'node_modules', 'nlroute', 'bin', 'nlroute.js'))}).loadBundle(${JSON.stringify(bundle)}).cacheRejected)`,
+      ]);
+      assert.equal(cached.stdout.trim(), 'false', `the bundle's code cache was not used: ${cached.stderr}`);
       const cli = node([path.join(project, 'node_modules', '.bin', 'nlroute'), '-V']);
       assert.match(cli.stdout, /^nlroute 0\.\d+\.\d+/, cli.stderr);
       const show = node([path.join(project, 'node_modules', '.bin', 'nlroute'), 'help']);
