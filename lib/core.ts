@@ -8,7 +8,7 @@ import { LinkNames } from './links';
 import { ownValue } from './own';
 import type { AbortToken, NativeHandle, NativeOutcome } from './native';
 import { plainOptions } from './validate';
-import { RequestQueue, type Request } from './requests/queue';
+import { RequestQueue, SendFailed, type Answers, type Request } from './requests/queue';
 import { Sequencer, Turn } from './sequencer';
 import type { NameRegistry } from './names/registry';
 
@@ -64,10 +64,10 @@ export class HandleCore {
    * in flight (a Promise.all), whatever each keeps until its answer is copied by every
    * scavenge meanwhile, and that was most of their time: run(), its body and
    * turn.send() kept two suspended frames, six promises and two thenable jobs, about
-   * 1.8 KB a call. A call that sends at once (nearly all) keeps its two callbacks,
-   * their shared context and the promise they make: its place in line is a bare
-   * ticket, finished as soon as it is sent, and its answer is picked from the one
-   * promise of every call sent with it (see RequestQueue).
+   * 1.8 KB a call. A call that sends at once (nearly all) keeps one callback, its
+   * context and the promise it makes: its place in line is a bare ticket, finished as
+   * soon as it is sent, and its answer is picked from the one promise of every call
+   * sent with it (see RequestQueue).
    *
    * `prepare` runs at once: it reads and validates the spec and returns the request, or
    * a promise of it when it must wait first (for a device name). `settle` gets any
@@ -85,7 +85,7 @@ export class HandleCore {
     const ticket = this.sequencer.issue();
     this.running++;
     let request: Request | Promise<Request>;
-    let answers: Promise<(NativeOutcome | null)[]>;
+    let answers: Promise<Answers>;
     let index: number;
     try {
       request = prepare();
@@ -100,13 +100,14 @@ export class HandleCore {
       return Promise.reject(asError(error));
     }
     this.sequencer.finish(ticket);
-    return answers.then(
-      (outcomes) => (outcomes[index] === null ? this.ended() : this.settling(settle, outcomes[index]!)),
-      (error) => {
+    return answers.then((answers) => {
+      if (answers instanceof SendFailed) {
         this.ended();
-        throw error;
-      },
-    );
+        throw answers.error;
+      }
+      const outcome = answers[index];
+      return outcome === null ? this.ended() : this.settling(settle, outcome);
+    });
   }
 
   /** change() for a call that must wait for its turn or its request. */

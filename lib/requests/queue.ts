@@ -16,23 +16,28 @@ const BURST = 2048;
 
 type Outcomes = (NativeOutcome | null)[];
 
+/** The whole send of a group failed (the handle closed under it, ...): every call of it fails so. */
+export class SendFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** What a group's calls get: one outcome each (null is plain success), or the failure of them all. */
+export type Answers = Outcomes | SendFailed;
+
 /**
  * The single calls of one turn, sent together: one promise answers them all, and each
- * call picks its outcome by index. A call in flight keeps only its index and its own
- * callbacks, rather than a promise with two resolving functions of its own (with
- * 10 000 calls in flight, what each keeps is copied by every scavenge meanwhile).
+ * call picks its outcome by index. A call in flight keeps only its index and one
+ * callback, rather than a promise with two resolving functions of its own and a
+ * callback for failure (with 10 000 calls in flight, what each keeps is copied by
+ * every scavenge meanwhile). So the promise never rejects: a failed send is an answer.
  */
 class Group {
   count = 0;
-  readonly answers: Promise<Outcomes>;
-  resolve!: (outcomes: Outcomes) => void;
-  reject!: (error: unknown) => void;
+  readonly answers: Promise<Answers>;
+  resolve!: (answers: Answers) => void;
 
   constructor() {
-    this.answers = new Promise<Outcomes>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.answers = new Promise<Answers>((resolve) => (this.resolve = resolve));
   }
 }
 
@@ -48,7 +53,7 @@ export class RequestQueue {
    * The answers of the calls being coalesced now. Read it before add(): add() may send
    * the group and start another.
    */
-  get answers(): Promise<Outcomes> {
+  get answers(): Promise<Answers> {
     return (this.group ??= new Group()).answers;
   }
 
@@ -75,7 +80,10 @@ export class RequestQueue {
     try {
       const answers = this.answers;
       const index = this.add(request);
-      return answers.then((outcomes) => outcomes[index]);
+      return answers.then((answers) => {
+        if (answers instanceof SendFailed) throw answers.error;
+        return answers[index];
+      });
     } catch (error) {
       return Promise.reject(asError(error));
     }
@@ -128,7 +136,10 @@ export class RequestQueue {
     } finally {
       this.writer.reset();
     }
-    reply.then((reply) => group.resolve(outcomes(reply, group.count)), group.reject);
+    reply.then(
+      (reply) => group.resolve(outcomes(reply, group.count)),
+      (error) => group.resolve(new SendFailed(error)),
+    );
   }
 }
 

@@ -10,7 +10,6 @@ import type { HandleCore } from '../core';
 import { FlushError, KERNEL_REFUSES, NetlinkError, ValidationError } from '../errors';
 import { AF, NLM_F, type AbortToken, type NativeOutcome, type RoutePack, type RouteFilterRecord, type RouteRecord } from '../native';
 import type { RequestHead } from '../requests/pack-writer';
-import type { Request } from '../requests/queue';
 import { sharedHead } from '../requests/heads';
 import { boolean, integer, numberOrName, plainOptions, U16, U32, U8 } from '../validate';
 import { ROUTE_FIELD_OF_ATTRIBUTE, ROUTE_TYPE_CODES, RT_TABLE, RTM_F } from './codes';
@@ -270,16 +269,19 @@ export class Routes {
     // head are shared by all calls, the record is packed at once (see core.change()).
     const operation = ROUTE_OPERATIONS[command];
     const head = sharedHead('route', purpose === 'delete', flags);
-    let builtAt = 0;
-    const request = (): Request => {
-      builtAt = this.core.links.generation();
-      return { head, record: routeToRecord(spec, purpose, this.core) };
-    };
+    let builtAt = 0; // the device names' generation the record was built with
     return this.core.change(
       operation,
       () => {
         spec = plainSpec<RouteSpec>('route', spec);
-        return usesUnknownDevice(spec, this.core.links) ? this.core.links.refresh().then(request) : request();
+        if (usesUnknownDevice(spec, this.core.links)) {
+          return this.core.links.refresh().then(() => {
+            builtAt = this.core.links.generation();
+            return { head, record: routeToRecord(spec, purpose, this.core) };
+          });
+        }
+        builtAt = this.core.links.generation();
+        return { head, record: routeToRecord(spec, purpose, this.core) };
       },
       (outcome) => this.failed(operation, purpose, spec, head, outcome, builtAt),
     );
