@@ -37,7 +37,7 @@ describe('single calls sent together', () => {
     const results = await Promise.allSettled([1, 2, 3].map(change));
     assert.equal(sends(), 1, 'the three calls were one send');
     assert.deepEqual(
-      results.map((r) => (r.status === 'rejected' ? r.reason : r.status)),
+      results.map((r) => (r.status === 'rejected' ? r.reason : r.status) as unknown),
       [lost, lost, lost],
     );
     await noneRunning(core);
