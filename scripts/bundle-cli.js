@@ -10,11 +10,12 @@
 // the addon under the package root) stay outside, resolved from node_modules at run time.
 //
 // Beside it goes V8's code cache of the bundle (cli.bundle.js.cache), which
-// bin/nlroute.js compiles it with: made here by compiling the bundle and running its
+// bin/nlroute.js compiles it with: made (in a child process) by compiling the bundle and running its
 // top level, so that every module's own function is in it. The bundle's last line names
 // its build (a hash of what precedes it), and the cache starts with the same line: a
 // cache is never used for another bundle. V8 checks the rest (its version, its flags).
 'use strict';
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -37,13 +38,24 @@ function bundle() {
   if (!require('node:buffer').isAscii(bytes)) throw new Error(`${outfile}: not ASCII (bin/nlroute.js reads it as latin1)`);
   const id = `//# nlroute-build ${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 32)}\n`;
   fs.writeFileSync(outfile, Buffer.concat([bytes, Buffer.from(id, 'latin1')]));
-  writeCodeCache(outfile, id);
+  writeCodeCache(outfile);
 }
 
-function writeCodeCache(file, id) {
+// In a child process: a plain `node` (V8 rejects a cache made under other flags, and a
+// caller of bundle() may have some), and should loading the addon crash, the build goes
+// on without a cache, which the command then compiles without.
+function writeCodeCache(file) {
+  const r = spawnSync(process.execPath, [__filename, '--code-cache', file], { stdio: 'ignore' });
+  if (r.status !== 0) fs.rmSync(`${file}.cache`, { force: true });
+}
+
+/** The child's work: compiles the bundle, runs its top level, and writes what V8 compiled. */
+function codeCache(file) {
   const vm = require('node:vm');
   const { createRequire, wrap } = require('node:module');
-  const script = new vm.Script(wrap(fs.readFileSync(file, 'latin1')), { filename: file });
+  const source = fs.readFileSync(file, 'latin1');
+  const id = source.slice(source.lastIndexOf('\n', source.length - 2) + 1);
+  const script = new vm.Script(wrap(source), { filename: file });
   const module = { exports: {} };
   try {
     script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
@@ -53,5 +65,9 @@ function writeCodeCache(file, id) {
   fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()]));
 }
 
-if (require.main === module) bundle();
-else module.exports = { bundle };
+if (require.main === module) {
+  if (process.argv[2] === '--code-cache') codeCache(process.argv[3]);
+  else bundle();
+} else {
+  module.exports = { bundle };
+}
