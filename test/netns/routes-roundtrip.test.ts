@@ -173,6 +173,27 @@ describeInNamespace('routes: every type and attribute, both ways', (ns) => {
       [],
     );
   });
+
+  it('a listed route has its keys in one order, whichever fields it has', async () => {
+    // The common shapes are made by literals of their own (lib/routes/unpack.ts); the
+    // same routes with a metric take the general path. Both give one order.
+    const h = await ns().withTestAddresses().handle();
+    const shapes: RouteSpec[] = [
+      { dst: '10.40.0.0/16', via: '10.1.0.2', table: 100 },
+      { dst: '10.41.0.0/16', dev: 'v0', table: 100 },
+    ];
+    for (const spec of shapes) {
+      await h.routes.add(spec);
+      await h.routes.add({ ...spec, metric: 7 });
+    }
+    const keys = (await h.routes.list({ table: 100 })).map((r) => Object.keys(r));
+    assert.deepEqual(keys, [
+      ['family', 'type', 'table', 'dst', 'protocol', 'scope', 'via', 'dev'],
+      ['family', 'type', 'table', 'dst', 'protocol', 'scope', 'via', 'metric', 'dev'],
+      ['family', 'type', 'table', 'dst', 'protocol', 'scope', 'dev'],
+      ['family', 'type', 'table', 'dst', 'protocol', 'scope', 'metric', 'dev'],
+    ]);
+  });
 });
 
 const KERNEL = 2; // routes the kernel made for the addresses
