@@ -10,10 +10,11 @@
 // the addon under the package root) stay outside, resolved from node_modules at run time.
 //
 // Beside it goes V8's code cache of the bundle (cli.bundle.js.cache), which
-// bin/nlroute.js compiles it with: made (in a child process) by compiling the bundle and running its
-// top level, so that every module's own function is in it. The bundle's last line names
-// its build (a hash of what precedes it), and the cache starts with the same line: a
-// cache is never used for another bundle. V8 checks the rest (its version, its flags).
+// bin/nlroute.js compiles it with: made in a child process by compiling the bundle and
+// running its top level, so that every module's own function is in it. The bundle's
+// last line names its build (a hash of what precedes it), and the cache starts with the
+// same line: a cache is never used for another bundle. V8 checks the rest (its version,
+// its flags).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
