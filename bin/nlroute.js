@@ -10,6 +10,8 @@ const path = require('node:path');
 const dist = path.join(__dirname, '..', 'dist', 'lib');
 const BUNDLE = path.join(dist, 'cli.bundle.js');
 const MODULES = path.join(dist, 'cli', 'main.js');
+/** How the bundle's last line, and its code cache's first, begin: then a hash of the bundle. */
+const BUILD_LINE = '//# nlroute-build ';
 
 /** The bundle when it is usable, else undefined. */
 function bundleToRun() {
@@ -28,13 +30,29 @@ function bundleToRun() {
  * and rejects a cache that does not fit them; the command then compiles as usual).
  */
 function loadBundle(file) {
-  const vm = require('node:vm');
-  const { createRequire, wrap } = require('node:module');
   const source = fs.readFileSync(file, 'latin1'); // ASCII: esbuild escapes the rest
-  const script = new vm.Script(wrap(source), { filename: file, cachedData: cacheOf(file, source) });
+  const script = compileBundle(file, source, cacheOf(file, source));
+  return { exports: runBundle(script, file), cacheRejected: script.cachedDataRejected };
+}
+
+/** The bundle compiled as a CommonJS module's wrapper (scripts/bundle-cli.js makes its cache from the same). */
+function compileBundle(file, source, cachedData) {
+  const { Script } = require('node:vm');
+  const { wrap } = require('node:module');
+  return new Script(wrap(source), { filename: file, cachedData });
+}
+
+/** Runs the compiled wrapper with the module arguments require() would give it; its exports. */
+function runBundle(script, file) {
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-  return { exports: module.exports, cacheRejected: script.cachedDataRejected };
+  const moduleRequire = require('node:module').createRequire(file);
+  script.runInThisContext().call(module.exports, module.exports, moduleRequire, module, file, path.dirname(file));
+  return module.exports;
+}
+
+/** The bundle's last line, which names its build (scripts/bundle-cli.js writes it). */
+function buildLineOf(source) {
+  return source.slice(source.lastIndexOf('\n', source.length - 2) + 1);
 }
 
 /** The code cache made for this bundle (scripts/bundle-cli.js), or undefined. */
@@ -45,9 +63,9 @@ function cacheOf(file, source) {
   } catch {
     return undefined;
   }
-  // The bundle ends with a line naming its build; the cache starts with the same line.
-  const id = source.slice(source.lastIndexOf('\n', source.length - 2) + 1);
-  if (!id.startsWith('//# nlroute-build ') || cache.toString('latin1', 0, id.length) !== id) return undefined;
+  // The cache starts with the line that names the build it was made for.
+  const id = buildLineOf(source);
+  if (!id.startsWith(BUILD_LINE) || cache.toString('latin1', 0, id.length) !== id) return undefined;
   return cache.subarray(id.length);
 }
 
@@ -55,5 +73,5 @@ if (require.main === module) {
   const bundle = bundleToRun();
   (bundle ? loadBundle(bundle).exports : require(MODULES)).run();
 } else {
-  module.exports = { loadBundle };
+  module.exports = { BUILD_LINE, loadBundle, compileBundle, runBundle, buildLineOf };
 }

@@ -21,6 +21,9 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+// The command's own way of compiling the bundle, so that the cache fits it.
+const { BUILD_LINE, buildLineOf, compileBundle, runBundle } = require('../bin/nlroute.js');
+
 const root = path.join(__dirname, '..');
 const outfile = path.join(root, 'dist', 'lib', 'cli.bundle.js');
 
@@ -37,7 +40,7 @@ function bundle() {
   });
   const bytes = fs.readFileSync(outfile);
   if (!require('node:buffer').isAscii(bytes)) throw new Error(`${outfile}: not ASCII (bin/nlroute.js reads it as latin1)`);
-  const id = `//# nlroute-build ${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 32)}\n`;
+  const id = `${BUILD_LINE}${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 32)}\n`;
   fs.writeFileSync(outfile, Buffer.concat([bytes, Buffer.from(id, 'latin1')]));
   writeCodeCache(outfile);
 }
@@ -52,18 +55,14 @@ function writeCodeCache(file) {
 
 /** The child's work: compiles the bundle, runs its top level, and writes what V8 compiled. */
 function codeCache(file) {
-  const vm = require('node:vm');
-  const { createRequire, wrap } = require('node:module');
   const source = fs.readFileSync(file, 'latin1');
-  const id = source.slice(source.lastIndexOf('\n', source.length - 2) + 1);
-  const script = new vm.Script(wrap(source), { filename: file });
-  const module = { exports: {} };
+  const script = compileBundle(file, source);
   try {
-    script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+    runBundle(script, file);
   } catch {
     // The addon is not built yet: the cache holds what compiled before that.
   }
-  fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()]));
+  fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(buildLineOf(source), 'latin1'), script.createCachedData()]));
 }
 
 if (require.main === module) {
