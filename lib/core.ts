@@ -84,11 +84,10 @@ export class HandleCore {
     // which must still come after this one.
     const ticket = this.sequencer.issue();
     this.running++;
-    let request: Request | Promise<Request>;
     let answers: Promise<Answers>;
     let index: number;
     try {
-      request = prepare();
+      const request = prepare();
       if (request instanceof Promise || !this.sequencer.isNext(ticket)) {
         return this.changeInTurn(new Turn(this.sequencer, ticket), request, settle);
       }
@@ -105,8 +104,7 @@ export class HandleCore {
         this.ended();
         throw answers.error;
       }
-      const outcome = answers[index];
-      return outcome === null ? this.ended() : this.settling(settle, outcome);
+      return this.answered(answers[index], settle);
     });
   }
 
@@ -121,13 +119,18 @@ export class HandleCore {
       return turn.send(() => this.requests.one(ready));
     };
     return sent().then(
-      (outcome) => (outcome === null ? this.ended() : this.settling(settle, outcome)),
+      (outcome) => this.answered(outcome, settle),
       (error) => {
         turn.finish(); // when the request itself failed, before its turn
         this.ended();
         throw error;
       },
     );
+  }
+
+  /** A change's answer: plain success ends the call at once; anything else goes to `settle`. */
+  private answered(outcome: NativeOutcome | null, settle: (outcome: NativeOutcome) => void | Promise<void>): void | Promise<void> {
+    return outcome === null ? this.ended() : this.settling(settle, outcome);
   }
 
   private async settling(settle: (outcome: NativeOutcome) => void | Promise<void>, outcome: NativeOutcome): Promise<void> {

@@ -44,6 +44,8 @@ export function unpackRoutes(pack: RoutePack, deviceName: DeviceNamer): Route[] 
     const type = ROUTE_TYPE_NAMES.get(bytes[at + 6]) ?? 'unicast';
     const table = view.getUint32(at + 16, true);
     const dst = fromAt > dstAt ? text.substring(dstAt, fromAt) : 'default';
+    const protocol = bytes[at + 4];
+    const scope = bytes[at + 5];
     let route: Route;
     if (fromAt === viaAt && !(present & FIELD.PRIORITY) && !bytes[at + 3] && present & FIELD.OIF) {
       // Most routes of a big table: a gateway and a device, or a device alone. Made by one
@@ -53,10 +55,10 @@ export function unpackRoutes(pack: RoutePack, deviceName: DeviceNamer): Route[] 
       const dev = deviceName(view.getUint32(at + 20, true));
       route =
         end > viaAt
-          ? { family, type, table, dst, protocol: bytes[at + 4], scope: bytes[at + 5], via: text.substring(viaAt, end), dev }
-          : { family, type, table, dst, protocol: bytes[at + 4], scope: bytes[at + 5], dev };
+          ? { family, type, table, dst, protocol, scope, via: text.substring(viaAt, end), dev }
+          : { family, type, table, dst, protocol, scope, dev };
     } else {
-      route = { family, type, table, dst, protocol: bytes[at + 4], scope: bytes[at + 5] };
+      route = { family, type, table, dst, protocol, scope };
       if (srcAt > fromAt) route.from = text.substring(fromAt, srcAt);
       if (viaAt > srcAt) route.src = text.substring(srcAt, viaAt);
       if (end > viaAt) route.via = text.substring(viaAt, end);
