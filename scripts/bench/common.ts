@@ -32,6 +32,8 @@ export const routeAddress = (i: number) => {
   return `${n >>> 24}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 };
 export const routeOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, via: GATEWAY, dev: 'v0', table: TABLE });
+/** What deletes route i: its key. */
+export const routeKeyOf = (i: number) => ({ dst: `${routeAddress(i)}/32`, table: TABLE });
 
 /** W4's work: `n` × (rule add; rule del) of one rule, each awaited. */
 export async function awaitedPairs(h: Handle, n: number): Promise<void> {
@@ -44,7 +46,7 @@ export async function awaitedPairs(h: Handle, n: number): Promise<void> {
 /** W2's work as single calls: one Promise.all of `n` route adds, then one of their deletes. */
 export async function promiseAllAddsThenDeletes(h: Handle, n: number): Promise<void> {
   await Promise.all(Array.from({ length: n }, (_, i) => h.routes.add(routeOf(i))));
-  await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE })));
+  await Promise.all(Array.from({ length: n }, (_, i) => h.routes.delete(routeKeyOf(i))));
 }
 
 /**

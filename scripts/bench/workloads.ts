@@ -16,6 +16,7 @@ import {
   promiseAllAddsThenDeletes,
   RawClient,
   routeAddress,
+  routeKeyOf,
   routeOf,
   ruleOf,
   TABLE,
@@ -130,7 +131,7 @@ const RULE_WORK: AddDelWork = {
 const ROUTE_WORK: AddDelWork = {
   noun: 'routes',
   add: (b, i) => b.routes.add(routeOf(i)),
-  del: (b, i) => b.routes.delete({ dst: `${routeAddress(i)}/32`, table: TABLE }),
+  del: (b, i) => b.routes.delete(routeKeyOf(i)),
   lines: (n) => routeLines(n),
   rawArgs: [`gw=${GATEWAY}`],
 };
