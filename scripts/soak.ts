@@ -6,11 +6,13 @@
 //     continue and stop modes, alone and while another process hammers rtnetlink (ip
 //     -batch adding and deleting routes in another namespace), with what else held the
 //     loop's thread: the collector's longest pause, and the time it waited for a CPU; beside
-//     each, the floor: the same figure for a loop of 1 ms busy slices without nlroute.
+//     each, the floor: the same figure for a loop of 1 ms busy slices without nlroute,
+//     alone and beside a second busy thread (as a batch's I/O thread is).
 // It asserts nothing: it prints figures. Every namespace it makes is deleted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 import { open, type Handle } from '../lib';
 import { createNamespace, deleteNamespace } from './scratch-namespace';
@@ -84,8 +86,12 @@ function mainThreadScheduling(before?: { ranMs: number; waitedMs: number }): { r
  * The machine's own floor for the figure above: a loop that does nothing but 1 ms slices
  * of busy work (as a commit's JavaScript does) for `ms`, without nlroute, under the same
  * contention. What it shows is the scheduler and V8's own threads, not the library.
+ * With `busyThread`, a second thread of the process is busy meanwhile, as the handle's
+ * I/O thread is while a batch is applied: the floor of any design that overlaps the
+ * loop's work with the kernel's.
  */
-async function floorDelay(ms: number): Promise<string> {
+async function floorDelay(ms: number, busyThread: boolean): Promise<string> {
+  const busy = busyThread ? await startBusyThread() : undefined;
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const end = performance.now() + ms;
@@ -95,7 +101,24 @@ async function floorDelay(ms: number): Promise<string> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   delay.disable();
+  await busy?.terminate();
   return `loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms`;
+}
+
+/** A Worker that is busy until terminated, like an I/O thread applying a long batch: 1.5 ms of work, then a 20 µs wait. */
+async function startBusyThread(): Promise<Worker> {
+  const worker = new Worker(
+    `const word = new Int32Array(new SharedArrayBuffer(4));
+     require('node:worker_threads').parentPort.postMessage('busy');
+     for (;;) {
+       const end = performance.now() + 1.5;
+       while (performance.now() < end);
+       Atomics.wait(word, 0, 0, 0.02);
+     }`,
+    { eval: true },
+  );
+  await new Promise((resolve) => worker.once('message', resolve));
+  return worker;
 }
 
 async function loopDelay(h: Handle, contended: boolean): Promise<void> {
@@ -119,9 +142,9 @@ async function loopDelay(h: Handle, contended: boolean): Promise<void> {
         `; collector pauses ${gc.count}, longest ${gc.longest.toFixed(1)} ms; the loop's thread ran ${cpu.ranMs.toFixed(0)} ms and waited for a CPU ${cpu.waitedMs.toFixed(0)} ms`,
     );
     await h.routes.flush({ table: 101 });
-    console.log(
-      `  ${'floor'.padEnd(8)} ${contended ? 'with' : 'without'} contention: 1 ms slices of busy work, no nlroute, for as long: ${await floorDelay(ms)}`,
-    );
+    const contention = `${contended ? 'with' : 'without'} contention`;
+    console.log(`  ${'floor'.padEnd(8)} ${contention}: 1 ms slices of busy work, no nlroute, for as long: ${await floorDelay(ms, false)}`);
+    console.log(`  ${'floor'.padEnd(8)} ${contention}: the same beside a second busy thread in the process: ${await floorDelay(ms, true)}`);
   }
 }
 
