@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "route_pack.h"
+
 namespace nlroute::addon {
 
 namespace {
@@ -15,7 +17,10 @@ bool several_cpus() {
 }
 }  // namespace
 
-EnvContext::EnvContext(Napi::Env env) : several_cpus_(several_cpus()), spinner_(env) {
+EnvContext::EnvContext(Napi::Env env)
+    : several_cpus_(several_cpus()),
+      spinner_(env),
+      route_listing_size_(std::make_shared<ListingSize>()) {
   if (napi_get_uv_event_loop(env, &loop_) != napi_ok) loop_ = nullptr;
 }
 

@@ -21,6 +21,7 @@
 
 #include <napi.h>
 
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 
@@ -28,6 +29,8 @@
 #include "thread_cache.h"
 
 namespace nlroute::addon {
+
+struct ListingSize;
 
 // Work finished on an I/O thread, to be completed on the JavaScript thread.
 class Completion {
@@ -57,6 +60,8 @@ class EnvContext {
   void work_started(Napi::Env env);  // keeps the loop alive and awake while work is pending
   void work_finished(Napi::Env env);
   ThreadCache& threads() { return threads_; }
+  // How big route listings have been lately (RoutePack::reserve_like).
+  const std::shared_ptr<ListingSize>& route_listing_size() const { return route_listing_size_; }
   // Whether a call may wait briefly for its answer (handover.h): only with a second
   // CPU for the I/O thread to run on while this one spins, and only while the current
   // turn of the event loop has run less than kTurnBudgetMs, so that a loop of awaited
@@ -83,6 +88,7 @@ class EnvContext {
   napi_async_cleanup_hook_handle hook_ = nullptr;
   LoopSpinner spinner_;
   ThreadCache threads_;
+  std::shared_ptr<ListingSize> route_listing_size_;
   std::unordered_set<EnvResident*> residents_;
   int pending_ = 0;
 

@@ -145,6 +145,7 @@ NativeHandle::NativeHandle(const Napi::CallbackInfo& info)
   Napi::Value timeout = options.Get("timeoutMs");
   if (timeout.IsNumber()) timeout_ms_ = timeout.As<Napi::Number>().Uint32Value();
   io_ = context_->threads().take();
+  route_listing_size_ = context_->route_listing_size();
   context_->add(this);
 }
 
@@ -441,11 +442,13 @@ Napi::Value NativeHandle::RouteDump(const Napi::CallbackInfo& info) {
   state->filter = route_filter_from_js(info[0]);
   return submit(
       info.Env(),
-      [state](io::RouteSocket& sock) {
+      [state, last = route_listing_size_](io::RouteSocket& sock) {
         RoutePack& pack = state->pack;
+        pack.reserve_like(*last);
         state->status = ops::list_routes(
             sock, state->filter, [&pack](wire::RouteRecord&& r) { pack.add(r); },
             [&pack] { pack.clear(); });
+        if (!state->status.error) pack.settle_into(*last);
       },
       [state](Napi::Env env) -> Napi::Value {
         if (state->status.error) return error_result(env, state->status);

@@ -13,6 +13,7 @@
 #include "../ops/notifications.h"
 #include "../socket/io_thread.h"
 #include "env_context.h"
+#include "route_pack.h"
 
 namespace nlroute::addon {
 
@@ -75,6 +76,8 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle>, private EnvResident 
   bool closed_ = false;
   // What Subscribe() chose; read by each Notifications() call on the I/O thread.
   std::shared_ptr<const ops::NotificationFilter> watching_;
+  // The environment's, kept by each task that may outlive both (see RoutePack::reserve_like).
+  std::shared_ptr<ListingSize> route_listing_size_;
 };
 
 }  // namespace nlroute::addon

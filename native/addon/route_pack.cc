@@ -130,6 +130,29 @@ void RoutePack::add(const RouteRecord& r) {
   ++count;
 }
 
+void RoutePack::reserve_like(const ListingSize& last) {
+  size_t b = last.bytes.load(std::memory_order_relaxed);
+  size_t t = last.text.load(std::memory_order_relaxed);
+  bytes.reserve(b + b / 8);  // an eighth more: the table may have grown since
+  text.reserve(t + t / 8);
+}
+
+namespace {
+constexpr size_t kSlack = 64 * 1024;  // below this much unused, keeping it is cheaper than a copy
+
+template <typename Container>
+void give_back_unused(Container& c) {
+  if (c.capacity() - c.size() > c.size() + kSlack) c.shrink_to_fit();
+}
+}  // namespace
+
+void RoutePack::settle_into(ListingSize& last) {
+  last.bytes.store(bytes.size(), std::memory_order_relaxed);
+  last.text.store(text.size(), std::memory_order_relaxed);
+  give_back_unused(bytes);
+  give_back_unused(text);
+}
+
 void RoutePack::clear() {
   bytes.clear();
   text.clear();

@@ -34,4 +34,34 @@ describeInNamespace('routes: a 100k-route table', (ns) => {
     assert.equal(await h.routes.flush({ table: 100 }), COUNT);
     assert.equal(n.ip('route show table 100').trim(), '');
   });
+
+  it('lists whole and exact after a bigger or a smaller listing, on any handle of the process', async function () {
+    // Each listing's buffers are sized like the last one in the process, then given
+    // back when far too big: a smaller, a bigger and an equal listing must all be exact.
+    const n = ns();
+    n.ip('addr add 10.254.0.1/24 dev v0');
+    const fill = (table: number, from: number, to: number) => {
+      const lines: string[] = [];
+      for (let i = from; i < to; i++) lines.push(`route add 30.${(i >> 8) & 0xff}.${i & 0xff}.0/24 via 10.254.0.2 table ${table}`);
+      const r = spawnSync('ip', ['-n', n.name, '-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    const witness = (table: number) =>
+      n
+        .ipJson<{ dst: string; gateway: string; dev: string }[]>(`route show table ${table}`)
+        .map((r) => `${r.dst} via ${r.gateway} dev ${r.dev}`);
+    const ours = async (h: Awaited<ReturnType<typeof n.handle>>, table: number) =>
+      (await h.routes.list({ table })).map((r) => `${r.dst} via ${r.via} dev ${r.dev}`);
+    fill(100, 0, 3000);
+    fill(101, 0, 2);
+    const first = await n.handle();
+    const second = await n.handle();
+    assert.deepEqual(await ours(first, 100), witness(100));
+    assert.deepEqual(await ours(second, 101), witness(101)); // far smaller than the last
+    assert.deepEqual(await ours(second, 100), witness(100)); // bigger than the last
+    fill(100, 3000, 5000); // beyond what the last listing of it reserves
+    const grown = await ours(first, 100);
+    assert.equal(grown.length, 5000);
+    assert.deepEqual(grown, witness(100));
+  });
 });
