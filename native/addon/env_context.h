@@ -1,7 +1,7 @@
 // Everything native that belongs to one JavaScript environment (the main thread, or
 // one Worker): the way finished work gets back to its JavaScript thread (one
-// thread-safe function), the event-loop spinner, the cache of idle I/O threads, and
-// the list of live handles.
+// thread-safe function), the event-loop spinner, the cache of idle I/O threads, the
+// list of live handles, and how big its last route listing was.
 //
 // Why one per environment: a thread-safe function, a libuv handle or an I/O thread
 // must never outlive the environment it reports to, and an environment can end
