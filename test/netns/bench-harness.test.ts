@@ -42,6 +42,15 @@ describe('benchmark harness (smoke profile)', function () {
     assert.match(report, /## Targets/);
     // W9's target compares CPU with node's own start: both were measured.
     assert.match(report, /\| W9 \| ≤ 15 ms CPU above node -e 0 \| -?\d+ ms above \(\d+ against \d+ ms\) \|/);
+    // Every target is judged: none names a method or reference that did not run.
+    const targets = report.slice(report.indexOf('## Targets')).split('\n\n')[1].split('\n').slice(2);
+    assert.ok(targets.length > 10, `only ${targets.length} targets read from the report`);
+    for (const row of targets) assert.match(row, /\| (met|\*\*missed\*\*) \|$/, row);
+    for (const w of ['W1', 'W2'])
+      assert.ok(
+        targets.some((row) => row.startsWith(`| ${w} | CLI -batch ≤ 1.0× ip -batch |`)),
+        `${w}: no CLI target`,
+      );
     assert.match(fs.readFileSync(path.join(dir, 'chart.svg'), 'utf8'), /^<svg/);
     const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
       .stdout.split('\n')
