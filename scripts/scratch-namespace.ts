@@ -36,9 +36,14 @@ export function deleteNamespace(name: string): void {
   live.delete(name);
 }
 
-export async function withScratchNamespace<T>(prefix: string, body: (name: string) => T | Promise<T>): Promise<T> {
+/** `bare`: see createNamespace (a caller that sets lo up itself saves a process). */
+export async function withScratchNamespace<T>(
+  prefix: string,
+  body: (name: string) => T | Promise<T>,
+  options: { bare?: boolean } = {},
+): Promise<T> {
   if (process.getuid?.() !== 0) throw new Error('needs root to create a throwaway network namespace');
-  const name = createNamespace(prefix);
+  const name = createNamespace(prefix, options.bare);
   try {
     return await body(name);
   } finally {

@@ -31,6 +31,8 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       notifications: 2000,
     },
   },
+  // Under a minute here: its sizes are cut where a run is mostly processes started
+  // (the storm's namespaces, W9's commands, the sampled ip per operation).
   quick: {
     runs: 3,
     sizes: {
@@ -40,10 +42,10 @@ const PROFILES: Record<string, { sizes: Sizes; runs: number }> = {
       pairs: 1000,
       opens: 100,
       growth: [1000, 3000],
-      storm: { routers: 10, fipsPerRouter: 10 },
-      ipSample: 20,
-      commands: 10,
-      notifications: 10000,
+      storm: { routers: 4, fipsPerRouter: 10 },
+      ipSample: 10,
+      commands: 5,
+      notifications: 5000,
     },
   },
   full: {
